@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from units import views as unit_views
+
+admin.site.site_header = "先进性教育活动进度台账 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", unit_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/", include("units.urls")),
+    path("plan/", include("campaign.urls")),
+    path("admin/", admin.site.urls),
+]

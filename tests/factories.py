@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from campaign.models import Campaign, Stage, Step
+from units.models import Member, MemberCategory, Unit, UnitKind
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    kind = UnitKind.BRANCH
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Sequence(lambda n: f"党员{n}")
+    category = MemberCategory.IN_SERVICE
+
+
+def make_campaign():
+    campaign = Campaign.objects.create(
+        name="第一批",
+        targets="机关和事业单位",
+        starts_on=datetime.date(2005, 1, 20),
+        ends_on=datetime.date(2005, 6, 30),
+        is_current=True,
+    )
+    stages = []
+    for number, (name, start, end) in enumerate(
+        [
+            ("学习动员", datetime.date(2005, 1, 20), datetime.date(2005, 3, 25)),
+            ("分析评议", datetime.date(2005, 3, 26), datetime.date(2005, 5, 10)),
+            ("整改提高", datetime.date(2005, 5, 11), datetime.date(2005, 6, 30)),
+        ],
+        start=1,
+    ):
+        stages.append(
+            Stage.objects.create(
+                campaign=campaign, number=number, name=name, planned_start=start, planned_end=end
+            )
+        )
+    for number, (name, start, end) in enumerate(
+        [
+            ("思想发动", datetime.date(2005, 1, 20), datetime.date(2005, 1, 31)),
+            ("学习培训", datetime.date(2005, 2, 1), datetime.date(2005, 3, 10)),
+            ("大讨论", datetime.date(2005, 2, 15), datetime.date(2005, 3, 25)),
+        ],
+        start=1,
+    ):
+        Step.objects.create(
+            stage=stages[0], number=number, name=name, planned_start=start, planned_end=end
+        )
+    return campaign, stages

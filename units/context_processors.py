@@ -1,0 +1,9 @@
+from .permissions import scope_for
+
+
+def roles(request):
+    """The current user's roles, for the navigation bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"scope": scope_for(user)}

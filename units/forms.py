@@ -1,0 +1,94 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, MemberCategory, Unit, UnitKind
+
+YES_NO_ANY = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
+
+FLAG_FIELDS = {
+    "is_leading_cadre": _("党员领导干部"),
+    "is_mobile": _("流动党员"),
+    "is_infirm": _("年老体弱"),
+    "can_write": _("有书写能力"),
+}
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、电话或职务")}),
+    )
+    category = forms.ChoiceField(
+        label=_("人员类别"), required=False, choices=[("", _("全部"))] + MemberCategory.choices
+    )
+    is_leading_cadre = forms.ChoiceField(label=FLAG_FIELDS["is_leading_cadre"], required=False, choices=YES_NO_ANY)
+    is_mobile = forms.ChoiceField(label=FLAG_FIELDS["is_mobile"], required=False, choices=YES_NO_ANY)
+    is_infirm = forms.ChoiceField(label=FLAG_FIELDS["is_infirm"], required=False, choices=YES_NO_ANY)
+    can_write = forms.ChoiceField(label=FLAG_FIELDS["can_write"], required=False, choices=YES_NO_ANY)
+
+    def filter(self, members):
+        if not self.is_valid():
+            return members
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            members = members.filter(
+                Q(name__contains=term) | Q(phone__contains=term) | Q(position__contains=term)
+            )
+        if data["category"]:
+            members = members.filter(category=data["category"])
+        for flag in FLAG_FIELDS:
+            if data[flag]:
+                members = members.filter(**{flag: data[flag] == "1"})
+        return members
+
+    @property
+    def is_filtered(self):
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "unit",
+            "gender",
+            "birth_date",
+            "joined_on",
+            "position",
+            "phone",
+            "category",
+            "is_leading_cadre",
+            "is_mobile",
+            "is_infirm",
+            "can_write",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.filter(
+            kind__in=[UnitKind.BRANCH, UnitKind.GENERAL_BRANCH]
+        ).order_by("path")
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind", "parent", "sector", "households", "stage", "stage_since"]
+        widgets = {"stage_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.exclude(kind=UnitKind.BRANCH).order_by("path")
+        if self.instance.pk:
+            # A unit's own subtree can't hold its parent; leave it out of the choices too.
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents
+        self.fields["stage"].queryset = self.fields["stage"].queryset.select_related("campaign")

@@ -1,0 +1,307 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = "/"
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "district", _("区委")
+    COMMITTEE = "committee", _("党委")
+    LEADING_GROUP = "leading_group", _("党组")
+    WORK_COMMITTEE = "work_committee", _("工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+
+
+# Kinds that head a sector of the district: their 负责人 review essays and see the subtree.
+TOP_LEVEL_KINDS = (UnitKind.COMMITTEE, UnitKind.LEADING_GROUP, UnitKind.WORK_COMMITTEE)
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("党政机关")
+    INSTITUTION = "institution", _("事业单位")
+    ENTERPRISE = "enterprise", _("企业")
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("社区")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, unit, *, include_self=True):
+        """All units under `unit` in one query (materialized path prefix)."""
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def branches(self):
+        return self.filter(kind=UnitKind.BRANCH)
+
+
+class Unit(models.Model):
+    """党组织: a node of the district's tree, 区委 → 党委/党组/工委 → 党总支 → 党支部.
+
+    `path` is the chain of ancestor ids ("/1/4/17/") so that a subtree is one
+    `path LIKE '/1/4/%'` query on any database.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True)
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    stage = models.ForeignKey(
+        "campaign.Stage",
+        verbose_name=_("当前阶段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    stage_since = models.DateField(_("进入当前阶段日期"), null=True, blank=True)
+    path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_branch(self):
+        return self.kind == UnitKind.BRANCH
+
+    def ancestor_ids(self):
+        return [int(part) for part in self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR) if part]
+
+    def is_descendant_of(self, other, *, include_self=True):
+        if not self.path or not other.path:
+            return False
+        if self.pk == other.pk:
+            return include_self
+        return self.path.startswith(other.path)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            if self.kind != UnitKind.DISTRICT:
+                raise ValidationError({"parent": _("只有区委可以没有上级党组织。")})
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("党组织不能作为自己的上级。")})
+        if self.pk and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("不能把党组织移到它自己的下级组织之下。")})
+        if self.parent.kind == UnitKind.BRANCH:
+            raise ValidationError({"parent": _("党支部之下不能再设党组织。")})
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
+        if self.parent_id and self.path and parent_path.startswith(self.path):
+            raise ValidationError(_("不能把党组织移到它自己的下级组织之下。"))
+        if self.pk is None:
+            # The path holds our own id, which only exists after the insert.
+            self.path = ""
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        self.path = f"{parent_path}{self.pk}{PATH_SEPARATOR}"
+        self.depth = self.path.count(PATH_SEPARATOR) - 2
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        depth_change = self.path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
+            depth=models.F("depth") + depth_change,
+        )
+
+
+class MemberCategory(models.TextChoices):
+    IN_SERVICE = "in_service", _("在岗")
+    RETIRED = "retired", _("离退休")
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("社区")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class MemberQuerySet(models.QuerySet):
+    def under(self, unit):
+        """All members of `unit` and the units below it, in one query."""
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class Member(models.Model):
+    """党员. The category flags drive the rules: leading cadres owe two long essays,
+    members who can write owe notes and an essay, infirm members get 送课上门,
+    mobile members are contacted by 家访/信函/电话."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所在党组织"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    category = models.CharField(
+        _("人员类别"),
+        max_length=20,
+        choices=MemberCategory.choices,
+        default=MemberCategory.IN_SERVICE,
+    )
+    is_leading_cadre = models.BooleanField(_("党员领导干部"), default=False)
+    is_mobile = models.BooleanField(_("流动党员"), default=False)
+    is_infirm = models.BooleanField(_("年老体弱"), default=False)
+    can_write = models.BooleanField(_("有书写能力"), default=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["unit__path", "name", "pk"]
+        indexes = [models.Index(fields=["unit", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.unit.kind not in (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH):
+            raise ValidationError({"unit": _("党员应编入党支部(或直属党总支)。")})
+
+
+class SupervisionGroup(models.Model):
+    """督导组: the district sends three; each reads and inspects the units assigned to it."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("督导单位"),
+        related_name="supervision_groups",
+        blank=True,
+        help_text=_("分配给本组的党组织;其下级组织一并由本组督导。"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("组员"),
+        related_name="supervision_groups",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("督导组")
+        verbose_name_plural = _("督导组")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("区委先进性教育办公室")
+    LEADER = "leader", _("党委/党组/工委负责人")
+    SECRETARY = "secretary", _("支部书记")
+    LEDGER_KEEPER = "ledger_keeper", _("台账员")
+
+
+class RoleAssignment(models.Model):
+    """A user's role over a unit and everything under it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("党组织"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def clean(self):
+        super().clean()
+        if not self.unit_id:
+            return
+        if self.role == Role.OFFICE and self.unit.kind != UnitKind.DISTRICT:
+            raise ValidationError({"unit": _("先进性教育办公室的范围应是区委。")})
+        if self.role in (Role.SECRETARY, Role.LEDGER_KEEPER) and self.unit.kind not in (
+            UnitKind.BRANCH,
+            UnitKind.GENERAL_BRANCH,
+        ):
+            raise ValidationError({"unit": _("支部书记和台账员应分配到党支部或党总支。")})
+
+
+class RosterImport(models.Model):
+    """An uploaded roster (.xlsx), kept between the preview and the confirmation so that
+    what is applied is exactly what was previewed."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("导入范围"),
+        on_delete=models.CASCADE,
+        related_name="roster_imports",
+    )
+    file = models.FileField(_("文件"), upload_to="roster-imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("新增人数"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新人数"), default=0)
+
+    class Meta:
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} → {self.unit}"

@@ -1,0 +1,159 @@
+"""Who may do what, and which units a user may see.
+
+The only place that decides it: every view asks `scope_for(user)` for the units and
+members it may list, and `has_perm(user, action, obj)` before it shows or changes one
+object. Scope is a set of subtrees (materialized-path prefixes), so "may see" is one
+query however deep the tree.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Member, Role, RoleAssignment, SupervisionGroup, Unit
+
+
+@dataclass
+class Scope:
+    is_office: bool = False
+    # Subtree roots by how the user got them; a user may hold several roles.
+    leader_paths: list = field(default_factory=list)
+    secretary_paths: list = field(default_factory=list)
+    supervisor_paths: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    member: Member | None = None
+
+    @property
+    def paths(self):
+        return self.leader_paths + self.secretary_paths + self.supervisor_paths
+
+    @property
+    def sees_units(self):
+        return self.is_office or bool(self.paths)
+
+    @property
+    def roles(self):
+        """The roles held, in the order the home page shows them."""
+        held = []
+        if self.is_office:
+            held.append("office")
+        if self.supervisor_paths or self.groups:
+            held.append("supervisor")
+        if self.leader_paths:
+            held.append("leader")
+        if self.secretary_paths:
+            held.append("secretary")
+        if self.member is not None:
+            held.append("member")
+        return held
+
+    def _path_filter(self, field_name):
+        condition = Q(pk__in=[])
+        for path in self.paths:
+            condition |= Q(**{f"{field_name}__startswith": path})
+        return condition
+
+    def units(self):
+        if self.is_office:
+            return Unit.objects.all()
+        return Unit.objects.filter(self._path_filter("path"))
+
+    def members(self):
+        if self.is_office:
+            return Member.objects.all()
+        return Member.objects.filter(self._path_filter("unit__path"))
+
+    def contains_path(self, path):
+        return self.is_office or any(path.startswith(p) for p in self.paths)
+
+    def contains_unit(self, unit):
+        return self.contains_path(unit.path)
+
+    def contains_member(self, member):
+        if self.member is not None and member.pk == self.member.pk:
+            return True
+        return self.contains_path(member.unit.path)
+
+
+def scope_for(user):
+    """The user's scope, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_advedu_scope", None)
+    if cached is not None:
+        return cached
+    scope = Scope()
+    if user.is_authenticated and user.is_active:
+        scope.is_office = user.is_superuser
+        for role, path in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "unit__path"
+        ):
+            if role == Role.OFFICE:
+                scope.is_office = True
+            elif role == Role.LEADER:
+                scope.leader_paths.append(path)
+            else:
+                scope.secretary_paths.append(path)
+        group_units = SupervisionGroup.units.through.objects.filter(supervisiongroup__members=user)
+        for group_id, path in group_units.values_list("supervisiongroup_id", "unit__path"):
+            scope.supervisor_paths.append(path)
+            if group_id not in scope.groups:
+                scope.groups.append(group_id)
+        scope.member = Member.objects.filter(user=user).select_related("unit").first()
+    user._advedu_scope = scope
+    return scope
+
+
+def _office(scope, obj):
+    return scope.is_office
+
+
+def _sees_units(scope, obj):
+    return scope.sees_units
+
+
+def _sees_unit(scope, unit):
+    return scope.contains_unit(unit)
+
+
+def _sees_member(scope, member):
+    return scope.contains_member(member)
+
+
+def _has_any_role(scope, obj):
+    return scope.sees_units or scope.member is not None
+
+
+RULES = {
+    "browse_units": _sees_units,
+    "view_unit": _sees_unit,
+    "view_member": _sees_member,
+    "export_roster": _sees_unit,
+    "change_member": _office,
+    "add_member": _office,
+    "import_roster": _office,
+    "change_unit": _office,
+    "delete_unit": _office,
+    "view_plan": _has_any_role,
+    "change_plan": _office,
+}
+
+
+def has_perm(user, action, obj=None):
+    if not user.is_authenticated:
+        return False
+    return RULES[action](scope_for(user), obj)
+
+
+def require(user, action, obj=None):
+    """Raise 404 for objects outside the user's sight, 403 for what they see but may not do.
+
+    Answering 404 for the unseen keeps one district's units from being probed by id.
+    """
+    scope = scope_for(user)
+    if isinstance(obj, Unit) and not scope.contains_unit(obj):
+        raise Http404
+    if isinstance(obj, Member) and not scope.contains_member(obj):
+        raise Http404
+    if not has_perm(user, action, obj):
+        raise PermissionDenied

@@ -1,0 +1,59 @@
+"""Reads that aggregate over the unit tree; each is a fixed number of queries."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+
+from .models import Member, MemberCategory, Unit, UnitKind
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery, usable in annotate() on any database."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _members_below(outer_path="path"):
+    return Member.objects.filter(unit__path__startswith=OuterRef(outer_path)).values("pk")
+
+
+def _branches_below(outer_path="path"):
+    return Unit.objects.filter(path__startswith=OuterRef(outer_path), kind=UnitKind.BRANCH).values(
+        "pk"
+    )
+
+
+def units_with_totals(queryset):
+    """Annotate each unit with the members and branches of its whole subtree."""
+    return queryset.select_related("stage").annotate(
+        member_total=SubqueryCount(_members_below()),
+        branch_total=SubqueryCount(_branches_below()),
+    )
+
+
+def unit_children(unit):
+    return units_with_totals(unit.children.order_by("kind", "name"))
+
+
+def unit_ancestors(unit):
+    return list(Unit.objects.filter(pk__in=unit.ancestor_ids()).exclude(pk=unit.pk).order_by("depth"))
+
+
+def member_breakdown(unit):
+    """The composition of the members under `unit`, in one query."""
+    return Member.objects.under(unit).aggregate(
+        total=Count("pk"),
+        leading_cadres=Count("pk", filter=Q(is_leading_cadre=True)),
+        retired=Count("pk", filter=Q(category=MemberCategory.RETIRED)),
+        mobile=Count("pk", filter=Q(is_mobile=True)),
+        infirm=Count("pk", filter=Q(is_infirm=True)),
+        cannot_write=Count("pk", filter=Q(can_write=False)),
+    )
+
+
+def units_per_stage(units):
+    """(stage name or None, count) for the given units, in one query."""
+    return list(
+        units.values("stage__number", "stage__name")
+        .annotate(count=Count("pk"))
+        .order_by("stage__number")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "units"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<int:pk>/", views.unit_detail, name="detail"),
+    path("<int:pk>/edit/", views.unit_edit, name="edit"),
+    path("<int:pk>/delete/", views.unit_delete, name="delete"),
+    path("<int:pk>/new/", views.unit_create, name="create"),
+    path("<int:pk>/members/", views.member_list, name="members"),
+    path("<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+]
