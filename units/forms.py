@@ -23,10 +23,23 @@ class MemberFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("人员类别"), required=False, choices=[("", _("全部"))] + MemberCategory.choices
     )
-    is_leading_cadre = forms.ChoiceField(label=FLAG_FIELDS["is_leading_cadre"], required=False, choices=YES_NO_ANY)
-    is_mobile = forms.ChoiceField(label=FLAG_FIELDS["is_mobile"], required=False, choices=YES_NO_ANY)
-    is_infirm = forms.ChoiceField(label=FLAG_FIELDS["is_infirm"], required=False, choices=YES_NO_ANY)
-    can_write = forms.ChoiceField(label=FLAG_FIELDS["can_write"], required=False, choices=YES_NO_ANY)
+    is_leading_cadre = forms.ChoiceField(
+        label=FLAG_FIELDS["is_leading_cadre"], required=False, choices=YES_NO_ANY
+    )
+    is_mobile = forms.ChoiceField(
+        label=FLAG_FIELDS["is_mobile"], required=False, choices=YES_NO_ANY
+    )
+    is_infirm = forms.ChoiceField(
+        label=FLAG_FIELDS["is_infirm"], required=False, choices=YES_NO_ANY
+    )
+    can_write = forms.ChoiceField(
+        label=FLAG_FIELDS["can_write"], required=False, choices=YES_NO_ANY
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for flag, label in FLAG_FIELDS.items():
+            self.fields[flag] = forms.ChoiceField(label=label, required=False, choices=YES_NO_ANY)
 
     def filter(self, members):
         if not self.is_valid():

@@ -79,6 +79,29 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
+        if self.parent_id and self.path and parent_path.startswith(self.path):
+            raise ValidationError(_("不能把党组织移到它自己的下级组织之下。"))
+        if self.pk is None:
+            # The path holds our own id, which only exists after the insert.
+            self.path = ""
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        self.path = f"{parent_path}{self.pk}{PATH_SEPARATOR}"
+        self.depth = self.path.count(PATH_SEPARATOR) - 2
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        depth_change = self.path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
+            depth=models.F("depth") + depth_change,
+        )
+
     @property
     def is_branch(self):
         return self.kind == UnitKind.BRANCH
@@ -105,29 +128,6 @@ class Unit(models.Model):
             raise ValidationError({"parent": _("不能把党组织移到它自己的下级组织之下。")})
         if self.parent.kind == UnitKind.BRANCH:
             raise ValidationError({"parent": _("党支部之下不能再设党组织。")})
-
-    def save(self, *args, **kwargs):
-        old_path = self.path
-        parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
-        if self.parent_id and self.path and parent_path.startswith(self.path):
-            raise ValidationError(_("不能把党组织移到它自己的下级组织之下。"))
-        if self.pk is None:
-            # The path holds our own id, which only exists after the insert.
-            self.path = ""
-            super().save(*args, **kwargs)
-            kwargs.pop("force_insert", None)
-        self.path = f"{parent_path}{self.pk}{PATH_SEPARATOR}"
-        self.depth = self.path.count(PATH_SEPARATOR) - 2
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            self._move_descendants(old_path)
-
-    def _move_descendants(self, old_path):
-        depth_change = self.path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
-        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-            path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1)),
-            depth=models.F("depth") + depth_change,
-        )
 
 
 class MemberCategory(models.TextChoices):

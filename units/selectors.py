@@ -35,7 +35,9 @@ def unit_children(unit):
 
 
 def unit_ancestors(unit):
-    return list(Unit.objects.filter(pk__in=unit.ancestor_ids()).exclude(pk=unit.pk).order_by("depth"))
+    return list(
+        Unit.objects.filter(pk__in=unit.ancestor_ids()).exclude(pk=unit.pk).order_by("depth")
+    )
 
 
 def member_breakdown(unit):

@@ -6,105 +6,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaign', '0001_initial'),
+        ("campaign", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('district', '区委'), ('committee', '党委'), ('leading_group', '党组'), ('work_committee', '工委'), ('general_branch', '党总支'), ('branch', '党支部')], max_length=20, verbose_name='类型')),
-                ('sector', models.CharField(blank=True, choices=[('government', '党政机关'), ('institution', '事业单位'), ('enterprise', '企业'), ('rural', '农村'), ('community', '社区')], max_length=20, verbose_name='领域')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='户数')),
-                ('stage_since', models.DateField(blank=True, null=True, verbose_name='进入当前阶段日期')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255, verbose_name='路径')),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='层级')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.unit', verbose_name='上级党组织')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='campaign.stage', verbose_name='当前阶段')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区委"),
+                            ("committee", "党委"),
+                            ("leading_group", "党组"),
+                            ("work_committee", "工委"),
+                            ("general_branch", "党总支"),
+                            ("branch", "党支部"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("government", "党政机关"),
+                            ("institution", "事业单位"),
+                            ("enterprise", "企业"),
+                            ("rural", "农村"),
+                            ("community", "社区"),
+                        ],
+                        max_length=20,
+                        verbose_name="领域",
+                    ),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="户数"),
+                ),
+                (
+                    "stage_since",
+                    models.DateField(blank=True, null=True, verbose_name="进入当前阶段日期"),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=255, verbose_name="路径"
+                    ),
+                ),
+                (
+                    "depth",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="层级"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.unit",
+                        verbose_name="上级党组织",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="campaign.stage",
+                        verbose_name="当前阶段",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'verbose_name_plural': '党组织',
-                'ordering': ['path'],
+                "verbose_name": "党组织",
+                "verbose_name_plural": "党组织",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionGroup',
+            name="SupervisionGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
-                ('members', models.ManyToManyField(blank=True, related_name='supervision_groups', to=settings.AUTH_USER_MODEL, verbose_name='组员')),
-                ('units', models.ManyToManyField(blank=True, help_text='分配给本组的党组织;其下级组织一并由本组督导。', related_name='supervision_groups', to='units.unit', verbose_name='督导单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supervision_groups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="组员",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="分配给本组的党组织;其下级组织一并由本组督导。",
+                        related_name="supervision_groups",
+                        to="units.unit",
+                        verbose_name="督导单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督导组',
-                'verbose_name_plural': '督导组',
-                'ordering': ['name'],
+                "verbose_name": "督导组",
+                "verbose_name_plural": "督导组",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RosterImport',
+            name="RosterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='roster-imports/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='导入时间')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='新增人数')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='更新人数')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roster_imports', to='units.unit', verbose_name='导入范围')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="roster-imports/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="导入时间"),
+                ),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="新增人数")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="更新人数")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roster_imports",
+                        to="units.unit",
+                        verbose_name="导入范围",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名册导入',
-                'verbose_name_plural': '名册导入',
-                'ordering': ['-uploaded_at', '-pk'],
+                "verbose_name": "名册导入",
+                "verbose_name_plural": "名册导入",
+                "ordering": ["-uploaded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('office', '区委先进性教育办公室'), ('leader', '党委/党组/工委负责人'), ('secretary', '支部书记'), ('ledger_keeper', '台账员')], max_length=20, verbose_name='角色')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='units.unit', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("office", "区委先进性教育办公室"),
+                            ("leader", "党委/党组/工委负责人"),
+                            ("secretary", "支部书记"),
+                            ("ledger_keeper", "台账员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to="units.unit",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色分配',
-                'verbose_name_plural': '角色分配',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'unit'), name='unique_role_assignment')],
+                "verbose_name": "角色分配",
+                "verbose_name_plural": "角色分配",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "unit"), name="unique_role_assignment"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(blank=True, choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='入党日期')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('category', models.CharField(choices=[('in_service', '在岗'), ('retired', '离退休'), ('rural', '农村'), ('community', '社区')], default='in_service', max_length=20, verbose_name='人员类别')),
-                ('is_leading_cadre', models.BooleanField(default=False, verbose_name='党员领导干部')),
-                ('is_mobile', models.BooleanField(default=False, verbose_name='流动党员')),
-                ('is_infirm', models.BooleanField(default=False, verbose_name='年老体弱')),
-                ('can_write', models.BooleanField(default=True, verbose_name='有书写能力')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member', to=settings.AUTH_USER_MODEL, verbose_name='登录账号')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='units.unit', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "男"), ("F", "女")],
+                        max_length=1,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="入党日期")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("in_service", "在岗"),
+                            ("retired", "离退休"),
+                            ("rural", "农村"),
+                            ("community", "社区"),
+                        ],
+                        default="in_service",
+                        max_length=20,
+                        verbose_name="人员类别",
+                    ),
+                ),
+                (
+                    "is_leading_cadre",
+                    models.BooleanField(default=False, verbose_name="党员领导干部"),
+                ),
+                ("is_mobile", models.BooleanField(default=False, verbose_name="流动党员")),
+                ("is_infirm", models.BooleanField(default=False, verbose_name="年老体弱")),
+                ("can_write", models.BooleanField(default=True, verbose_name="有书写能力")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登录账号",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="units.unit",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员',
-                'verbose_name_plural': '党员',
-                'ordering': ['unit__path', 'name', 'pk'],
-                'indexes': [models.Index(fields=['unit', 'name'], name='units_membe_unit_id_2bed5b_idx')],
+                "verbose_name": "党员",
+                "verbose_name_plural": "党员",
+                "ordering": ["unit__path", "name", "pk"],
+                "indexes": [
+                    models.Index(fields=["unit", "name"], name="units_membe_unit_id_2bed5b_idx")
+                ],
             },
         ),
     ]

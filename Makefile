@@ -1,0 +1,47 @@
+# make run    — the app on SQLite with Celery tasks in-process and the demo district seeded
+# make test   — the whole suite on SQLite, then on PostgreSQL when it is reachable (always under CI)
+# make worker — a Celery worker and beat (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
+# make lint   — ruff, and a check that no migration is missing
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test worker lint venv
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	@echo
+	@echo "  先进性教育活动进度台账: http://127.0.0.1:8000/"
+	@echo "  演示账号 (密码: $${DEMO_PASSWORD:-xianjinxing2005}):"
+	@echo "    office 区委先进性教育办公室 · supervisor1/2/3 督导组 · leader1 党委负责人"
+	@echo "    secretary1/2 支部书记 · member1 党员(领导干部) · outsider 无角色 · admin 系统管理员"
+	@echo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(PY) -m pytest
+	@if [ -n "$$CI" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		echo "== the same suite on PostgreSQL =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+	else \
+		echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run was skipped."; \
+	fi
+
+worker: venv
+	$(VENV)/bin/celery -A config worker --beat --loglevel=info
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,229 @@
+import pytest
+from django.urls import reverse
+
+from units.models import Member, MemberCategory, Role, RoleAssignment, Unit, UnitKind
+
+from ..factories import MemberFactory, UserFactory
+
+
+def _grow(district, branches=5, members_per_branch=20):
+    """Add branches and members under 区教育党委, to show page costs don't grow with data."""
+    for b in range(branches):
+        branch = Unit.objects.create(
+            name=f"新增党支部{b}",
+            kind=UnitKind.BRANCH,
+            parent=district.education,
+            stage=district.stages[0],
+        )
+        Member.objects.bulk_create(
+            Member(name=f"党员{b}-{i}", unit=branch, is_mobile=i % 3 == 0)
+            for i in range(members_per_branch)
+        )
+    for i in range(members_per_branch):
+        MemberFactory(unit=district.school1, name=f"一中党员{i}")
+
+
+def test_office_drills_down_from_district_to_branch(district, login):
+    client = login(district.users["office"])
+    response = client.get(reverse("units:tree"), follow=True)
+    page = response.content.decode()
+    assert "区委" in page and "区教育党委" in page and "城关镇党委" in page
+
+    page = client.get(reverse("units:detail", args=[district.education.pk])).content.decode()
+    assert "区一中党支部" in page and "区二中党支部" in page
+    assert "区医院内科党支部" not in page
+    assert "第一督导组" in page
+
+    response = client.get(reverse("units:detail", args=[district.school1.pk]))
+    assert [a.name for a in response.context["ancestors"]] == ["区委", "区教育党委"]
+    assert response.context["breakdown"]["total"] == 3
+    assert response.context["breakdown"]["leading_cadres"] == 1
+
+
+def test_subtree_totals_count_everything_below(district, login):
+    response = login(district.users["office"]).get(reverse("units:detail", args=[district.root.pk]))
+    totals = {u.name: (u.branch_total, u.member_total) for u in response.context["children"]}
+    assert totals == {"区教育党委": (2, 4), "区卫生党委": (1, 1), "城关镇党委": (1, 1)}
+
+
+def test_breadcrumbs_stop_at_the_top_of_the_users_scope(district, login):
+    response = login(district.users["secretary1"]).get(
+        reverse("units:detail", args=[district.school1.pk])
+    )
+    assert response.context["ancestors"] == []
+
+
+def test_supervisor_with_several_units_sees_a_list_of_them(district, login):
+    district.groups[0].units.add(district.town)
+    response = login(district.users["supervisor1"]).get(reverse("units:tree"))
+    assert response.status_code == 200
+    assert [u.name for u in response.context["roots"]] == ["区教育党委", "城关镇党委"]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"q": "张"}, {"张建国"}),
+        ({"q": "校长"}, {"张建国"}),
+        ({"category": MemberCategory.RETIRED}, {"李秀英"}),
+        ({"is_leading_cadre": "1"}, {"张建国"}),
+        ({"is_mobile": "1"}, {"王强"}),
+        ({"is_infirm": "1"}, {"李秀英"}),
+        ({"is_infirm": "0", "is_mobile": "0"}, {"张建国", "赵敏"}),
+    ],
+    ids=["name", "position", "retired", "leading cadre", "mobile", "infirm", "combined"],
+)
+def test_member_list_search_and_filters(district, login, params, names):
+    response = login(district.users["office"]).get(
+        reverse("units:members", args=[district.education.pk]), params
+    )
+    assert {m.name for m in response.context["page"]} == names
+
+
+def test_member_list_pages_keep_the_filter(district, login):
+    for i in range(60):
+        MemberFactory(unit=district.school2, name=f"赵{i}")
+    client = login(district.users["office"])
+    url = reverse("units:members", args=[district.education.pk])
+    first = client.get(url, {"q": "赵"})
+    assert first.context["page"].paginator.count == 61
+    assert "q=%E8%B5%B5&amp;page=2" in first.content.decode()
+    second = client.get(url, {"q": "赵", "page": 2})
+    assert len(second.context["page"]) == 11
+
+
+def test_office_edits_a_member(district, login):
+    client = login(district.users["office"])
+    response = client.post(
+        reverse("units:member_edit", args=[district.member1.pk]),
+        {
+            "name": "张建国",
+            "unit": district.school2.pk,
+            "category": "in_service",
+            "phone": "13900001111",
+            "can_write": "on",
+        },
+    )
+    assert response.status_code == 302
+    district.member1.refresh_from_db()
+    assert district.member1.unit == district.school2
+    assert district.member1.phone == "13900001111"
+    assert not district.member1.is_leading_cadre
+
+
+def test_member_form_errors_keep_what_was_typed(district, login):
+    client = login(district.users["office"])
+    response = client.post(
+        reverse("units:member_create", args=[district.school1.pk]),
+        {
+            "name": "",
+            "unit": district.school1.pk,
+            "category": "in_service",
+            "phone": "13911112222",
+            "position": "教师",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "这个字段是必填项" in page
+    assert "13911112222" in page and "教师" in page
+
+
+def test_a_member_cannot_be_put_in_a_committee(district, login):
+    response = login(district.users["office"]).post(
+        reverse("units:member_create", args=[district.school1.pk]),
+        {"name": "新党员", "unit": district.education.pk, "category": "in_service"},
+    )
+    assert response.status_code == 200
+    assert not Member.objects.filter(name="新党员").exists()
+
+
+def test_office_creates_and_moves_units(district, login):
+    client = login(district.users["office"])
+    response = client.post(
+        reverse("units:create", args=[district.town.pk]),
+        {
+            "name": "西街社区党支部",
+            "kind": UnitKind.BRANCH,
+            "parent": district.town.pk,
+            "sector": "community",
+        },
+    )
+    assert response.status_code == 302
+    branch = Unit.objects.get(name="西街社区党支部")
+    assert branch.is_descendant_of(district.town)
+
+    response = client.post(
+        reverse("units:edit", args=[district.hospital.pk]),
+        {
+            "name": "区医院党总支",
+            "kind": UnitKind.GENERAL_BRANCH,
+            "parent": district.education.pk,
+            "sector": "institution",
+        },
+    )
+    assert response.status_code == 302
+    district.ward.refresh_from_db()
+    assert district.ward.is_descendant_of(district.education)
+
+
+def test_moving_a_unit_under_its_own_child_is_refused_on_the_form(district, login):
+    response = login(district.users["office"]).post(
+        reverse("units:edit", args=[district.health.pk]),
+        {"name": "区卫生党委", "kind": UnitKind.COMMITTEE, "parent": district.hospital.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["parent"]
+    district.health.refresh_from_db()
+    assert district.health.parent == district.root
+
+
+def test_deleting_a_unit_with_members_explains_why_not(district, login):
+    client = login(district.users["office"])
+    response = client.post(reverse("units:delete", args=[district.school1.pk]), follow=True)
+    assert "还有党组织或党员" in response.content.decode()
+    assert Unit.objects.filter(pk=district.school1.pk).exists()
+
+
+def test_secretary_home_shows_their_branch(district, login):
+    page = login(district.users["secretary1"]).get(reverse("home")).content.decode()
+    assert "区一中党支部" in page and "支部书记" in page
+    assert "区医院内科党支部" not in page
+
+
+def test_member_home_shows_own_record_only(district, login):
+    page = login(district.users["member1"]).get(reverse("home")).content.decode()
+    assert "张建国" in page and "区一中党支部" in page
+    assert "李秀英" not in page
+
+
+def test_user_with_two_roles_sees_both(district, login):
+    RoleAssignment.objects.create(
+        user=district.users["secretary1"], role=Role.SECRETARY, unit=district.school2
+    )
+    page = login(district.users["secretary1"]).get(reverse("home")).content.decode()
+    assert "区一中党支部" in page and "区二中党支部" in page
+
+
+@pytest.mark.parametrize(
+    "persona", ["office", "supervisor1", "leader1", "secretary1", "member1", "outsider"]
+)
+def test_home_query_count_does_not_grow_with_the_district(district, login, persona, count_queries):
+    client = login(district.users[persona])
+    before = count_queries(client, reverse("home"))
+    _grow(district)
+    UserFactory(username="another")
+    assert count_queries(client, reverse("home")) == before
+
+
+@pytest.mark.parametrize(
+    "view", ["units:detail", "units:members"], ids=["unit page", "member list"]
+)
+def test_unit_pages_query_count_does_not_grow_with_the_district(
+    district, login, view, count_queries
+):
+    client = login(district.users["office"])
+    url = reverse(view, args=[district.education.pk])
+    before = count_queries(client, url)
+    _grow(district)
+    assert count_queries(client, url) == before

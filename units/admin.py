@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sector", "parent", "stage", "households"]
+    list_filter = ["kind", "sector", "stage"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+    list_select_related = ["parent", "stage"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "category", "is_leading_cadre", "is_mobile", "is_infirm"]
+    list_filter = ["category", "is_leading_cadre", "is_mobile", "is_infirm", "can_write"]
+    search_fields = ["name", "phone", "unit__name"]
+    autocomplete_fields = ["unit", "user"]
+    list_select_related = ["unit"]
+
+
+@admin.register(SupervisionGroup)
+class SupervisionGroupAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["units", "members"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "unit", "uploaded_by", "uploaded_at", "applied_at"]
+    list_select_related = ["unit", "uploaded_by"]
+    readonly_fields = [
+        "unit",
+        "file",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+        "applied_at",
+        "created_count",
+        "updated_count",
+    ]
