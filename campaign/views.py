@@ -1,7 +1,158 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from units.permissions import has_perm, require
+
+from . import selectors, services
+from .forms import CampaignForm, StageForm, StepExtendForm, StepForm
+
+# "第一阶段的时间在原安排的基础上延长十天左右": the extension form starts from ten days.
+USUAL_EXTENSION = datetime.timedelta(days=10)
+
+
+def _save(form, service, **kwargs):
+    """Run a plan service with the form's data; its rule errors land on the form's fields.
+
+    Returns what the service saved, or None: then the form, still bound to what the user
+    typed, shows why.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _render_form(request, form, *, title, intro=""):
+    return render(
+        request, "campaign/plan_form.html", {"form": form, "title": title, "intro": intro}
+    )
 
 
 @login_required
+@require_safe
 def plan(request):
-    return render(request, "campaign/plan.html", {})
+    require(request.user, "view_plan")
+    campaign = selectors.current_campaign()
+    context = {"campaign": campaign, "can_change": has_perm(request.user, "change_plan")}
+    if campaign is not None:
+        stages = selectors.plan_stages(campaign)
+        counts = selectors.unit_counts_by_stage()
+        for stage in stages:
+            stage.unit_count = counts.pop(stage.pk, 0)
+        context["stages"] = stages
+        # Units in no stage of this campaign: not yet placed, or left in an earlier one.
+        context["units_elsewhere"] = sum(counts.values())
+    return render(request, "campaign/plan.html", context)
+
+
+@login_required
+def campaign_create(request):
+    require(request.user, "change_plan")
+    if selectors.current_campaign() is not None:
+        messages.info(request, _("已有正在进行的批次,请在下面修改它的安排。"))
+        return redirect("campaign:plan")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and _save(form, services.campaign_create):
+        messages.success(
+            request,
+            _("已新建%(name)s活动安排,请核对各阶段和步骤的日期。")
+            % {"name": form.cleaned_data["name"]},
+        )
+        return redirect("campaign:plan")
+    return _render_form(
+        request,
+        form,
+        title=_("制定活动安排"),
+        intro=_(
+            "保存后自动建立学习动员、分析评议、整改提高三个阶段,以及第一阶段的思想发动、"
+            "学习培训、大讨论三个步骤,日期按批次时间平均分配,之后可逐项调整。"
+        ),
+    )
+
+
+@login_required
+def campaign_edit(request):
+    require(request.user, "change_plan")
+    campaign = selectors.current_campaign()
+    if campaign is None:
+        return redirect("campaign:plan")
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and _save(form, services.campaign_update, campaign=campaign):
+        messages.success(request, _("已保存批次信息。"))
+        return redirect("campaign:plan")
+    return _render_form(request, form, title=_("修改批次"))
+
+
+@login_required
+def stage_edit(request, pk):
+    require(request.user, "change_plan")
+    stage = get_object_or_404(selectors.current_stages(), pk=pk)
+    form = StageForm(request.POST or None, instance=stage)
+    if request.method == "POST" and _save(form, services.stage_update, stage=stage):
+        messages.success(request, _("已保存第%(number)d阶段的安排。") % {"number": stage.number})
+        return redirect("campaign:plan")
+    return _render_form(request, form, title=_("修改第%(number)d阶段") % {"number": stage.number})
+
+
+@login_required
+def step_create(request, pk):
+    require(request.user, "change_plan")
+    stage = get_object_or_404(selectors.current_stages(), pk=pk)
+    form = StepForm(
+        request.POST or None,
+        initial={"planned_start": stage.planned_start, "planned_end": stage.planned_end},
+    )
+    if request.method == "POST" and _save(form, services.step_create, stage=stage):
+        messages.success(
+            request,
+            _("已在%(stage)s添加步骤“%(name)s”。")
+            % {"stage": stage, "name": form.cleaned_data["name"]},
+        )
+        return redirect("campaign:plan")
+    return _render_form(request, form, title=_("添加步骤 · %(stage)s") % {"stage": stage})
+
+
+@login_required
+def step_edit(request, pk):
+    require(request.user, "change_plan")
+    step = get_object_or_404(selectors.current_steps(), pk=pk)
+    title = _("修改步骤 · %(step)s") % {"step": step}
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and _save(form, services.step_update, step=step):
+        messages.success(request, _("已保存步骤“%(name)s”。") % {"name": step.name})
+        return redirect("campaign:plan")
+    return _render_form(request, form, title=title)
+
+
+@login_required
+def step_extend(request, pk):
+    require(request.user, "change_plan")
+    step = get_object_or_404(selectors.current_steps(), pk=pk)
+    form = StepExtendForm(
+        request.POST or None, step=step, initial={"new_end": step.planned_end + USUAL_EXTENSION}
+    )
+    extension = None
+    if request.method == "POST":
+        extension = _save(form, services.step_extend, step=step, user=request.user)
+    if extension is not None:
+        messages.success(
+            request,
+            _("“%(name)s”已延长%(days)d天,延长至%(date)s。")
+            % {"name": step.name, "days": extension.days, "date": date_format(extension.new_end)},
+        )
+        return redirect("campaign:plan")
+    return render(
+        request,
+        "campaign/step_extend.html",
+        {"form": form, "step": step, "extensions": step.extensions.select_related("extended_by")},
+    )

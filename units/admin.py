@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit
 
@@ -51,3 +53,19 @@ class RosterImportAdmin(admin.ModelAdmin):
         "created_count",
         "updated_count",
     ]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+# Roles are given where users are created, so the admin doesn't hunt across two pages.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithRolesAdmin(UserAdmin):
+    inlines = [RoleAssignmentInline]

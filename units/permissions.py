@@ -121,7 +121,7 @@ def _sees_member(scope, member):
 
 
 def _has_any_role(scope, obj):
-    return scope.sees_units or scope.member is not None
+    return bool(scope.roles)
 
 
 RULES = {

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from .models import Campaign, Stage, Step, StepExtension
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = ["number", "name", "planned_start", "planned_end"]
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 0
+    fields = ["number", "name", "planned_start", "planned_end"]
+
+
+class StepExtensionInline(admin.TabularInline):
+    """The step's 延期记录, for reading: extensions are made on the plan page."""
+
+    model = StepExtension
+    extra = 0
+    fields = ["previous_end", "new_end", "reason", "extended_by", "extended_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "targets", "starts_on", "ends_on", "is_current"]
+    list_filter = ["is_current"]
+    search_fields = ["name", "targets"]
+    inlines = [StageInline]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "planned_start", "planned_end"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
+    inlines = [StepInline]
+
+
+@admin.register(Step)
+class StepAdmin(admin.ModelAdmin):
+    list_display = ["name", "stage", "number", "planned_start", "planned_end"]
+    list_filter = ["stage__campaign", "stage"]
+    list_select_related = ["stage"]
+    inlines = [StepExtensionInline]
+
+
+@admin.register(StepExtension)
+class StepExtensionAdmin(admin.ModelAdmin):
+    """An audit record: made only by `services.step_extend`, which also moves the dates,
+    and never changed or removed afterwards."""
+
+    list_display = ["step", "previous_end", "new_end", "extended_by", "extended_at"]
+    list_filter = ["step__stage__campaign"]
+    list_select_related = ["step", "step__stage", "extended_by"]
+    search_fields = ["reason", "step__name"]
+    fields = ["step", "previous_end", "new_end", "reason", "extended_by", "extended_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

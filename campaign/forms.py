@@ -1,0 +1,69 @@
+"""Input for the plan's edits. The forms check what a single field can tell; the rules that
+need the rest of the plan live in services.py and come back as errors on these fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Campaign, Stage, Step, StepExtension
+from .services import extension_end_error
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker, which phones show as a native wheel."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "targets", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {
+            "name": _("例如:第一批"),
+            "targets": _("例如:机关和事业单位"),
+        }
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "planned_start", "planned_end"]
+        widgets = {"planned_start": DateInput(), "planned_end": DateInput()}
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = Step
+        fields = ["name", "planned_start", "planned_end"]
+        widgets = {"planned_start": DateInput(), "planned_end": DateInput()}
+
+
+class StepExtendForm(forms.ModelForm):
+    class Meta:
+        model = StepExtension
+        fields = ["new_end", "reason"]
+        widgets = {
+            "new_end": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "reason": _("例如:考虑到春节长假及全国地方两会的因素,按中央及市委要求延长。"),
+        }
+        error_messages = {
+            "new_end": {"required": _("请填写延长后的结束日期。")},
+            "reason": {"required": _("请填写延长原因。")},
+        }
+
+    def __init__(self, *args, step, **kwargs):
+        super().__init__(*args, instance=StepExtension(step=step), **kwargs)
+
+    def clean_new_end(self):
+        new_end = self.cleaned_data["new_end"]
+        error = extension_end_error(step=self.instance.step, new_end=new_end)
+        if error:
+            raise forms.ValidationError(error)
+        return new_end

@@ -1,0 +1,46 @@
+"""Reads of the campaign plan; each is a fixed number of queries however long the plan."""
+
+from django.db.models import Count, Prefetch
+
+from units.models import Unit
+
+from .models import Campaign, Stage, Step, StepExtension
+
+
+def current_campaign():
+    return Campaign.objects.current()
+
+
+def plan_stages(campaign):
+    """The campaign's stages in order, each with its steps and their extension history
+    (newest first), in three queries."""
+    extensions = StepExtension.objects.select_related("extended_by")
+    steps = Step.objects.order_by("number").prefetch_related(
+        Prefetch("extensions", queryset=extensions)
+    )
+    stages = list(
+        campaign.stages.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
+    )
+    for stage in stages:
+        for step in stage.steps.all():
+            step.extended_days = sum(extension.days for extension in step.extensions.all())
+    return stages
+
+
+def unit_counts_by_stage():
+    """{stage id (None for branches not yet placed): number of 党支部 in it}, in one query.
+
+    Branches, because the 转段 is decided branch by branch ("各支部要召开转段分析会")."""
+    rows = Unit.objects.branches().order_by().values("stage").annotate(count=Count("pk"))
+    return {row["stage"]: row["count"] for row in rows}
+
+
+def current_stages():
+    """Stages the office may still edit: a finished campaign's plan stays as it was."""
+    return Stage.objects.filter(campaign__is_current=True).select_related("campaign")
+
+
+def current_steps():
+    return Step.objects.filter(stage__campaign__is_current=True).select_related(
+        "stage", "stage__campaign"
+    )
