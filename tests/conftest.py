@@ -77,7 +77,9 @@ def district(db):
     for number, (supervisor, assigned) in enumerate(
         [("supervisor1", education), ("supervisor2", health), ("supervisor3", town)], start=1
     ):
-        group = SupervisionGroup.objects.create(name=f"第{'一二三'[number - 1]}督导组")
+        group = SupervisionGroup.objects.create(
+            number=number, name=f"第{'一二三'[number - 1]}督导组"
+        )
         group.units.add(assigned)
         group.members.add(users[supervisor])
         groups.append(group)

@@ -189,7 +189,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
-        ordering = ["unit__path", "name", "pk"]
+        ordering = ["unit_id", "name", "pk"]
         indexes = [models.Index(fields=["unit", "name"])]
 
     def __str__(self):
@@ -204,6 +204,7 @@ class Member(models.Model):
 class SupervisionGroup(models.Model):
     """督导组: the district sends three; each reads and inspects the units assigned to it."""
 
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
     name = models.CharField(_("名称"), max_length=50, unique=True)
     units = models.ManyToManyField(
         Unit,
@@ -222,7 +223,8 @@ class SupervisionGroup(models.Model):
     class Meta:
         verbose_name = _("督导组")
         verbose_name_plural = _("督导组")
-        ordering = ["name"]
+        # By number: names like 第二督导组 don't sort in their spoken order.
+        ordering = ["number", "pk"]
 
     def __str__(self):
         return self.name

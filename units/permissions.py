@@ -51,7 +51,8 @@ class Scope:
 
     def _path_filter(self, field_name):
         condition = Q(pk__in=[])
-        for path in self.paths:
+        # An empty path would match every unit; only a unit mid-insert has one.
+        for path in filter(None, self.paths):
             condition |= Q(**{f"{field_name}__startswith": path})
         return condition
 
@@ -66,7 +67,7 @@ class Scope:
         return Member.objects.filter(self._path_filter("unit__path"))
 
     def contains_path(self, path):
-        return self.is_office or any(path.startswith(p) for p in self.paths)
+        return self.is_office or any(p and path.startswith(p) for p in self.paths)
 
     def contains_unit(self, unit):
         return self.contains_path(unit.path)
