@@ -31,7 +31,8 @@ def units_with_totals(queryset):
 
 
 def unit_children(unit):
-    return units_with_totals(unit.children.order_by("kind", "name"))
+    # Creation order: the order the office set the district up in, e.g. 党政机关 first.
+    return units_with_totals(unit.children.order_by("pk"))
 
 
 def unit_ancestors(unit):
