@@ -50,6 +50,7 @@ class RosterImportAdmin(admin.ModelAdmin):
         "uploaded_by",
         "uploaded_at",
         "applied_at",
+        "applied_by",
         "created_count",
         "updated_count",
     ]

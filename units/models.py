@@ -297,6 +297,14 @@ class RosterImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_count = models.PositiveIntegerField(_("新增人数"), default=0)
     updated_count = models.PositiveIntegerField(_("更新人数"), default=0)
 

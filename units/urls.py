@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_urls, views
 
 app_name = "units"
 
@@ -15,3 +15,4 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
 ]
+urlpatterns += roster_urls.urlpatterns
