@@ -23,9 +23,6 @@ run: venv
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@echo
 	@echo "  先进性教育活动进度台账: http://127.0.0.1:8000/"
-	@echo "  演示账号 (密码: $${DEMO_PASSWORD:-xianjinxing2005}):"
-	@echo "    office 区委先进性教育办公室 · supervisor1/2/3 督导组 · leader1 党委负责人"
-	@echo "    secretary1/2 支部书记 · member1 党员(领导干部) · outsider 无角色 · admin 系统管理员"
 	@echo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -245,6 +245,13 @@ def test_if_empty_seeds_an_empty_database(db):
     assert settings.DEMO_PASSWORD in output
 
 
+def test_if_empty_on_the_demo_database_prints_the_logins_again(root):
+    before = counts()
+    output = seed("--if-empty")
+    assert counts() == before
+    assert "secretary1" in output and settings.DEMO_PASSWORD in output
+
+
 def test_scale_repeats_the_branches_and_members(db):
     with transaction.atomic():
         seed()
