@@ -24,6 +24,8 @@ from django.db.models import Max, Min
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from study.services import study_plan_create
+
 from .models import Campaign, Stage, Step, StepExtension
 
 STANDARD_STAGES = ["学习动员", "分析评议", "整改提高"]
@@ -168,6 +170,7 @@ def campaign_create(*, name, targets, starts_on, ends_on):
         Step.objects.create(
             stage=first, number=number, name=step_name, planned_start=start, planned_end=end
         )
+    study_plan_create(campaign=campaign)
     return campaign
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("units/", include("units.urls")),
     path("plan/", include("campaign.urls")),
+    path("study/", include("study.urls")),
     path("admin/", admin.site.urls),
 ]

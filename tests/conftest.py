@@ -11,12 +11,14 @@
     └── 东街社区党支部
 """
 
+import datetime
 import os
 import types
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from units.models import (
     MemberCategory,
@@ -192,3 +194,24 @@ def log_in(page, username, password="pw"):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def live_district(district):
+    """The same district with its campaign under way today: stage 1 began 30 days ago, so
+    sessions held now fall inside it and members can sign in live."""
+    offset = timezone.localdate() - datetime.timedelta(days=30) - district.campaign.starts_on
+    campaign = district.campaign
+    campaign.starts_on += offset
+    campaign.ends_on += offset
+    campaign.save()
+    for stage in district.stages:
+        stage.planned_start += offset
+        stage.planned_end += offset
+        stage.save()
+        for step in stage.steps.all():
+            step.planned_start += offset
+            step.planned_end += offset
+            step.save()
+    Unit.objects.update(stage_since=campaign.starts_on)
+    return district

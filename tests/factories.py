@@ -1,9 +1,13 @@
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from campaign.models import Campaign, Stage, Step
+from study.models import SessionKind
+from study.services import session_create, study_plan_create
 from units.models import Member, MemberCategory, Unit, UnitKind
 
 
@@ -65,4 +69,18 @@ def make_campaign():
         Step.objects.create(
             stage=stages[0], number=number, name=name, planned_start=start, planned_end=end
         )
+    study_plan_create(campaign=campaign)
     return campaign, stages
+
+
+def make_session(unit, by, *, starts_at=None, hours="2", **fields):
+    """A study session of `unit` through the service, starting now unless told otherwise."""
+    fields.setdefault("kind", SessionKind.STUDY)
+    fields.setdefault("title", "学习《党章》")
+    return session_create(
+        unit=unit,
+        user=by,
+        starts_at=starts_at or timezone.now(),
+        hours=Decimal(hours),
+        **fields,
+    )

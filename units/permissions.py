@@ -66,6 +66,13 @@ class Scope:
             return Member.objects.all()
         return Member.objects.filter(self._path_filter("unit__path"))
 
+    def manages(self, unit):
+        """A secretary's branch or a leader's subtree: where the ledgers are kept."""
+        return any(p and unit.path.startswith(p) for p in self.leader_paths + self.secretary_paths)
+
+    def supervises(self, unit):
+        return any(p and unit.path.startswith(p) for p in self.supervisor_paths)
+
     def contains_path(self, path):
         return self.is_office or any(p and path.startswith(p) for p in self.paths)
 
@@ -121,6 +128,18 @@ def _sees_member(scope, member):
     return scope.contains_member(member)
 
 
+def _manages(scope, unit):
+    return scope.manages(unit)
+
+
+def _supervises(scope, unit):
+    return scope.supervises(unit)
+
+
+def _is_the_member(scope, member):
+    return scope.member is not None and scope.member.pk == member.pk
+
+
 def _has_any_role(scope, obj):
     return bool(scope.roles)
 
@@ -135,6 +154,14 @@ RULES = {
     "import_roster": _office,
     "change_unit": _office,
     "delete_unit": _office,
+    # The study ledger: seen by everyone whose scope holds the unit, kept by its secretary
+    # or the leader above it, spot-checked by its supervision group.
+    "view_ledger": _sees_unit,
+    "manage_ledger": _manages,
+    "review_writing": _manages,
+    "spot_check": _supervises,
+    # What a member does for themself: sign in, ask for leave, log self-study, submit writing.
+    "act_as_member": _is_the_member,
     "view_plan": _has_any_role,
     "change_plan": _office,
 }

@@ -26,8 +26,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from campaign.models import Campaign, Stage, Step
+from study.services import study_plan_create
 from units.models import (
     PATH_SEPARATOR,
     Gender,
@@ -61,6 +63,18 @@ STAGE_ONE_STEPS = (
     ("大讨论", datetime.date(2005, 2, 15), datetime.date(2005, 3, 25)),
 )
 GROUP_NAMES = ("第一督导组", "第二督导组", "第三督导组")
+# The demo runs the 2005 timetable as if it had started this many days ago, so that a
+# session held today falls inside stage 1 and can be signed in to live.
+DEMO_DAYS_UNDER_WAY = 35
+
+
+def demo_date(day_in_2005):
+    """The 2005 timetable's date moved so that the campaign is under way today."""
+    offset = (
+        timezone.localdate() - datetime.timedelta(days=DEMO_DAYS_UNDER_WAY) - CAMPAIGN["starts_on"]
+    )
+    return day_in_2005 + offset
+
 
 # Positions of the ordinary members, by the kind of workplace.
 CLERK_POSITIONS = ("科员", "科员", "科员", "办事员", "副主任科员", "主任科员", "股长", "副股长")
@@ -410,22 +424,37 @@ def seed_district(rng, *, scale=1):
 
 def _create_campaign():
     campaign, _ = Campaign.objects.get_or_create(
-        name=CAMPAIGN["name"], defaults={**CAMPAIGN, "is_current": True}
+        name=CAMPAIGN["name"],
+        defaults={
+            **CAMPAIGN,
+            "starts_on": demo_date(CAMPAIGN["starts_on"]),
+            "ends_on": demo_date(CAMPAIGN["ends_on"]),
+            "is_current": True,
+        },
     )
     stages = []
     for number, (name, start, end) in enumerate(STAGES, start=1):
         stage, _ = Stage.objects.get_or_create(
             campaign=campaign,
             number=number,
-            defaults={"name": name, "planned_start": start, "planned_end": end},
+            defaults={
+                "name": name,
+                "planned_start": demo_date(start),
+                "planned_end": demo_date(end),
+            },
         )
         stages.append(stage)
     for number, (name, start, end) in enumerate(STAGE_ONE_STEPS, start=1):
         Step.objects.get_or_create(
             stage=stages[0],
             number=number,
-            defaults={"name": name, "planned_start": start, "planned_end": end},
+            defaults={
+                "name": name,
+                "planned_start": demo_date(start),
+                "planned_end": demo_date(end),
+            },
         )
+    study_plan_create(campaign=campaign)
     return stages[0]
 
 

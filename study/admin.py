@@ -1,0 +1,145 @@
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    AttendanceChange,
+    ContactLog,
+    LeaveRequest,
+    MakeUp,
+    MemberProgress,
+    Reading,
+    Review,
+    SelfStudy,
+    SpotCheck,
+    StudySession,
+    Topic,
+    Writing,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "unit", "number"]
+    list_filter = ["campaign"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "number"]
+    list_filter = ["campaign"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["member"]
+    readonly_fields = ["self_signed_at", "updated_by", "updated_at"]
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "kind", "starts_at", "hours"]
+    list_filter = ["kind"]
+    search_fields = ["title", "unit__name"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["checkin_code", "created_by", "created_at"]
+    list_select_related = ["unit"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["member", "session", "status", "self_signed_at"]
+    list_filter = ["status"]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member", "session"]
+    list_select_related = ["member", "session"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit records: kept as written."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AttendanceChange)
+class AttendanceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["attendance", "old_status", "new_status", "changed_by", "changed_at"]
+    list_select_related = ["attendance__member", "changed_by"]
+
+
+@admin.register(MemberProgress)
+class MemberProgressAdmin(ReadOnlyAdmin):
+    list_display = ["member", "total_hours", "concentrated_hours", "is_complete", "makeups_owed"]
+    list_filter = ["is_complete", "writing_done"]
+    search_fields = ["member__name"]
+    list_select_related = ["member"]
+
+
+@admin.register(MakeUp)
+class MakeUpAdmin(admin.ModelAdmin):
+    list_display = ["member", "reason", "hours", "done_on", "method"]
+    list_filter = ["method"]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+    raw_id_fields = ["attendance"]
+    list_select_related = ["member"]
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(admin.ModelAdmin):
+    list_display = ["member", "session", "status", "requested_at"]
+    list_filter = ["status"]
+    autocomplete_fields = ["member", "session"]
+    list_select_related = ["member", "session"]
+
+
+@admin.register(SelfStudy)
+class SelfStudyAdmin(admin.ModelAdmin):
+    list_display = ["member", "studied_on", "hours", "material"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+
+
+@admin.register(ContactLog)
+class ContactLogAdmin(admin.ModelAdmin):
+    list_display = ["member", "contacted_on", "method"]
+    list_filter = ["method"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+
+
+@admin.register(Writing)
+class WritingAdmin(admin.ModelAdmin):
+    list_display = ["title", "member", "kind", "characters", "is_paper", "submitted_at"]
+    list_filter = ["kind", "is_paper"]
+    search_fields = ["title", "member__name"]
+    autocomplete_fields = ["member"]
+    inlines = [ReviewInline]
+    list_select_related = ["member"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["writing", "reviewer", "grade", "reviewed_on"]
+    list_filter = ["grade"]
+    raw_id_fields = ["writing"]
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(admin.ModelAdmin):
+    list_display = ["unit", "drawn_by", "drawn_at", "recorded_at"]
+    raw_id_fields = ["writings"]
+    list_select_related = ["unit", "drawn_by"]

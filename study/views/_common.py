@@ -1,0 +1,32 @@
+"""Lookups every study view shares: an object, or 404/403 by the permission module."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from units.models import Member, Unit
+from units.permissions import require, scope_for
+
+
+def get_unit(request, pk, action="view_ledger"):
+    unit = get_object_or_404(Unit.objects.select_related("stage", "parent"), pk=pk)
+    require(request.user, action, unit)
+    return unit
+
+
+def get_member(request, pk, action="view_member"):
+    """A member, if the user sees them; `action` is then checked on the member's branch
+    (for ledger actions) or on the member (for view_member / act_as_member)."""
+    member = get_object_or_404(Member.objects.select_related("unit", "unit__stage"), pk=pk)
+    require(request.user, "view_member", member)
+    if action != "view_member":
+        target = member if action == "act_as_member" else member.unit
+        require(request.user, action, target)
+    return member
+
+
+def own_member(request):
+    """The logged-in user's own member record, or 404 for a user who is not a member."""
+    member = scope_for(request.user).member
+    if member is None:
+        raise Http404
+    return member
