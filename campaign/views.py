@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from study import services_plan
 from units.permissions import has_perm, require
 
 from . import selectors, services
@@ -52,6 +53,8 @@ def plan(request):
         context["stages"] = stages
         # Units in no stage of this campaign: not yet placed, or left in an earlier one.
         context["units_elsewhere"] = sum(counts.values())
+        context["topics"] = services_plan.fixed_topics(campaign)
+        context["readings"] = services_plan.readings(campaign)
     return render(request, "campaign/plan.html", context)
 
 

@@ -29,6 +29,12 @@ class ReadingAdmin(admin.ModelAdmin):
     list_display = ["title", "campaign", "number"]
     list_filter = ["campaign"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would silently drop it from every session that covered it.
+        if obj is not None and (obj.sessions.exists() or obj.self_studies.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class AttendanceInline(admin.TabularInline):
     model = Attendance

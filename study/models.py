@@ -45,6 +45,13 @@ class Topic(models.Model):
         verbose_name = _("四加一专题")
         verbose_name_plural = _("四加一专题")
         ordering = ["campaign", "unit_id", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="one_own_topic_per_unit",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -473,6 +480,14 @@ class SpotCheck(models.Model):
     drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
     result = models.TextField(_("抽查结果"), blank=True)
     recorded_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结果登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("笔记抽查")

@@ -258,6 +258,15 @@ def session_create(*, unit, user, readings=(), **fields):
 
 
 def session_update(*, session, user, readings=None, **fields):
+    if (
+        {"hours", "starts_at"} & fields.keys()
+        and not roster_is_open(session)
+        and session.attendances.exists()
+    ):
+        # The hours and date are what everyone's credit rests on; the ledger stands.
+        raise ValidationError(
+            _("本次学习的签到已超过%(days)s天,不能再修改时间和学时。") % {"days": ROSTER_EDIT_DAYS}
+        )
     if "hours" in fields:
         _check_hours(fields["hours"])
     if "starts_at" in fields:
@@ -339,8 +348,13 @@ def roster_save(*, session, entries, user, now=None):
         errors.append(_("同一名党员在名单中出现了两次:%(names)s。") % {"names": names})
     foreign = [m for m in seen if m not in members or members[m].unit_id != session.unit_id]
     if foreign:
-        names = "、".join(sorted(members[m].name for m in foreign if m in members)) or _("未知人员")
-        errors.append(_("%(names)s 不是本支部党员,不能登记在本次学习的名单上。") % {"names": names})
+        names = "、".join(sorted(members[m].name for m in foreign if m in members))
+        if names:
+            errors.append(
+                _("%(names)s不是本支部党员,不能登记在本次学习的名单上。") % {"names": names}
+            )
+        else:
+            errors.append(_("名单中有不存在的党员,请刷新页面后重新登记。"))
     valid = set(AttendanceStatus.values)
     if any(status not in valid for _member, status in entries):
         errors.append(_("签到情况只能是出席、迟到、请假、缺席或送课上门。"))
@@ -568,11 +582,15 @@ def writing_log_paper(*, member, kind, title, characters, user):
 
 
 def writing_review(*, writing, reviewer, comment, grade, reviewed_on=None):
+    if writing.member.user_id == reviewer.pk:
+        raise ValidationError(_("不能批改自己的笔记或心得,请由党委(党组)、工委负责人批改。"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请填写批语。")})
     reviewed_on = reviewed_on or timezone.localdate()
     if reviewed_on > timezone.localdate():
         raise ValidationError({"reviewed_on": _("批改日期不能晚于今天。")})
+    if reviewed_on < timezone.localdate(writing.submitted_at):
+        raise ValidationError({"reviewed_on": _("批改日期不能早于提交日期。")})
     return Review.objects.create(
         writing=writing,
         reviewer=reviewer,
@@ -597,10 +615,13 @@ def spot_check_draw(*, unit, user, size=SPOT_CHECK_SIZE):
     return check
 
 
-def spot_check_record(*, spot_check, result):
+def spot_check_record(*, spot_check, result, user):
     if not (result or "").strip():
         raise ValidationError({"result": _("请填写抽查结果。")})
+    if spot_check.recorded_at is not None:
+        raise ValidationError(_("这次抽查的结果已经登记,不能修改。"))
     spot_check.result = result.strip()
     spot_check.recorded_at = timezone.now()
-    spot_check.save(update_fields=["result", "recorded_at"])
+    spot_check.recorded_by = user
+    spot_check.save(update_fields=["result", "recorded_at", "recorded_by"])
     return spot_check

@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from study.services import progress_refresh
 
 from . import selectors
 from .forms import MemberFilterForm, MemberForm, UnitForm
@@ -157,7 +160,10 @@ def member_edit(request, pk):
     units = scope_for(request.user).units()
     form = MemberForm(request.POST or None, instance=member, units=units)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            # 领导干部 and 有书写能力 decide what writing the member owes.
+            progress_refresh(member_ids=[member.pk])
         messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
         return redirect("units:member", pk=member.pk)
     return render(

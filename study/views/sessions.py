@@ -1,31 +1,327 @@
-"""Placeholder: replaced by the module's real views."""
+"""Study sessions: the branch's ledger, the roster signed at the meeting, and self sign-in.
 
-from django.http import Http404
+"集中学习实行'签到制'": the secretary signs everyone in on one roster from a phone, or
+members sign themselves in with the session's code or QR code.
+"""
+
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from units.models import Member, UnitKind
+from units.permissions import has_perm, require, scope_for
+
+from .. import services
+from ..forms.sessions import CheckinForm, SessionForm, roster_entries
+from ..models import (
+    AttendanceChange,
+    AttendanceStatus,
+    LeaveRequest,
+    LeaveStatus,
+    StudySession,
+)
+from ._common import get_unit
+
+SESSIONS_PER_PAGE = 30
+# Members sit in branches, or directly in a 党总支 without branches; only those keep sessions.
+UNITS_WITH_MEMBERS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
+# Bootstrap colour of each status's button and badge, in the roster's order.
+STATUS_COLOURS = {
+    AttendanceStatus.PRESENT: "success",
+    AttendanceStatus.LATE: "warning",
+    AttendanceStatus.LEAVE: "info",
+    AttendanceStatus.ABSENT: "danger",
+    AttendanceStatus.HOME_DELIVERY: "primary",
+}
+STATUS_CHOICES = [(status.value, status.label, colour) for status, colour in STATUS_COLOURS.items()]
 
 
-def checkin(request, **kwargs):
-    raise Http404
+def _get_session(request, pk, action="view_ledger"):
+    session = get_object_or_404(
+        StudySession.objects.select_related("unit", "topic", "created_by"), pk=pk
+    )
+    require(request.user, action, session.unit)
+    return session
 
 
-def session_checkins(request, **kwargs):
-    raise Http404
+def _add_service_error(form, error):
+    """Put a service's ValidationError on the form: by field where the field is on it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
-def session_create(request, **kwargs):
-    raise Http404
+def _with_attendance_counts(sessions):
+    """Annotate `<status>_count` for every attendance status, in the same query."""
+    return sessions.annotate(
+        **{
+            f"{status}_count": Count("attendances", filter=Q(attendances__status=status))
+            for status in AttendanceStatus.values
+        }
+    )
 
 
-def session_detail(request, **kwargs):
-    raise Http404
+@login_required
+@require_safe
+def session_list(request, pk):
+    unit = get_unit(request, pk)
+    sessions = _with_attendance_counts(
+        StudySession.objects.filter(unit=unit).select_related("topic")
+    ).order_by("-starts_at", "-pk")
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "study/sessions/list.html",
+        {
+            "unit": unit,
+            "page": page,
+            "keeps_sessions": unit.kind in UNITS_WITH_MEMBERS,
+            "can_manage": has_perm(request.user, "manage_ledger", unit),
+        },
+    )
 
 
-def session_edit(request, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_create(request, pk):
+    unit = get_unit(request, pk, "manage_ledger")
+    if unit.kind not in UNITS_WITH_MEMBERS:
+        raise Http404
+    form = SessionForm(request.POST or None, unit=unit, initial=SessionForm.initial_for_new())
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(unit=unit, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记“%(title)s”。开会时在本页签到,或请党员扫码自助签到。")
+                % {"title": session.title},
+            )
+            return redirect("study:session", pk=session.pk)
+    return render(request, "study/sessions/form.html", {"form": form, "unit": unit})
 
 
-def session_list(request, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request, pk):
+    session = _get_session(request, pk, "manage_ledger")
+    form = SessionForm(
+        request.POST or None, unit=session.unit, initial=SessionForm.initial_for(session)
+    )
+    if request.method == "POST" and form.is_valid():
+        # Only what was changed: an untouched date is not checked again against a plan
+        # the office may have moved since.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "readings"}
+        try:
+            services.session_update(
+                session=session,
+                user=request.user,
+                readings=form.cleaned_data["readings"],
+                **fields,
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("已保存“%(title)s”。") % {"title": session.title})
+            return redirect("study:session", pk=session.pk)
+    return render(
+        request,
+        "study/sessions/form.html",
+        {"form": form, "unit": session.unit, "session": session},
+    )
 
 
-def session_qr(request, **kwargs):
-    raise Http404
+def _roster_rows(session, posted=None):
+    """One row per member of the branch, with the status to show: what was just posted
+    when it is shown again with errors, else what is saved, else an approved leave."""
+    attendances = {a.member_id: a for a in session.attendances.select_related("member")}
+    on_leave = set(
+        LeaveRequest.objects.filter(session=session, status=LeaveStatus.APPROVED).values_list(
+            "member_id", flat=True
+        )
+    )
+    members = list(Member.objects.filter(unit=session.unit).order_by("name", "pk"))
+    rows = []
+    for member in members:
+        attendance = attendances.pop(member.pk, None)
+        if posted is not None:
+            status = posted.get(member.pk, "")
+        elif attendance is not None:
+            status = attendance.status
+        else:
+            status = AttendanceStatus.LEAVE if member.pk in on_leave else ""
+        rows.append(
+            {
+                "member": member,
+                "status": status,
+                "attendance": attendance,
+                "on_leave": member.pk in on_leave,
+            }
+        )
+    # Members signed in here who have since moved to another branch stay on the record.
+    for attendance in sorted(attendances.values(), key=lambda a: a.member.name):
+        rows.append(
+            {
+                "member": attendance.member,
+                "status": attendance.status,
+                "attendance": attendance,
+                "on_leave": False,
+                "moved": True,
+            }
+        )
+    return rows
+
+
+def _status_counts(rows):
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    for row in rows:
+        if row["attendance"] is not None:
+            counts[row["attendance"].status] += 1
+    return [(label, counts[value], colour) for value, label, colour in STATUS_CHOICES]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_detail(request, pk):
+    session = _get_session(request, pk)
+    can_manage = has_perm(request.user, "manage_ledger", session.unit)
+    posted = None
+    errors = []
+    if request.method == "POST":
+        require(request.user, "manage_ledger", session.unit)
+        entries, errors = roster_entries(request.POST)
+        if not errors:
+            try:
+                changed = services.roster_save(session=session, entries=entries, user=request.user)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                if changed:
+                    messages.success(
+                        request, _("签到已保存,更新了%(count)d人。") % {"count": len(changed)}
+                    )
+                else:
+                    messages.info(request, _("签到情况没有变化。"))
+                return redirect("study:session", pk=session.pk)
+        posted = dict(entries)
+
+    rows = _roster_rows(session, posted)
+    has_attendance = any(row["attendance"] is not None for row in rows)
+    roster_open = services.roster_is_open(session)
+    opens, closes = services.checkin_window(session)
+    now = timezone.now()
+    checkin_url = request.build_absolute_uri(
+        reverse("study:checkin_code", args=[session.checkin_code])
+    )
+    return render(
+        request,
+        "study/sessions/detail.html",
+        {
+            "session": session,
+            "readings": list(session.readings.all()),
+            "rows": rows,
+            "counts": _status_counts(rows),
+            "errors": errors,
+            "can_manage": can_manage,
+            "roster_editable": can_manage and (roster_open or not has_attendance),
+            "roster_locked": can_manage and not roster_open and has_attendance,
+            "edit_days": services.ROSTER_EDIT_DAYS,
+            "status_choices": STATUS_CHOICES,
+            "changes": AttendanceChange.objects.filter(attendance__session=session)
+            .select_related("attendance__member", "changed_by")
+            .order_by("-changed_at", "-pk"),
+            "checkin_opens": opens,
+            "checkin_closes": closes,
+            "checkin_opens_in": max(0, int((opens - now).total_seconds())),
+            # The code and the live sign-ins matter until the session is over.
+            "checkin_live": can_manage and now <= closes,
+            "checkin_url": checkin_url,
+        },
+    )
+
+
+@login_required
+@require_safe
+@never_cache
+def session_checkins(request, pk):
+    """The session's self sign-ins so far, for the roster to show them as they arrive."""
+    session = _get_session(request, pk)
+    opens, closes = services.checkin_window(session)
+    now = timezone.now()
+    signed = session.attendances.filter(self_signed_at__isnull=False).order_by("self_signed_at")
+    return JsonResponse(
+        {
+            "open": opens <= now <= closes,
+            "over": now > closes,
+            "checkins": [
+                {
+                    "member": attendance.member_id,
+                    "status": attendance.status,
+                    "status_label": attendance.get_status_display(),
+                    "time": timezone.localtime(attendance.self_signed_at).strftime("%H:%M"),
+                }
+                for attendance in signed
+            ],
+        }
+    )
+
+
+@login_required
+@require_safe
+def session_qr(request, pk):
+    """A QR code of the session's sign-in link, to show on a screen or print."""
+    session = _get_session(request, pk)
+    url = request.build_absolute_uri(reverse("study:checkin_code", args=[session.checkin_code]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, title=_("扫码签到:%(url)s") % {"url": url}
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin(request, code=""):
+    member = scope_for(request.user).member
+    if member is None:
+        return render(request, "study/sessions/checkin.html", {"not_a_member": True}, status=403)
+    signed_in = None
+    if request.method == "POST":
+        form = CheckinForm(request.POST)
+        if form.is_valid():
+            try:
+                attendance = services.self_check_in(member=member, code=form.cleaned_data["code"])
+            except ValidationError as error:
+                form.add_error(None if hasattr(error, "error_dict") else "code", error)
+            else:
+                return redirect(f"{reverse('study:checkin')}?signed={attendance.session_id}")
+    else:
+        form = CheckinForm(initial={"code": code})
+        signed = request.GET.get("signed", "")
+        if signed.isdigit():
+            signed_in = (
+                member.attendances.filter(session_id=int(signed), self_signed_at__isnull=False)
+                .select_related("session")
+                .first()
+            )
+    return render(
+        request,
+        "study/sessions/checkin.html",
+        {"form": form, "member": member, "signed_in": signed_in},
+    )

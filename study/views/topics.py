@@ -1,11 +1,215 @@
-"""Placeholder: replaced by the module's real views."""
+"""The 四加一 topics and the required readings (必读科目) of the current campaign.
 
-from django.http import Http404
+Everyone with a role reads them; the office names the four topics and keeps the readings
+list; each unit's secretary (or the leader above it) sets the unit's own "加一" topic.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaign.models import Campaign
+from units.models import Unit
+from units.permissions import has_perm, require, scope_for
+
+from .. import services_plan
+from ..forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
+from ._common import get_unit
+
+ADD_PREFIX = "new-reading"
 
 
-def own_topic(request, **kwargs):
-    raise Http404
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its errors land on the form, which keeps what
+    the user typed. Returns what the service returned, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        _add_error(form, error)
+        return None
 
 
-def topic_list(request, **kwargs):
-    raise Http404
+def _add_error(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _row(queryset, request):
+    """The topic or reading a row's form was posted for."""
+    pk = request.POST.get("pk", "")
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(queryset, pk=int(pk))
+
+
+def _back_to(anchor):
+    return redirect(f"{reverse('study:topics')}#{anchor}")
+
+
+def _topic_prefix(topic):
+    return f"topic-{topic.pk}"
+
+
+def _reading_prefix(reading):
+    return f"reading-{reading.pk}"
+
+
+def _rename_topic(request, campaign):
+    topic = _row(services_plan.fixed_topics(campaign), request)
+    form = TopicForm(request.POST, prefix=_topic_prefix(topic))
+    if _save(form, services_plan.topic_rename, topic=topic):
+        messages.success(request, _("已保存专题“%(name)s”。") % {"name": topic.name})
+        return _back_to(_topic_prefix(topic))
+    return form
+
+
+def _add_reading(request, campaign):
+    form = ReadingAddForm(request.POST, prefix=ADD_PREFIX)
+    reading = _save(form, services_plan.reading_add, campaign=campaign)
+    if reading:
+        messages.success(request, _("已添加必读科目“%(title)s”。") % {"title": reading.title})
+        return _back_to(_reading_prefix(reading))
+    return form
+
+
+def _edit_reading(request, campaign):
+    reading = _row(services_plan.readings(campaign), request)
+    form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
+    if _save(form, services_plan.reading_update, reading=reading):
+        messages.success(request, _("已保存必读科目“%(title)s”。") % {"title": reading.title})
+        return _back_to(_reading_prefix(reading))
+    return form
+
+
+def _remove_reading(request, campaign):
+    reading = _row(services_plan.readings(campaign), request)
+    try:
+        services_plan.reading_remove(reading=reading)
+    except ValidationError as error:
+        # Shown on the row, over whatever was typed in it.
+        form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
+        form.add_error(None, error)
+        return form
+    messages.success(request, _("已删除必读科目“%(title)s”。") % {"title": reading.title})
+    return _back_to("readings")
+
+
+ACTIONS = {
+    "rename_topic": _rename_topic,
+    "add_reading": _add_reading,
+    "edit_reading": _edit_reading,
+    "remove_reading": _remove_reading,
+}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def topic_list(request):
+    require(request.user, "view_plan")
+    campaign = Campaign.objects.current()
+    posted = None
+    if request.method == "POST":
+        require(request.user, "change_plan")
+        action = ACTIONS.get(request.POST.get("action"))
+        if action is None:
+            return HttpResponseBadRequest()
+        if campaign is None:
+            messages.error(request, _("尚未制定活动安排,请先制定活动安排。"))
+            return redirect("campaign:plan")
+        # A done action redirects; a refused one returns its form, bound and with errors.
+        posted = action(request, campaign)
+        if isinstance(posted, HttpResponseBase):
+            return posted
+    context = {"campaign": campaign, "can_change": has_perm(request.user, "change_plan")}
+    if campaign is not None:
+        context.update(_page(request, campaign, posted))
+    return render(request, "study/topics/topic_list.html", context)
+
+
+def _bound_or_new(posted, form_class, prefix, initial):
+    if posted is not None and posted.prefix == prefix:
+        return posted
+    return form_class(prefix=prefix, initial=initial)
+
+
+def _page(request, campaign, posted):
+    """The page's rows, each with its form; the one just posted with errors keeps them."""
+    topics = list(services_plan.fixed_topics(campaign))
+    readings = list(services_plan.readings_with_uses(campaign))
+    for topic in topics:
+        topic.form = _bound_or_new(posted, TopicForm, _topic_prefix(topic), {"name": topic.name})
+    for reading in readings:
+        reading.form = _bound_or_new(
+            posted,
+            ReadingForm,
+            _reading_prefix(reading),
+            {"number": reading.number, "title": reading.title},
+        )
+    scope = scope_for(request.user)
+    own_topics = list(services_plan.own_topics(campaign))
+    for topic in own_topics:
+        topic.visible = scope.contains_unit(topic.unit)
+    return {
+        "topics": topics,
+        "readings": readings,
+        "add_form": _bound_or_new(posted, ReadingAddForm, ADD_PREFIX, {}),
+        "own_topics": own_topics,
+        "managed_units": _managed_units(scope, own_topics),
+    }
+
+
+def _managed_units(scope, own_topics):
+    """The units whose ledger the user keeps, each with its own topic (or None)."""
+    paths = scope.secretary_paths + scope.leader_paths
+    if not paths:
+        return []
+    by_unit = {topic.unit_id: topic for topic in own_topics}
+    units = list(Unit.objects.filter(path__in=paths).order_by("path"))
+    for unit in units:
+        unit.own_topic = by_unit.get(unit.pk)
+    return units
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def own_topic(request, pk):
+    unit = get_unit(request, pk)
+    can_manage = has_perm(request.user, "manage_ledger", unit)
+    campaign = Campaign.objects.current()
+    topic = services_plan.own_topic_of(unit=unit, campaign=campaign) if campaign else None
+    form = None
+    if request.method == "POST":
+        require(request.user, "manage_ledger", unit)
+        form = OwnTopicForm(request.POST)
+        saved = _save(form, services_plan.own_topic_set, unit=unit, campaign=campaign)
+        if saved:
+            messages.success(
+                request,
+                _("已将%(unit)s的“加一”专题定为“%(name)s”。")
+                % {"unit": unit.name, "name": saved.name},
+            )
+            return redirect("study:own_topic", pk=unit.pk)
+    elif can_manage and campaign is not None:
+        form = OwnTopicForm(initial={"name": topic.name if topic else ""})
+    return render(
+        request,
+        "study/topics/own_topic.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "topic": topic,
+            "fixed_topics": services_plan.fixed_topics(campaign) if campaign else [],
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )

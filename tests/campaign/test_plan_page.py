@@ -157,9 +157,9 @@ def _grow_plan(district, *, steps, extensions_per_step):
 
 
 # Session, user, the scope (role assignments, supervision groups, member record), the
-# current campaign, its stages, their steps, the steps' extensions with their authors, and
-# the units counted per stage.
-PLAN_QUERIES = 10
+# current campaign, its stages, their steps, the steps' extensions with their authors,
+# the units counted per stage, and the study content (the four topics, the readings).
+PLAN_QUERIES = 12
 
 
 @pytest.mark.parametrize(

@@ -227,3 +227,32 @@ def test_unit_pages_query_count_does_not_grow_with_the_district(
     before = count_queries(client, url)
     _grow(district)
     assert count_queries(client, url) == before
+
+
+def test_making_a_member_a_leading_cadre_raises_what_they_owe(district, login):
+    from study.models import MemberProgress, WritingKind
+    from study.services import writing_submit
+
+    member = Member.objects.get(name="王强")
+    for kind in (WritingKind.NOTE, WritingKind.ESSAY):
+        writing_submit(
+            member=member,
+            kind=kind,
+            title="体会",
+            text="学" * 100,
+            user=district.users["secretary1"],
+        )
+    assert MemberProgress.objects.get(member=member).writing_done
+
+    login(district.users["office"]).post(
+        reverse("units:member_edit", args=[member.pk]),
+        {
+            "name": "王强",
+            "unit": district.school1.pk,
+            "category": "in_service",
+            "is_leading_cadre": "on",
+            "can_write": "on",
+            "is_mobile": "on",
+        },
+    )
+    assert not MemberProgress.objects.get(member=member).writing_done
