@@ -108,7 +108,7 @@ class StudySession(models.Model):
     hours = models.DecimalField(
         _("学时"),
         **HOURS_FIELD,
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_SESSION_HOURS)],
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_SESSION_HOURS)],
     )
     place = models.CharField(_("地点"), max_length=100, blank=True)
     speaker = models.CharField(_("主讲人"), max_length=50, blank=True)
@@ -335,7 +335,7 @@ class SelfStudy(models.Model):
     hours = models.DecimalField(
         _("学时"),
         **HOURS_FIELD,
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_SESSION_HOURS)],
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_SESSION_HOURS)],
     )
     material = models.CharField(_("学习内容"), max_length=200)
     readings = models.ManyToManyField(

@@ -31,9 +31,11 @@ from .models import (
     AttendanceChange,
     AttendanceStatus,
     ContactLog,
+    ContactMethod,
     LeaveRequest,
     LeaveStatus,
     MakeUp,
+    MakeUpMethod,
     MemberProgress,
     Reading,
     Review,
@@ -445,8 +447,9 @@ def self_check_in(*, member, code, now=None):
 
 def makeup_complete(*, makeup, done_on, method, user, note=""):
     """Record a make-up as done: it then counts as the concentrated hours it replaces."""
+    already_done = ValidationError(_("这次补课已经登记过了。"))
     if makeup.is_done:
-        raise ValidationError(_("这次补课已经登记过了。"))
+        raise already_done
     if makeup.attendance_id:
         held_on = timezone.localdate(makeup.attendance.session.starts_at)
         if done_on < held_on:
@@ -454,12 +457,16 @@ def makeup_complete(*, makeup, done_on, method, user, note=""):
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
     _check_in_campaign(done_on, "done_on")
+    if method not in MakeUpMethod.values:
+        raise ValidationError({"method": _("请选择补课方式。")})
     with transaction.atomic():
-        makeup.done_on = done_on
-        makeup.method = method
-        makeup.note = note
-        makeup.recorded_by = user
-        makeup.save(update_fields=["done_on", "method", "note", "recorded_by"])
+        # Conditional on still being owed: of two secretaries recording it at once, one wins.
+        claimed = MakeUp.objects.filter(pk=makeup.pk, done_on__isnull=True).update(
+            done_on=done_on, method=method, note=note, recorded_by=user
+        )
+        if not claimed:
+            raise already_done
+        makeup.done_on, makeup.method, makeup.note, makeup.recorded_by = done_on, method, note, user
         progress_refresh(member_ids=[makeup.member_id])
     return makeup
 
@@ -527,6 +534,8 @@ def self_study_log(*, member, studied_on, hours, material, user, readings=()):
 
 
 def contact_log(*, member, contacted_on, method, user, note=""):
+    if method not in ContactMethod.values:
+        raise ValidationError({"method": _("请选择联系方式:家访、信函或电话。")})
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("联系日期不能晚于今天。")})
     return ContactLog.objects.create(

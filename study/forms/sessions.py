@@ -51,7 +51,7 @@ class SessionForm(forms.Form):
         label=_("学时"),
         max_digits=5,
         decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
         error_messages={"invalid": _("学时应是数字,如 2 或 2.5。")},
     )
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
