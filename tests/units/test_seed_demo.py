@@ -273,3 +273,22 @@ def test_scale_repeats_the_branches_and_members(db):
 def test_scale_must_be_positive(db):
     with pytest.raises(CommandError):
         seed("--scale", "0")
+
+
+def test_the_demo_ledger_shows_a_campaign_under_way_and_uneven(root):
+    from study.models import MakeUp, MemberProgress, StudySession
+    from study.selectors import units_with_review_backlog
+
+    branches = Unit.objects.branches()
+    assert not branches.exclude(study_sessions__isnull=False).exists()
+    progress = MemberProgress.objects.aggregate(
+        members=Count("pk"), complete=Count("pk", filter=Q(is_complete=True))
+    )
+    assert progress["members"] == Member.objects.count()
+    # Some have finished their 40 学时, most are still on the way.
+    assert 0 < progress["complete"] < progress["members"] / 2
+    assert MakeUp.objects.filter(done_on=None).exists()
+    assert MakeUp.objects.exclude(done_on=None).exists()
+    assert StudySession.objects.filter(starts_at__date__gt=timezone.localdate()).count() == 0
+    flagged = units_with_review_backlog(branches).filter(review_overdue=True).count()
+    assert 0 < flagged < branches.count()

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.models import Campaign, Stage, Step
+from study.demo import seed_study_ledger
 from study.services import study_plan_create
 from units.models import (
     PATH_SEPARATOR,
@@ -381,7 +382,15 @@ class Command(BaseCommand):
             if created:
                 root = seed_district(random.Random(RANDOM_SEED), scale=scale)
             logins = ensure_demo_users(root)
+            if created:
+                # The ledgers are kept and reviewed by the branches' leaders in the demo.
+                recorder = get_user_model().objects.get(username="leader1")
+                sessions = seed_study_ledger(
+                    root=root, rng=random.Random(RANDOM_SEED), recorder=recorder
+                )
         self._report(root, logins, created=created, seconds=time.monotonic() - started)
+        if created:
+            self.stdout.write(f"学习台账:各支部已登记集中学习共 {sessions} 次。")
 
     def _report(self, root, logins, *, created, seconds):
         units = Unit.objects.subtree_of(root)
