@@ -129,8 +129,12 @@ def _grouped(queryset, ids, **aggregates):
     return {row["member_id"]: row for row in rows.order_by()}
 
 
+def _hours(total):
+    """A summed number of hours, exact to 0.1: SQLite sums decimals as floats."""
+    return Decimal(str(total or 0)).quantize(Decimal("0.1"))
+
+
 def _refresh_chunk(ids):
-    zero = Decimal(0)
     attended = _grouped(
         Attendance.objects.filter(status__in=CREDITED_STATUSES),
         ids,
@@ -157,10 +161,10 @@ def _refresh_chunk(ids):
     for member_id, is_leading_cadre, can_write in Member.objects.filter(pk__in=ids).values_list(
         "pk", "is_leading_cadre", "can_write"
     ):
-        concentrated = (attended.get(member_id, {}).get("hours") or zero) + (
-            makeups.get(member_id, {}).get("done_hours") or zero
+        concentrated = _hours(attended.get(member_id, {}).get("hours")) + _hours(
+            makeups.get(member_id, {}).get("done_hours")
         )
-        self_hours = self_study.get(member_id, {}).get("hours") or zero
+        self_hours = _hours(self_study.get(member_id, {}).get("hours"))
         total = concentrated + self_hours
         written = writings.get(member_id, {})
         counts = {key: written.get(key, 0) for key in ("notes", "essays", "long_essays")}

@@ -1,23 +1,198 @@
-"""Placeholder: replaced by the module's real views."""
+"""Progress toward 40 学时: a member's own figures, a unit's rollup with its children and
+laggards, a supervision group's units, and the branch's printed 台账.
 
-from django.http import Http404
+"规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇" and the 40-hour completion rate
+are the headline of every page here; the figures come from `study.selectors`, a fixed
+number of queries per page whatever the size of the district.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from units.models import Member, SupervisionGroup, UnitKind
+from units.permissions import has_perm, scope_for
+from units.selectors import unit_ancestors
+
+from .. import ledger, selectors
+from ..models import (
+    CREDITED_STATUSES,
+    MAKEUP_STATUSES,
+    AttendanceStatus,
+    MakeUp,
+    MemberProgress,
+)
+from ._common import get_member, get_unit
+
+LAGGING_LIMIT = 20
+# Units whose own members keep a ledger: branches, and a 党总支 for members it keeps itself.
+LEDGER_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 
 
-def group_progress(request, **kwargs):
-    raise Http404
+# A member ------------------------------------------------------------------------------
 
 
-def ledger_export(request, **kwargs):
-    raise Http404
+@login_required
+def my_progress(request):
+    """The member's hub: own hours and gaps, and the way to everything a member does."""
+    member = scope_for(request.user).member
+    if member is None:
+        return render(request, "study/progress/not_a_member.html", status=404)
+    return _member_page(request, member, own=True)
 
 
-def member_progress(request, **kwargs):
-    raise Http404
+@login_required
+def member_progress(request, pk):
+    member = get_member(request, pk)
+    own = scope_for(request.user).member
+    return _member_page(request, member, own=own is not None and own.pk == member.pk)
 
 
-def my_progress(request, **kwargs):
-    raise Http404
+def _member_page(request, member, *, own):
+    progress = MemberProgress.objects.filter(member=member).first() or MemberProgress(member=member)
+    now = timezone.now()
+    history = list(selectors.member_session_history(member))
+    for session in history:
+        session.status_label = AttendanceStatus(session.status).label if session.status else None
+        session.is_future = session.starts_at > now
+        made_up = session.makeup_done_on is not None
+        credited = session.status in CREDITED_STATUSES or (
+            session.status in MAKEUP_STATUSES and made_up
+        )
+        session.credited_hours = session.hours if credited else 0
+        session.owes_makeup = session.status in MAKEUP_STATUSES and not made_up
+    counts = {
+        "notes": progress.notes,
+        "essays": progress.essays,
+        "long_essays": progress.long_essays,
+    }
+    flags = {"is_leading_cadre": member.is_leading_cadre, "can_write": member.can_write}
+    manages = has_perm(request.user, "manage_ledger", member.unit)
+    return render(
+        request,
+        "study/progress/member.html",
+        {
+            "member": member,
+            "progress": progress,
+            "own": own,
+            "concentrated_share": selectors.percent(
+                progress.concentrated_hours, progress.total_hours
+            ),
+            "shortfall": selectors.hours_shortfall(
+                concentrated=progress.concentrated_hours, total=progress.total_hours
+            ),
+            "writing_rule": selectors.writing_rule(**flags),
+            "writing_missing": selectors.writing_shortfall(**flags, **counts),
+            "history": history,
+            "other_makeups": MakeUp.objects.filter(member=member, attendance__isnull=True),
+            "manages": manages,
+            "sees_branch": has_perm(request.user, "view_ledger", member.unit),
+        },
+    )
 
 
-def unit_progress(request, **kwargs):
-    raise Http404
+# A unit --------------------------------------------------------------------------------
+
+
+def _ancestors(request, unit):
+    """The units above `unit` that the user may also open, top first."""
+    scope = scope_for(request.user)
+    return [a for a in unit_ancestors(unit) if scope.contains_unit(a)]
+
+
+@login_required
+def unit_progress(request, pk):
+    unit = get_unit(request, pk)
+    campaign = Campaign.objects.current()
+    rollup = selectors.unit_rollup(unit, campaign)
+    members = Member.objects.under(unit)
+    context = {
+        "unit": unit,
+        "campaign": campaign,
+        "ancestors": _ancestors(request, unit),
+        "figures": rollup.figures,
+        "rows": rollup.rows,
+        "direct": rollup.direct,
+        "review_backlog": selectors.branches_with_review_backlog(unit),
+        "out_of_contact": selectors.mobile_members_out_of_contact(members).count(),
+        "keeps_ledger": unit.is_branch or rollup.direct is not None,
+        "can_manage": has_perm(request.user, "manage_ledger", unit),
+    }
+    if unit.is_branch:
+        table = list(selectors.members_with_progress(members))
+        for member in table:
+            member.shortfall = selectors.hours_shortfall(
+                concentrated=member.concentrated_hours, total=member.total_hours
+            )
+        readings = list(selectors.readings_with_coverage(unit, campaign))
+        topics = list(selectors.topics_with_coverage(unit, campaign))
+        context.update(
+            members=table,
+            readings=readings,
+            readings_uncovered=[r for r in readings if not r.covered],
+            topics=topics,
+            topics_uncovered=[t for t in topics if not t.covered],
+            has_own_topic=any(t.is_own for t in topics),
+        )
+        return render(request, "study/progress/branch.html", context)
+    context.update(
+        lagging_branches=selectors.lagging_branches(unit, LAGGING_LIMIT),
+        lagging_members=selectors.lagging_members(unit, LAGGING_LIMIT),
+        lagging_limit=LAGGING_LIMIT,
+    )
+    return render(request, "study/progress/unit.html", context)
+
+
+# A supervision group -------------------------------------------------------------------
+
+
+@login_required
+def group_progress(request, pk):
+    """The units a supervision group inspects, for its members and the district office."""
+    group = get_object_or_404(SupervisionGroup, pk=pk)
+    scope = scope_for(request.user)
+    if not (scope.is_office or group.pk in scope.groups):
+        # Groups are named on every unit page, so those who see units are told no;
+        # to anyone else the group does not exist.
+        if scope.sees_units:
+            raise PermissionDenied
+        raise Http404
+    rollup = selectors.group_rollup(group, Campaign.objects.current())
+    return render(
+        request,
+        "study/progress/group.html",
+        {
+            "group": group,
+            "supervisors": list(group.members.order_by("last_name", "first_name", "pk")),
+            "figures": rollup.figures,
+            "rows": rollup.rows,
+        },
+    )
+
+
+# The printed ledger --------------------------------------------------------------------
+
+
+@login_required
+def ledger_export(request, pk):
+    unit = get_unit(request, pk)
+    if unit.kind not in LEDGER_KINDS:
+        messages.error(
+            request,
+            _("学习台账按党支部建立,请从下面的表格进入一个党支部后再导出。"),
+        )
+        return redirect("study:unit_progress", pk=unit.pk)
+    content = ledger.ledger_workbook(unit=unit)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"{unit.name}学习台账{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=ledger.XLSX_CONTENT_TYPE,
+    )
