@@ -15,5 +15,6 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("plan/", include("campaign.urls")),
     path("study/", include("study.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

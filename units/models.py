@@ -66,6 +66,12 @@ class Unit(models.Model):
         related_name="units",
     )
     stage_since = models.DateField(_("进入当前阶段日期"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("教育活动完成日期"),
+        null=True,
+        blank=True,
+        help_text=_("最后一个阶段经办公室审批通过的日期。"),
+    )
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
 

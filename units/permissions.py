@@ -162,6 +162,13 @@ RULES = {
     "spot_check": _supervises,
     # What a member does for themself: sign in, ask for leave, log self-study, submit writing.
     "act_as_member": _is_the_member,
+    # The 转段 workflow: the branch (its secretary or leader) applies, its supervision group
+    # evaluates and gives an opinion, the office decides.
+    "view_transition": _sees_unit,
+    "apply_transition": _manages,
+    "supervise_unit": _supervises,
+    "decide_transition": _office,
+    "change_requirements": _office,
     "view_plan": _has_any_role,
     "change_plan": _office,
 }

@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from .models import (
+    AnalysisMeeting,
+    ApplicationEvent,
+    Inspection,
+    KeyUnit,
+    Notification,
+    SelfCheckAnswer,
+    StageRequirement,
+    TransitionApplication,
+    TypicalCase,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The 转段 record is written only through the workflow; here it is read."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StageRequirement)
+class StageRequirementAdmin(admin.ModelAdmin):
+    list_display = ["stage", "min_completion_rate", "max_makeups_owed", "min_writing_rate"]
+
+
+class SelfCheckAnswerInline(admin.TabularInline):
+    model = SelfCheckAnswer
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationEventInline(SelfCheckAnswerInline):
+    model = ApplicationEvent
+
+
+@admin.register(TransitionApplication)
+class TransitionApplicationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "from_stage", "round", "state", "submitted_at", "decided_at"]
+    list_filter = ["state", "from_stage"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit", "from_stage"]
+    inlines = [SelfCheckAnswerInline, ApplicationEventInline]
+
+
+@admin.register(SelfCheckAnswer)
+class SelfCheckAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["application", "number"]
+
+
+@admin.register(AnalysisMeeting)
+class AnalysisMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["application", "held_on", "supervisor", "evaluated_at"]
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(ReadOnlyAdmin):
+    list_display = ["application", "action", "user", "at"]
+    list_select_related = ["application__unit", "user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "text", "created_at", "read_at"]
+    list_select_related = ["user"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["unit", "group", "inspected_on", "recorded_by"]
+    list_filter = ["group"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit", "group", "recorded_by"]
+
+
+@admin.register(KeyUnit)
+class KeyUnitAdmin(admin.ModelAdmin):
+    list_display = ["unit", "group", "chosen_at"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(TypicalCase)
+class TypicalCaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "group", "unit", "recorded_at"]
+    list_filter = ["kind", "group"]
+    autocomplete_fields = ["unit", "member"]

@@ -1,0 +1,56 @@
+from django.urls import path
+
+from .views import applications, groups, office
+
+app_name = "supervision"
+
+urlpatterns = [
+    # applications
+    path("units/<int:pk>/transition/", applications.unit_transition, name="unit_transition"),
+    path("applications/", applications.application_list, name="applications"),
+    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    path(
+        "applications/<int:pk>/answers/",
+        applications.application_answers,
+        name="application_answers",
+    ),
+    path(
+        "applications/<int:pk>/meeting/",
+        applications.application_meeting,
+        name="application_meeting",
+    ),
+    path(
+        "applications/<int:pk>/evaluate/",
+        applications.application_evaluate,
+        name="application_evaluate",
+    ),
+    path(
+        "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
+    ),
+    path(
+        "applications/<int:pk>/opinion/",
+        applications.application_opinion,
+        name="application_opinion",
+    ),
+    path(
+        "applications/<int:pk>/approve/",
+        applications.application_approve,
+        name="application_approve",
+    ),
+    path(
+        "applications/<int:pk>/return/", applications.application_return, name="application_return"
+    ),
+    # groups
+    path("groups/<int:pk>/", groups.group_home, name="group_home"),
+    path("groups/<int:pk>/inspections/", groups.inspection_list, name="inspections"),
+    path("inspections/<int:pk>/", groups.inspection_detail, name="inspection"),
+    path("groups/<int:pk>/key-units/", groups.key_unit_list, name="key_units"),
+    path("key-units/<int:pk>/remove/", groups.key_unit_remove, name="key_unit_remove"),
+    path("groups/<int:pk>/cases/", groups.typical_case_list, name="typical_cases"),
+    path("cases/", groups.all_cases, name="all_cases"),
+    path("cases/<int:pk>/", groups.typical_case_detail, name="typical_case"),
+    # office
+    path("requirements/", office.requirement_list, name="requirements"),
+    path("requirements/<int:pk>/", office.requirement_edit, name="requirement_edit"),
+    path("notifications/", office.notification_list, name="notifications"),
+]
