@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from study.services import progress_refresh
+from supervision.models import Notification
 
 from . import selectors
 from .forms import MemberFilterForm, MemberForm, UnitForm
@@ -41,7 +42,10 @@ def _scope_roots(scope):
 @login_required
 def home(request):
     scope = scope_for(request.user)
-    context = {"roles": scope.roles}
+    context = {
+        "roles": scope.roles,
+        "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
+    }
     if scope.is_office:
         root = Unit.objects.filter(parent__isnull=True).first()
         if root is not None:

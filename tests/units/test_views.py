@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from units.models import Member, MemberCategory, Role, RoleAssignment, Unit, UnitKind
 
@@ -256,3 +257,13 @@ def test_making_a_member_a_leading_cadre_raises_what_they_owe(district, login):
         },
     )
     assert not MemberProgress.objects.get(member=member).writing_done
+
+
+def test_home_says_how_many_notices_are_unread(district, login):
+    from supervision.models import Notification
+
+    user = district.users["secretary1"]
+    Notification.objects.create(user=user, text="转段申请已退回", link="/")
+    Notification.objects.create(user=user, text="已读的", link="/", read_at=timezone.now())
+    page = login(user).get(reverse("home")).content.decode()
+    assert "您有 1 条未读通知" in page
