@@ -80,8 +80,8 @@ def measured_facts(*, unit, stage):
     checks = [
         {
             "label": _("40学时达标率"),
-            "required": _("不低于%(rate)s%%") % {"rate": requirement.min_completion_rate},
-            "actual": f"{completion}%",
+            "required": _("不低于%(rate)s%%") % {"rate": _number(requirement.min_completion_rate)},
+            "actual": f"{_number(completion)}%",
             "ok": completion >= requirement.min_completion_rate,
         },
         {
@@ -92,8 +92,8 @@ def measured_facts(*, unit, stage):
         },
         {
             "label": _("笔记心得达标率"),
-            "required": _("不低于%(rate)s%%") % {"rate": requirement.min_writing_rate},
-            "actual": f"{writing_rate}%",
+            "required": _("不低于%(rate)s%%") % {"rate": _number(requirement.min_writing_rate)},
+            "actual": f"{_number(writing_rate)}%",
             "ok": writing_rate >= requirement.min_writing_rate,
         },
     ]
@@ -123,6 +123,11 @@ def measured_facts(*, unit, stage):
         "all_met": all(check["ok"] for check in checks),
         "measured_at": timezone.localtime().isoformat(timespec="minutes"),
     }
+
+
+def _number(value):
+    """100.0 → "100", 85.50 → "85.5": the same figure reads the same from any database."""
+    return format(Decimal(value).normalize(), "f")
 
 
 def _percent(part, whole):
@@ -195,6 +200,15 @@ def _claim(application, *, expected, **changes):
     return bool(updated)
 
 
+def _lock(application, *states):
+    """Lock the application's row and check its state as stored, not as the caller last
+    saw it: a page loaded before a submission must not change what was submitted."""
+    current = TransitionApplication.objects.select_for_update().get(pk=application.pk)
+    application.state = current.state
+    _require_state(application, *states)
+    return application
+
+
 def _require_state(application, *states):
     if application.state not in states:
         raise WorkflowError(
@@ -249,6 +263,7 @@ def answers_save(*, application, answers, user):
     """The branch's own answers to the 回头看 questions: {number: text}."""
     _require_state(application, ApplicationState.DRAFT)
     with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
         for answer in application.answers.select_for_update():
             if answer.number in answers:
                 answer.answer = answers[answer.number].strip()
@@ -267,10 +282,11 @@ def meeting_record(*, application, held_on, attendees, minutes, user):
         errors["minutes"] = _("请填写会议记录。")
     if errors:
         raise ValidationError(errors)
-    meeting = AnalysisMeeting.objects.filter(application=application).first()
-    if meeting and meeting.is_evaluated:
-        raise WorkflowError(_("督导组已对这次转段分析会作出评价,会议记录不能再修改。"))
     with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
+        meeting = AnalysisMeeting.objects.filter(application=application).first()
+        if meeting and meeting.is_evaluated:
+            raise WorkflowError(_("督导组已对这次转段分析会作出评价,会议记录不能再修改。"))
         meeting, _created = AnalysisMeeting.objects.update_or_create(
             application=application,
             defaults={
@@ -281,12 +297,12 @@ def meeting_record(*, application, held_on, attendees, minutes, user):
             },
         )
         _log(application, "meeting", user, str(held_on))
-    notify(
-        users=_group_users(application.unit),
-        text=_("%(unit)s召开了转段分析会,请督导组登记到会情况和评价。")
-        % {"unit": application.unit.name},
-        link=_link(application),
-    )
+        notify(
+            users=_group_users(application.unit),
+            text=_("%(unit)s召开了转段分析会,请督导组登记到会情况和评价。")
+            % {"unit": application.unit.name},
+            link=_link(application),
+        )
     return meeting
 
 
@@ -296,6 +312,7 @@ def meeting_evaluate(*, application, evaluation, user):
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("请填写对前段工作的评价。")})
     with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
         updated = AnalysisMeeting.objects.filter(
             application=application, evaluated_at__isnull=True
         ).update(supervisor=user, evaluation=evaluation.strip(), evaluated_at=timezone.now())
@@ -310,15 +327,17 @@ def application_submit(*, application, user):
     """报送 to the supervision group and the office; needs every answer and the evaluated
     meeting."""
     _require_state(application, ApplicationState.DRAFT)
-    if application.answers.filter(answer="").exists():
-        raise WorkflowError(_("回头看自查还有问题没有作答。"))
-    meeting = AnalysisMeeting.objects.filter(application=application).first()
-    if meeting is None:
-        raise WorkflowError(_("请先召开并登记转段分析会。"))
-    if not meeting.is_evaluated:
-        raise WorkflowError(_("督导组还没有对转段分析会作出评价,暂不能报送。"))
     facts = measured_facts(unit=application.unit, stage=application.from_stage)
     with transaction.atomic():
+        # Checked under the lock: answers saved at the same moment can't slip past.
+        _lock(application, ApplicationState.DRAFT)
+        if application.answers.filter(answer="").exists():
+            raise WorkflowError(_("回头看自查还有问题没有作答。"))
+        meeting = AnalysisMeeting.objects.filter(application=application).first()
+        if meeting is None:
+            raise WorkflowError(_("请先召开并登记转段分析会。"))
+        if not meeting.is_evaluated:
+            raise WorkflowError(_("督导组还没有对转段分析会作出评价,暂不能报送。"))
         if not _claim(
             application,
             expected=ApplicationState.DRAFT,
@@ -391,6 +410,8 @@ def application_approve(*, application, user, transition_date=None, reason=""):
         ):
             raise WorkflowError(_("这份申请已经有人审批过了。"))
         unit = Unit.objects.select_for_update().get(pk=application.unit_id)
+        if unit.stage_id != application.from_stage_id or unit.completed_on:
+            raise WorkflowError(_("这个党支部已经不在申请时的阶段,请核实后再审批。"))
         if application.to_stage_id:
             unit.stage_id = application.to_stage_id
             unit.stage_since = transition_date
@@ -455,13 +476,21 @@ def latest_round(unit, stage):
 # The groups' own records ---------------------------------------------------------------
 
 
+def _in_group_area(group, unit):
+    """The unit lies in a subtree assigned to the group."""
+    return group.units.filter(pk__in=unit.ancestor_ids()).exists()
+
+
 def inspection_record(*, group, unit, inspected_on, focus, findings, user, follow_up=""):
     errors = {}
     if inspected_on > timezone.localdate():
         errors["inspected_on"] = _("督查日期不能晚于今天。")
-    unknown = set(focus) - set(InspectionFocus.values)
-    if not focus or unknown:
+    if not focus:
         errors["focus"] = _("请至少选择一项督查内容。")
+    elif set(focus) - set(InspectionFocus.values):
+        errors["focus"] = _("督查内容只能从列出的几项中选择。")
+    if not _in_group_area(group, unit):
+        errors["unit"] = _("请选择本组督导范围内的党组织。")
     if not findings.strip():
         errors["findings"] = _("请填写发现的问题和情况。")
     if errors:
@@ -478,6 +507,8 @@ def inspection_record(*, group, unit, inspected_on, focus, findings, user, follo
 
 
 def key_unit_choose(*, group, unit, user, reason=""):
+    if not _in_group_area(group, unit):
+        raise ValidationError({"unit": _("请选择本组督导范围内的党组织。")})
     with transaction.atomic():
         # Lock the group so that two members choosing at once can't pass the limit together.
         SupervisionGroup.objects.select_for_update().get(pk=group.pk)
@@ -502,6 +533,8 @@ def typical_case_record(*, group, kind, title, unit, description, user, member=N
         errors["title"] = _("请填写标题。")
     if not description.strip():
         errors["description"] = _("请填写事迹和做法。")
+    if not _in_group_area(group, unit):
+        errors["unit"] = _("请选择本组督导范围内的党组织。")
     if kind == CaseKind.PERSON and member is None:
         errors["member"] = _("先进典型人物请选择党员。")
     if member is not None and not member.unit.is_descendant_of(unit):

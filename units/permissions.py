@@ -102,9 +102,13 @@ def scope_for(user):
                 scope.leader_paths.append(path)
             else:
                 scope.secretary_paths.append(path)
-        group_units = SupervisionGroup.units.through.objects.filter(supervisiongroup__members=user)
-        for group_id, path in group_units.values_list("supervisiongroup_id", "unit__path"):
-            scope.supervisor_paths.append(path)
+        # From membership outwards, so that a group with no units assigned yet still counts.
+        memberships = SupervisionGroup.members.through.objects.filter(user=user)
+        for group_id, path in memberships.values_list(
+            "supervisiongroup_id", "supervisiongroup__units__path"
+        ):
+            if path:
+                scope.supervisor_paths.append(path)
             if group_id not in scope.groups:
                 scope.groups.append(group_id)
         scope.member = Member.objects.filter(user=user).select_related("unit").first()

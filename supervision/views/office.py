@@ -1,15 +1,131 @@
-"""Placeholder: replaced by the module's real views."""
+"""The office's conditions for each 转段, and every user's notices.
 
+"区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意转入下一
+阶段": what "合格" means for each stage is set here by the office and read by everyone who
+follows the units' progress.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from campaign.selectors import current_campaign
+from units.permissions import has_perm, require
+
+from .. import services, services_config
+from ..forms.office import RequirementForm
+from ..models import StageRequirement
+
+NOTIFICATIONS_PER_PAGE = 30
 
 
-def notification_list(request, **kwargs):
-    raise Http404
+# 转段条件 ------------------------------------------------------------------------------
 
 
-def requirement_edit(request, **kwargs):
-    raise Http404
+def _transition_label(stage, following):
+    """ "学习动员 → 分析评议"; leaving the last stage completes the campaign."""
+    return f"{stage.name} → {following.name if following else _('活动完成')}"
 
 
-def requirement_list(request, **kwargs):
-    raise Http404
+@login_required
+@require_safe
+def requirement_list(request):
+    require(request.user, "browse_units")
+    campaign = current_campaign()
+    stages = []
+    if campaign is not None:
+        stages = list(campaign.stages.order_by("number").select_related("requirement"))
+        for index, stage in enumerate(stages):
+            following = stages[index + 1] if index + 1 < len(stages) else None
+            stage.transition = _transition_label(stage, following)
+            stage.completes_campaign = following is None
+            # A stage added since the last visit has no requirement yet: this first read
+            # creates it with the defaults, later reads find it in the join above.
+            if not hasattr(stage, "requirement"):
+                stage.requirement = services.requirement_for(stage)
+    return render(
+        request,
+        "supervision/office/requirement_list.html",
+        {
+            "campaign": campaign,
+            "stages": stages,
+            "can_change": has_perm(request.user, "change_requirements"),
+        },
+    )
+
+
+@login_required
+def requirement_edit(request, pk):
+    require(request.user, "change_requirements")
+    # A finished campaign's conditions stay as they were when its units were judged.
+    requirement = get_object_or_404(
+        StageRequirement.objects.filter(stage__campaign__is_current=True).select_related("stage"),
+        pk=pk,
+    )
+    stage = requirement.stage
+    following = services.next_stage(stage)
+    form = RequirementForm(request.POST or None, instance=requirement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_config.requirement_update(requirement=requirement, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("已保存“%(transition)s”的转段条件。已经报送的申请不受影响。")
+                % {"transition": _transition_label(stage, following)},
+            )
+            return redirect(f"{reverse('supervision:requirements')}#stage-{stage.number}")
+    return render(
+        request,
+        "supervision/office/requirement_form.html",
+        {
+            "form": form,
+            "stage": stage,
+            "transition": _transition_label(stage, following),
+            "completes_campaign": following is None,
+        },
+    )
+
+
+# 通知 ----------------------------------------------------------------------------------
+
+
+def _same_site(request, link):
+    return bool(link) and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+@login_required
+def notification_list(request):
+    notices = request.user.notifications.all()
+    if request.method == "POST":
+        marked = services_config.notifications_mark_all_read(user=request.user)
+        if marked:
+            messages.success(request, _("已将%(n)s条通知标为已读。") % {"n": marked})
+        return redirect("supervision:notifications")
+    opened = request.GET.get("open")
+    if opened is not None:
+        if not opened.isdigit():
+            raise Http404
+        # Only the user's own notices: someone else's id is simply not found.
+        notice = get_object_or_404(notices, pk=opened)
+        services_config.notification_open(notification=notice)
+        if _same_site(request, notice.link):
+            return redirect(notice.link)
+        return redirect("supervision:notifications")
+    page = Paginator(notices, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/office/notification_list.html",
+        {"page": page, "unread": notices.filter(read_at__isnull=True).count()},
+    )

@@ -1,0 +1,54 @@
+"""Writes outside the 转段 workflow itself: the office's conditions for each transition,
+and each user's own notices.
+
+A requirement is read when an application starts (its 回头看 questions are copied into
+the round) and when it is submitted (the measured facts are checked and frozen). Changing
+it therefore never touches an application already submitted.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Notification
+
+REQUIREMENT_FIELDS = {
+    "questions",
+    "min_completion_rate",
+    "max_makeups_owed",
+    "require_readings_covered",
+    "min_writing_rate",
+}
+
+
+def requirement_update(*, requirement, **fields):
+    """Save what the 转段 out of `requirement.stage` checks."""
+    unknown = fields.keys() - REQUIREMENT_FIELDS
+    if unknown:
+        raise TypeError(f"not a requirement field: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    # One question a line, without the blank lines a pasted list brings along.
+    requirement.questions = "\n".join(requirement.question_list())
+    if not requirement.questions:
+        raise ValidationError({"questions": _("请至少填写一个回头看问题,每行一个。")})
+    requirement.full_clean()
+    requirement.save(update_fields=sorted(fields.keys() | {"questions"}))
+    return requirement
+
+
+def notification_open(*, notification):
+    """Mark one notice read (the first opening counts; opening again changes nothing)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, user):
+    """Mark every unread notice of `user` read; returns how many were unread."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
