@@ -200,11 +200,13 @@ def _claim(application, *, expected, **changes):
     return bool(updated)
 
 
-def _lock(application, *states):
+def _lock(application, *states, refusal=None):
     """Lock the application's row and check its state as stored, not as the caller last
     saw it: a page loaded before a submission must not change what was submitted."""
     current = TransitionApplication.objects.select_for_update().get(pk=application.pk)
     application.state = current.state
+    if refusal and current.state not in states:
+        raise WorkflowError(refusal)
     _require_state(application, *states)
     return application
 
@@ -330,7 +332,7 @@ def application_submit(*, application, user):
     facts = measured_facts(unit=application.unit, stage=application.from_stage)
     with transaction.atomic():
         # Checked under the lock: answers saved at the same moment can't slip past.
-        _lock(application, ApplicationState.DRAFT)
+        _lock(application, ApplicationState.DRAFT, refusal=_("这份申请已经报送过了。"))
         if application.answers.filter(answer="").exists():
             raise WorkflowError(_("回头看自查还有问题没有作答。"))
         meeting = AnalysisMeeting.objects.filter(application=application).first()
