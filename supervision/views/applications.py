@@ -1,43 +1,552 @@
-"""Placeholder: replaced by the module's real views."""
+"""The 转段 application pages: a branch's rounds, one round's page, and the lists of who
+waits for whom.
 
-from django.http import Http404
+"在认真开展'回头看'的基础上,各支部要召开'转段分析会'……督导组要派人参加……党支部要向
+区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的申请。"
+
+One page holds the whole round; each step's form appears only to whoever may take it, and
+only in the state that step needs. Every step is a POST to its own view, which checks the
+permission, hands the input to the service (the judge of the state) and comes back to the
+page. A refused step is told as a message; a form the user must correct is shown again
+with what they typed.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from units.models import Unit
+from units.permissions import has_perm, require, scope_for
+
+from .. import selectors, services
+from ..forms.applications import (
+    AnswersForm,
+    ApproveForm,
+    EvaluationForm,
+    MeetingForm,
+    OpinionForm,
+    ReturnForm,
+)
+from ..models import (
+    DEFAULT_QUESTIONS,
+    AnalysisMeeting,
+    ApplicationState,
+    TransitionApplication,
+)
+from ..services import APPLYING_KINDS, WorkflowError
+
+PER_PAGE = 30
+OPEN_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+
+EVENT_LABELS = {
+    "start": gettext_lazy("开始填写"),
+    "answers": gettext_lazy("保存自查"),
+    "meeting": gettext_lazy("登记分析会"),
+    "evaluate": gettext_lazy("督导组评价"),
+    "submit": gettext_lazy("报送"),
+    "opinion": gettext_lazy("督导组意见"),
+    "approve": gettext_lazy("同意转段"),
+    "return": gettext_lazy("退回补课"),
+}
+
+# A submitted round waits first on the group's opinion, then on the office.
+AWAITING_OPINION = gettext_lazy("待督导组意见")
+AWAITING_DECISION = gettext_lazy("待办公室审批")
+
+# The list's tabs, in each reader's order; the first is where they land.
+OFFICE_TABS = [
+    ("decision", AWAITING_DECISION),
+    ("opinion", AWAITING_OPINION),
+    ("returned", gettext_lazy("退回补课")),
+    ("approved", gettext_lazy("已同意")),
+    ("draft", gettext_lazy("填写中")),
+    ("all", gettext_lazy("全部")),
+]
+SUPERVISOR_TABS = [
+    ("opinion", gettext_lazy("待本组签署意见")),
+    ("decision", AWAITING_DECISION),
+    ("returned", gettext_lazy("退回补课")),
+    ("approved", gettext_lazy("已同意")),
+    ("draft", gettext_lazy("填写中")),
+    ("all", gettext_lazy("全部")),
+]
+BRANCH_TABS = [
+    ("all", gettext_lazy("全部")),
+    ("opinion", AWAITING_OPINION),
+    ("decision", AWAITING_DECISION),
+    ("returned", gettext_lazy("退回补课")),
+    ("approved", gettext_lazy("已同意")),
+    ("draft", gettext_lazy("填写中")),
+]
 
 
-def application_answers(request, **kwargs):
-    raise Http404
+def _state_label(application):
+    if application.state == ApplicationState.SUBMITTED:
+        return AWAITING_OPINION if application.group_agrees is None else AWAITING_DECISION
+    return application.get_state_display()
 
 
-def application_approve(request, **kwargs):
-    raise Http404
+def _error_text(error):
+    return "".join(error.messages)
 
 
-def application_detail(request, **kwargs):
-    raise Http404
+def _add_service_error(form, error):
+    """Put a service's ValidationError on the form: by field where the field is on it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
-def application_evaluate(request, **kwargs):
-    raise Http404
+def _get_application(request, pk, action="view_transition"):
+    application = get_object_or_404(
+        TransitionApplication.objects.select_related(
+            "unit",
+            "unit__stage",
+            "from_stage",
+            "to_stage",
+            "created_by",
+            "submitted_by",
+            "group_opinion_by",
+            "decided_by",
+        ),
+        pk=pk,
+    )
+    require(request.user, action, application.unit)
+    return application
 
 
-def application_list(request, **kwargs):
-    raise Http404
+# A branch's 转段 -------------------------------------------------------------------------
 
 
-def application_meeting(request, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def unit_transition(request, pk):
+    """A branch's stages and every round of its applications; above the branches, where
+    each branch stands."""
+    unit = get_object_or_404(Unit.objects.select_related("stage"), pk=pk)
+    require(request.user, "view_transition", unit)
+    if request.method == "POST":
+        return _start_round(request, unit)
+
+    context = {"unit": unit, "applies": unit.kind in APPLYING_KINDS}
+    if context["applies"]:
+        applications = list(
+            TransitionApplication.objects.filter(unit=unit)
+            .select_related("from_stage", "to_stage", "submitted_by", "decided_by")
+            .order_by("from_stage__campaign_id", "from_stage__number", "round")
+        )
+        for application in applications:
+            application.state_label = _state_label(application)
+        current = [a for a in applications if a.from_stage_id == unit.stage_id]
+        open_round = next((a for a in current if a.state in OPEN_STATES), None)
+        in_stage = unit.stage_id is not None and unit.completed_on is None
+        context.update(
+            applications=applications,
+            open_round=open_round,
+            next_round=(current[-1].round + 1) if current else 1,
+            next_stage=services.next_stage(unit.stage) if in_stage else None,
+            may_start=in_stage
+            and open_round is None
+            and has_perm(request.user, "apply_transition", unit),
+        )
+    if not unit.is_branch:
+        branches = Paginator(selectors.branches_with_latest_application(unit), PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        for branch in branches:
+            branch.latest_label = (
+                ApplicationState(branch.latest_state).label if branch.latest_state else None
+            )
+        context["branches"] = branches
+    return render(request, "supervision/applications/unit.html", context)
 
 
-def application_opinion(request, **kwargs):
-    raise Http404
+def _start_round(request, unit):
+    require(request.user, "apply_transition", unit)
+    try:
+        application = services.application_start(unit=unit, user=request.user)
+    except WorkflowError as error:
+        messages.error(request, _error_text(error))
+        return redirect("supervision:unit_transition", pk=unit.pk)
+    if application.round > 1:
+        text = _("已开始第%(n)s轮转段申请,上一轮的自查已带入,请按补课情况逐条修改。") % {
+            "n": application.round
+        }
+    else:
+        text = _("已开始填写转段申请,请逐条填写回头看自查。")
+    messages.success(request, text)
+    return redirect("supervision:application", pk=application.pk)
 
 
-def application_return(request, **kwargs):
-    raise Http404
+# One round -----------------------------------------------------------------------------
 
 
-def application_submit(request, **kwargs):
-    raise Http404
+@login_required
+@require_safe
+def application_detail(request, pk):
+    return _application_page(request, _get_application(request, pk))
 
 
-def unit_transition(request, **kwargs):
-    raise Http404
+def _facts_beside(facts):
+    """The measured figures to show beside each of the speech's 回头看 questions; a question
+    the office rewrote, or one the ledger holds no figures for, gets none."""
+    if not facts:
+        return {}
+    uncovered = facts.get("readings_uncovered", [])
+    return {
+        DEFAULT_QUESTIONS[0]: [
+            (_("党员"), _("%(n)s人") % {"n": facts["members"]}, True),
+            (_("40学时达标率"), f"{facts['completion_rate']}%", True),
+            (_("人均学时"), facts["average_hours"], True),
+            (_("集中学习占全部学时"), f"{facts['concentrated_share']}%", True),
+            (
+                _("还没有任何学时的党员"),
+                _("%(n)s人") % {"n": facts["no_participation"]},
+                not facts["no_participation"],
+            ),
+            (
+                _("缺课尚未补课"),
+                _("%(n)s次") % {"n": facts["makeups_owed"]},
+                not facts["makeups_owed"],
+            ),
+        ],
+        DEFAULT_QUESTIONS[1]: [
+            (_("心得体会"), _("%(n)s篇") % {"n": facts["essays"]}, True),
+            (_("其中3000字以上"), _("%(n)s篇") % {"n": facts["long_essays"]}, True),
+            (_("笔记心得达标率"), f"{facts['writing_rate']}%", True),
+            (
+                _("必读科目"),
+                _("还有%(n)s篇未学") % {"n": len(uncovered)} if uncovered else _("已全部学到"),
+                not uncovered,
+            ),
+        ],
+    }
+
+
+def _measured_at(facts):
+    try:
+        return datetime.datetime.fromisoformat(facts["measured_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _open_steps(request, application, answers, meeting, bound):
+    """The steps this user may take now, each with its form (bound to what they typed if
+    the step is being shown again); submitting needs no form."""
+    user, unit, state = request.user, application.unit, application.state
+    steps = {}
+    if state == ApplicationState.DRAFT and has_perm(user, "apply_transition", unit):
+        steps["answers"] = AnswersForm(answers=answers)
+        if meeting is None or not meeting.is_evaluated:
+            steps["meeting"] = MeetingForm(initial=MeetingForm.initial_for(meeting))
+        steps["submit"] = True
+    if has_perm(user, "supervise_unit", unit):
+        if state == ApplicationState.DRAFT and meeting is not None and not meeting.is_evaluated:
+            steps["evaluation"] = EvaluationForm()
+        if state == ApplicationState.SUBMITTED and application.group_agrees is None:
+            steps["opinion"] = OpinionForm()
+    if state == ApplicationState.SUBMITTED and has_perm(user, "decide_transition", unit):
+        steps["approve"] = ApproveForm(initial=ApproveForm.initial_for_today())
+        steps["return"] = ReturnForm()
+    for key, form in bound.items():
+        if key in steps:
+            steps[key] = form
+    return steps
+
+
+def _checklist(answers, meeting):
+    """What a draft still needs before it can be submitted, as the service will judge it."""
+    unanswered = [answer.number for answer in answers if not answer.answer]
+    return [
+        {
+            "label": _("回头看自查逐条作答"),
+            "done": not unanswered,
+            "missing": _("第%(numbers)s条还没有作答")
+            % {"numbers": "、".join(str(n) for n in unanswered)}
+            if unanswered
+            else "",
+        },
+        {"label": _("召开并登记转段分析会"), "done": meeting is not None, "missing": ""},
+        {
+            "label": _("督导组到会并作出评价"),
+            "done": meeting is not None and meeting.is_evaluated,
+            "missing": "",
+        },
+    ]
+
+
+def _application_page(request, application, bound=None):
+    """The round's page; `bound` holds forms to show again with what was typed."""
+    unit = application.unit
+    is_draft = application.state == ApplicationState.DRAFT
+    answers = list(application.answers.all())
+    meeting = (
+        AnalysisMeeting.objects.filter(application=application)
+        .select_related("recorded_by", "supervisor")
+        .first()
+    )
+    # A draft shows the ledger as it stands now; a submitted round the figures it was
+    # submitted with, so the record doesn't move under the office's decision.
+    if is_draft:
+        facts = services.measured_facts(unit=unit, stage=application.from_stage)
+    else:
+        facts = application.facts or None
+    beside = _facts_beside(facts)
+    steps = _open_steps(request, application, answers, meeting, bound or {})
+    answers_form = steps.get("answers")
+    self_check = [
+        {
+            "answer": answer,
+            "field": answers_form[AnswersForm.field_name(answer.number)] if answers_form else None,
+            "facts": beside.get(answer.question),
+        }
+        for answer in answers
+    ]
+    other_rounds = list(
+        TransitionApplication.objects.filter(unit=unit, from_stage=application.from_stage)
+        .exclude(pk=application.pk)
+        .order_by("round")
+    )
+    for other in other_rounds:
+        other.state_label = _state_label(other)
+    events = list(application.events.select_related("user"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    checklist = _checklist(answers, meeting) if is_draft else []
+    previous = next((r for r in other_rounds if r.round == application.round - 1), None)
+    later_round = any(r.round > application.round for r in other_rounds)
+    return render(
+        request,
+        "supervision/applications/detail.html",
+        {
+            "application": application,
+            "unit": unit,
+            "state_label": _state_label(application),
+            "is_draft": is_draft,
+            "self_check": self_check,
+            "facts": facts,
+            "facts_live": is_draft,
+            "measured_at": _measured_at(facts),
+            "meeting": meeting,
+            "steps": steps,
+            "checklist": checklist,
+            "ready": all(item["done"] for item in checklist),
+            "events": events,
+            "other_rounds": other_rounds,
+            "previous_returned": previous
+            if previous and previous.state == ApplicationState.RETURNED
+            else None,
+            "may_start_next_round": application.state == ApplicationState.RETURNED
+            and not later_round
+            and unit.stage_id == application.from_stage_id
+            and unit.completed_on is None
+            and has_perm(request.user, "apply_transition", unit),
+        },
+    )
+
+
+def _take_step(request, application, *, key, form, service, success):
+    """Run one step's service with the form's input and come back to the page.
+
+    A refusal in the application's state is a message (the page then shows where it
+    stands); an input error shows the form again with what was typed.
+    """
+    back = redirect("supervision:application", pk=application.pk)
+    if form is not None and not form.is_valid():
+        if key not in _open_steps(request, application, [], _meeting_of(application), {}):
+            # Posted from a page that is out of date: the step is no longer open.
+            messages.error(request, _("这份申请已经有了新的进展,请看现在的情况。"))
+            return back
+        return _application_page(request, application, bound={key: form})
+    try:
+        service(**(form.cleaned_data if form is not None else {}))
+    except WorkflowError as error:
+        messages.error(request, _error_text(error))
+        return back
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, _error_text(error))
+            return back
+        _add_service_error(form, error)
+        return _application_page(request, application, bound={key: form})
+    messages.success(request, success() if callable(success) else success)
+    return back
+
+
+def _meeting_of(application):
+    return AnalysisMeeting.objects.filter(application=application).first()
+
+
+@login_required
+@require_POST
+def application_answers(request, pk):
+    application = _get_application(request, pk, "apply_transition")
+    form = AnswersForm(request.POST, answers=application.answers.all())
+    return _take_step(
+        request,
+        application,
+        key="answers",
+        form=form,
+        service=lambda **data: services.answers_save(
+            application=application, answers=form.answers(), user=request.user
+        ),
+        success=_("回头看自查已保存。"),
+    )
+
+
+@login_required
+@require_POST
+def application_meeting(request, pk):
+    application = _get_application(request, pk, "apply_transition")
+    return _take_step(
+        request,
+        application,
+        key="meeting",
+        form=MeetingForm(request.POST),
+        service=lambda **data: services.meeting_record(
+            application=application, user=request.user, **data
+        ),
+        success=_("转段分析会已登记,已通知督导组登记到会情况和评价。"),
+    )
+
+
+@login_required
+@require_POST
+def application_evaluate(request, pk):
+    application = _get_application(request, pk, "supervise_unit")
+    return _take_step(
+        request,
+        application,
+        key="evaluation",
+        form=EvaluationForm(request.POST),
+        service=lambda **data: services.meeting_evaluate(
+            application=application, user=request.user, **data
+        ),
+        success=_("已登记督导组到会情况和对前段工作的评价。"),
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _get_application(request, pk, "apply_transition")
+    return _take_step(
+        request,
+        application,
+        key="submit",
+        form=None,
+        service=lambda: services.application_submit(application=application, user=request.user),
+        success=_("转段申请已报送区委先进性教育办公室和督导组。"),
+    )
+
+
+@login_required
+@require_POST
+def application_opinion(request, pk):
+    application = _get_application(request, pk, "supervise_unit")
+    return _take_step(
+        request,
+        application,
+        key="opinion",
+        form=OpinionForm(request.POST),
+        service=lambda **data: services.group_opinion_give(
+            application=application, user=request.user, **data
+        ),
+        success=_("督导组意见已签署,已报办公室审批。"),
+    )
+
+
+@login_required
+@require_POST
+def application_approve(request, pk):
+    application = _get_application(request, pk, "decide_transition")
+
+    def approved():
+        date = f"{application.transition_date:%Y年%m月%d日}"
+        if application.to_stage is None:
+            return _("已同意%(unit)s转段,自%(date)s起教育活动完成。") % {
+                "unit": application.unit.name,
+                "date": date,
+            }
+        return _("已同意%(unit)s转段,自%(date)s起进入%(stage)s阶段。") % {
+            "unit": application.unit.name,
+            "date": date,
+            "stage": application.to_stage.name,
+        }
+
+    return _take_step(
+        request,
+        application,
+        key="approve",
+        form=ApproveForm(request.POST),
+        service=lambda **data: services.application_approve(
+            application=application, user=request.user, **data
+        ),
+        success=approved,
+    )
+
+
+@login_required
+@require_POST
+def application_return(request, pk):
+    application = _get_application(request, pk, "decide_transition")
+    return _take_step(
+        request,
+        application,
+        key="return",
+        form=ReturnForm(request.POST),
+        service=lambda **data: services.application_return(
+            application=application, user=request.user, **data
+        ),
+        success=_("已退回%(unit)s补课,支部补课后可重新申请。") % {"unit": application.unit.name},
+    )
+
+
+# Lists ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def application_list(request):
+    """Who waits for whom: the office's and the groups' to-do, the branches' own record."""
+    scope = scope_for(request.user)
+    if scope.is_office:
+        tabs = OFFICE_TABS
+    elif scope.supervisor_paths:
+        tabs = SUPERVISOR_TABS
+    elif scope.paths:
+        tabs = BRANCH_TABS
+    else:
+        raise PermissionDenied
+    keys = [key for key, _label in tabs]
+    tab = request.GET.get("tab")
+    if tab not in keys:
+        tab = keys[0]
+    applications = selectors.applications_for(request.user)
+    counts = selectors.application_tab_counts(applications)
+    page = Paginator(selectors.application_tab(applications, tab), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for application in page:
+        application.state_label = _state_label(application)
+        application.waited_days = application.waited.days if application.waited else None
+        # select_related leaves a missing one-to-one unset rather than None.
+        application.analysis_meeting = getattr(application, "meeting", None)
+    return render(
+        request,
+        "supervision/applications/list.html",
+        {
+            "tabs": [(key, label, counts[key]) for key, label in tabs],
+            "tab": tab,
+            "page": page,
+        },
+    )
