@@ -16,5 +16,6 @@ urlpatterns = [
     path("plan/", include("campaign.urls")),
     path("study/", include("study.urls")),
     path("supervision/", include("supervision.urls")),
+    path("ledgers/", include("campaign.ledgers.urls")),
     path("admin/", admin.site.urls),
 ]

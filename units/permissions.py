@@ -173,6 +173,12 @@ RULES = {
     "supervise_unit": _supervises,
     "decide_transition": _office,
     "change_requirements": _office,
+    # The units' other ledgers (二三五, 边学边改, leaders, publicity, 大讨论): kept by the
+    # unit's secretary or the leader above it, read by all who see the unit.
+    "view_ledgers": _sees_unit,
+    "keep_ledgers": _manages,
+    "decide_trip": _office,
+    "change_practice_settings": _office,
     "view_plan": _has_any_role,
     "change_plan": _office,
 }

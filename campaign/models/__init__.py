@@ -1,5 +1,62 @@
 """The campaign's plan and the ledgers every unit keeps besides study (split by subject)."""
 
+from .leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
 from .plan import Campaign, CampaignQuerySet, PlannedPeriod, Stage, Step, StepExtension
+from .practice import (
+    ActivityAttachment,
+    ActivityKind,
+    CardRecord,
+    CardType,
+    PracticeActivity,
+    PracticeBaseline,
+    PracticePlan,
+    SurveyResponse,
+)
+from .publicity import (
+    DiscussionGroup,
+    DiscussionRequirement,
+    DiscussionSession,
+    PublicityCheck,
+    PublicityItem,
+)
+from .rectification import (
+    IntegrityRecord,
+    RectificationCategory,
+    RectificationChange,
+    RectificationItem,
+    RectificationSource,
+    RectificationStatus,
+)
 
-__all__ = ["Campaign", "CampaignQuerySet", "PlannedPeriod", "Stage", "Step", "StepExtension"]
+__all__ = [
+    "ActivityAttachment",
+    "ActivityKind",
+    "Campaign",
+    "CampaignQuerySet",
+    "CardRecord",
+    "CardType",
+    "DiscussionGroup",
+    "DiscussionRequirement",
+    "DiscussionSession",
+    "IntegrityRecord",
+    "LeaderLecture",
+    "LectureKind",
+    "PlannedPeriod",
+    "PracticeActivity",
+    "PracticeBaseline",
+    "PracticePlan",
+    "PublicityCheck",
+    "PublicityItem",
+    "RectificationCategory",
+    "RectificationChange",
+    "RectificationItem",
+    "RectificationSource",
+    "RectificationStatus",
+    "Stage",
+    "Step",
+    "StepExtension",
+    "SurveyResponse",
+    "TripKind",
+    "TripRequest",
+    "TripState",
+]

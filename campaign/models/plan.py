@@ -19,6 +19,12 @@ class Campaign(models.Model):
     is_current = models.BooleanField(
         _("当前批次"), default=False, help_text=_("全区同一时间只进行一个批次。")
     )
+    practice_plan_due = models.DateField(
+        _("二三五活动计划报送截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("各单位报送“二三五”主题实践活动计划的截止日期(讲话:“3月初前报”)。"),
+    )
 
     objects = CampaignQuerySet.as_manager()
 

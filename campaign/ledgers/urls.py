@@ -1,0 +1,6 @@
+from . import leaders, practice, rectification
+
+app_name = "ledgers"
+
+# Each module lists its own routes; the names are unique across them.
+urlpatterns = [*practice.urlpatterns, *rectification.urlpatterns, *leaders.urlpatterns]
