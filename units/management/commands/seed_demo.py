@@ -31,6 +31,7 @@ from django.utils import timezone
 from campaign.models import Campaign, Stage, Step
 from study.demo import seed_study_ledger
 from study.services import study_plan_create
+from supervision.demo import seed_transitions
 from units.models import (
     PATH_SEPARATOR,
     Gender,
@@ -388,6 +389,7 @@ class Command(BaseCommand):
                 sessions = seed_study_ledger(
                     root=root, rng=random.Random(RANDOM_SEED), recorder=recorder
                 )
+                seed_transitions()
         self._report(root, logins, created=created, seconds=time.monotonic() - started)
         if created:
             self.stdout.write(f"学习台账:各支部已登记集中学习共 {sessions} 次。")
