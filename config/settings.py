@@ -112,6 +112,16 @@ STORAGES = {
     },
 }
 
+# The public survey's rate limit counts in the cache: shared by all workers only when it
+# is Redis (CACHE_URL=redis://host:6379/1); the default is per process.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+# The request header the TLS proxy puts the client's address in (e.g. HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

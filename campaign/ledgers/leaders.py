@@ -1,3 +1,441 @@
-"""Placeholder: replaced by the module's real views."""
+"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
 
-urlpatterns = []
+"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
+"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
+"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
+
+Every unit ledger here is read by all who see the unit and kept by its secretary or the
+leader above it (view_ledgers / keep_ledgers); the office decides trips.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.models import Member, SupervisionGroup, Unit
+from units.permissions import has_perm, require, scope_for
+
+from .. import selectors_leaders as selectors
+from .. import services_leaders as services
+from ..models import (
+    DiscussionGroup,
+    DiscussionRequirement,
+    DiscussionSession,
+    PublicityCheck,
+    PublicityItem,
+    TripState,
+)
+from .leaders_forms import (
+    DiscussionSessionForm,
+    LectureForm,
+    PublicityCheckForm,
+    RequirementForm,
+    TripDecisionForm,
+    TripRequestForm,
+    TripReturnForm,
+)
+
+PER_PAGE = 20
+
+
+def _unit(request, pk, action="view_ledgers"):
+    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
+    require(request.user, action, unit)
+    return unit
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its rule errors land on the form, which stays
+    bound to what the user typed. Returns what the service saved, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+# 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+@login_required
+def lecture_list(request, pk):
+    unit = _unit(request, pk)
+    scope = scope_for(request.user)
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    form = None
+    if can_keep:
+        form = LectureForm(
+            request.POST or None,
+            cadres=selectors.leading_cadres_under(selectors.managed_paths(scope)),
+            units=scope.units().order_by("path"),
+            initial={"unit": unit, "given_on": timezone.localdate()},
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    lecture = request.method == "POST" and _save(form, services.lecture_record, user=request.user)
+    if lecture:
+        messages.success(
+            request,
+            _("已登记%(name)s的%(kind)s《%(topic)s》。")
+            % {
+                "name": lecture.lecturer.name,
+                "kind": lecture.get_kind_display(),
+                "topic": lecture.topic,
+            },
+        )
+        return redirect("ledgers:leaders_lectures", pk=unit.pk)
+    lectures = selectors.lectures_of(unit)
+    return render(
+        request,
+        "ledgers/leaders/lectures.html",
+        {
+            "unit": unit,
+            "form": form,
+            "totals": selectors.lecture_totals(lectures),
+            "lectures": _page(request, lectures.order_by("-given_on", "-pk")),
+        },
+    )
+
+
+def _stats_scope(request):
+    """The units the statistics cover: a supervision group's (`?group=`), a unit's subtree
+    (`?unit=`), or by default the widest the user has."""
+    scope = scope_for(request.user)
+    if not scope.sees_units:
+        raise PermissionDenied
+    group_id, unit_id = request.GET.get("group"), request.GET.get("unit")
+    if group_id or (not unit_id and not scope.is_office and scope.groups):
+        group = get_object_or_404(SupervisionGroup, pk=_int(group_id or scope.groups[0]))
+        if not (scope.is_office or group.pk in scope.groups):
+            raise Http404
+        tops = list(group.units.order_by("path"))
+        return group.name, [u.path for u in tops], {"group": group}
+    if unit_id:
+        unit = _unit(request, _int(unit_id))
+    elif scope.is_office:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    else:
+        unit = scope.units().order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    require(request.user, "view_ledgers", unit)
+    return unit.name, [unit.path], {"unit": unit}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def lecture_stats(request):
+    title, paths, context = _stats_scope(request)
+    cadres = list(selectors.lecture_counts_per_cadre(paths))
+    return render(
+        request,
+        "ledgers/leaders/lecture_stats.html",
+        {
+            **context,
+            "title": title,
+            "cadres": cadres,
+            "without": [c for c in cadres if not c.lecture_count],
+            "units": selectors.lecture_counts_per_unit(paths),
+        },
+    )
+
+
+# Trips -------------------------------------------------------------------------------------
+
+
+def _travellers(scope):
+    """Whom the user may ask a trip for: the leading cadres where they keep the ledgers,
+    and themself if they are one."""
+    cadres = Member.objects.filter(
+        selectors.under_any(selectors.managed_paths(scope), "unit__path"), is_leading_cadre=True
+    )
+    if scope.member is not None and scope.member.is_leading_cadre:
+        cadres = cadres | Member.objects.filter(pk=scope.member.pk)
+    return cadres.select_related("unit").order_by("unit__path", "name", "pk")
+
+
+def _may_request(scope):
+    return bool(selectors.managed_paths(scope)) or (
+        scope.member is not None and scope.member.is_leading_cadre
+    )
+
+
+def _requester_side(user, trip):
+    """The cadre themself or whoever keeps the ledgers of the cadre's branch."""
+    scope = scope_for(user)
+    is_self = scope.member is not None and scope.member.pk == trip.traveller_id
+    return is_self or has_perm(user, "keep_ledgers", trip.traveller.unit)
+
+
+@login_required
+def trip_list(request):
+    scope = scope_for(request.user)
+    if not (scope.sees_units or scope.member is not None):
+        raise PermissionDenied
+    trips = selectors.trips_for(request.user, scope)
+    context = {"may_request": _may_request(scope), "is_office": scope.is_office}
+    if scope.is_office:
+        # The office's queue: what awaits a decision, oldest request first.
+        context["pending"] = trips.filter(state=TripState.PENDING).order_by("requested_at", "pk")
+        trips = trips.exclude(state=TripState.PENDING)
+    context["trips"] = _page(request, selectors.pending_first(trips))
+    return render(request, "ledgers/leaders/trips.html", context)
+
+
+@login_required
+def trip_new(request):
+    scope = scope_for(request.user)
+    if not _may_request(scope):
+        raise PermissionDenied
+    form = TripRequestForm(request.POST or None, travellers=_travellers(scope))
+    if request.method == "POST":
+        trip = _save(form, services.trip_request, user=request.user)
+        if trip:
+            messages.success(request, _("申请已报区委先进性教育办公室审批。"))
+            return redirect("ledgers:leaders_trip", pk=trip.pk)
+    return render(request, "ledgers/leaders/trip_form.html", {"form": form})
+
+
+def _get_trip(request, pk):
+    """The trip, if the user sees it; 404 otherwise."""
+    return get_object_or_404(selectors.trips_for(request.user, scope_for(request.user)), pk=pk)
+
+
+def _trip_page(request, trip, decision_form=None, status=200):
+    can_decide = trip.state == TripState.PENDING and has_perm(request.user, "decide_trip")
+    can_return = trip.state == TripState.APPROVED and _requester_side(request.user, trip)
+    return render(
+        request,
+        "ledgers/leaders/trip_detail.html",
+        {
+            "trip": trip,
+            "decision_form": decision_form or (TripDecisionForm() if can_decide else None),
+            "can_return": can_return,
+        },
+        status=status,
+    )
+
+
+@login_required
+def trip_detail(request, pk):
+    return _trip_page(request, _get_trip(request, pk))
+
+
+@login_required
+@require_POST
+def trip_decide(request, pk):
+    trip = _get_trip(request, pk)
+    require(request.user, "decide_trip")
+    form = TripDecisionForm(request.POST)
+    if not form.is_valid():
+        return _trip_page(request, trip, form)
+    try:
+        services.trip_decide(trip=trip, user=request.user, **form.cleaned_data)
+    except services.TripError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _trip_page(request, trip, form)
+    if trip.state == TripState.APPROVED:
+        done = _("已同意%(name)s的外出申请。")
+    else:
+        done = _("已答复不同意%(name)s的外出申请。")
+    messages.success(request, done % {"name": trip.traveller.name})
+    return redirect("ledgers:leaders_trips")
+
+
+@login_required
+def trip_return(request, pk):
+    trip = _get_trip(request, pk)
+    if not _requester_side(request.user, trip):
+        raise PermissionDenied
+    if trip.state != TripState.APPROVED:
+        messages.info(request, _("这次外出不是待返回状态,无需登记返回。"))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    form = TripReturnForm(
+        request.POST or None, initial={"returned_on": min(trip.returns_on, timezone.localdate())}
+    )
+    if request.method == "POST" and _save(form, services.trip_return, trip=trip, user=request.user):
+        messages.success(
+            request,
+            _("已登记返回。%(name)s需补课%(hours)s学时,已记入学习台账。")
+            % {"name": trip.traveller.name, "hours": floatformat(trip.makeup.hours, -1)},
+        )
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    return render(request, "ledgers/leaders/trip_return.html", {"trip": trip, "form": form})
+
+
+# Publicity ---------------------------------------------------------------------------------
+
+
+@login_required
+def publicity_checks(request, pk):
+    unit = _unit(request, pk)
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    if request.method == "POST" and not can_keep:
+        raise PermissionDenied
+    form = None
+    if can_keep:
+        form = PublicityCheckForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    check = request.method == "POST" and _save(
+        form, services.publicity_check_record, unit=unit, user=request.user
+    )
+    if check:
+        messages.success(request, _("已登记“%(item)s”。") % {"item": check.get_item_display()})
+        return redirect("ledgers:publicity_checks", pk=unit.pk)
+    records = PublicityCheck.objects.filter(unit=unit).select_related("recorded_by")
+    return render(
+        request,
+        "ledgers/publicity/checks.html",
+        {
+            "unit": unit,
+            "form": form,
+            "items": selectors.publicity_latest(unit),
+            "records": _page(request, records.order_by("-done_on", "-pk")),
+        },
+    )
+
+
+@login_required
+def publicity_overview(request, pk):
+    unit = _unit(request, pk)
+    rows = list(selectors.publicity_overview([unit.path]))
+    return render(
+        request,
+        "ledgers/publicity/overview.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "empty_boards": sum(1 for row in rows if row.last_bulletin_board is None),
+            "items": PublicityItem.choices,
+        },
+    )
+
+
+# 大讨论 -------------------------------------------------------------------------------------
+
+
+@login_required
+def discussion(request, pk):
+    unit = _unit(request, pk)
+    sessions = DiscussionSession.objects.filter(unit=unit).select_related("recorded_by")
+    return render(
+        request,
+        "ledgers/publicity/discussion.html",
+        {
+            "unit": unit,
+            "groups": selectors.discussion_groups(unit),
+            "sessions": _page(request, sessions.order_by("-held_on", "-pk")),
+            "can_keep": has_perm(request.user, "keep_ledgers", unit),
+        },
+    )
+
+
+@login_required
+def discussion_group(request, pk, group):
+    unit = _unit(request, pk)
+    if group not in DiscussionGroup.values:
+        raise Http404
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    if request.method == "POST" and not can_keep:
+        raise PermissionDenied
+    versions = list(
+        DiscussionRequirement.objects.filter(unit=unit, group=group)
+        .select_related("written_by")
+        .order_by("-version")
+    )
+    form = None
+    if can_keep:
+        form = RequirementForm(
+            request.POST or None, initial={"text": versions[0].text if versions else ""}
+        )
+    if request.method == "POST" and _save(
+        form, services.discussion_requirement_write, unit=unit, group=group, user=request.user
+    ):
+        messages.success(request, _("已保存为新的一稿。"))
+        return redirect("ledgers:discussion_group", pk=unit.pk, group=group)
+    return render(
+        request,
+        "ledgers/publicity/discussion_group.html",
+        {
+            "unit": unit,
+            "group": group,
+            "label": DiscussionGroup(group).label,
+            "hint": selectors.SPEECH_EMPHASIS[group],
+            "versions": versions,
+            "form": form,
+            "can_keep": can_keep,
+        },
+    )
+
+
+@login_required
+@require_POST
+def discussion_adopt(request, pk):
+    requirement = get_object_or_404(DiscussionRequirement.objects.select_related("unit"), pk=pk)
+    require(request.user, "keep_ledgers", requirement.unit)
+    try:
+        services.discussion_requirement_adopt(requirement=requirement, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("已将第%(version)s稿定为定稿。") % {"version": requirement.version}
+        )
+    return redirect("ledgers:discussion_group", pk=requirement.unit_id, group=requirement.group)
+
+
+@login_required
+def discussion_session_new(request, pk):
+    unit = _unit(request, pk, "keep_ledgers")
+    form = DiscussionSessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and _save(
+        form, services.discussion_session_record, unit=unit, user=request.user
+    ):
+        messages.success(request, _("已登记讨论情况。"))
+        return redirect("ledgers:discussion", pk=unit.pk)
+    return render(
+        request, "ledgers/publicity/discussion_session.html", {"unit": unit, "form": form}
+    )
+
+
+urlpatterns = [
+    path("units/<int:pk>/lectures/", lecture_list, name="leaders_lectures"),
+    path("lectures/stats/", lecture_stats, name="leaders_lecture_stats"),
+    path("trips/", trip_list, name="leaders_trips"),
+    path("trips/new/", trip_new, name="leaders_trip_new"),
+    path("trips/<int:pk>/", trip_detail, name="leaders_trip"),
+    path("trips/<int:pk>/decide/", trip_decide, name="leaders_trip_decide"),
+    path("trips/<int:pk>/return/", trip_return, name="leaders_trip_return"),
+    path("units/<int:pk>/publicity/", publicity_checks, name="publicity_checks"),
+    path("units/<int:pk>/publicity/overview/", publicity_overview, name="publicity_overview"),
+    path("units/<int:pk>/discussion/", discussion, name="discussion"),
+    path(
+        "units/<int:pk>/discussion/sessions/new/",
+        discussion_session_new,
+        name="discussion_session_new",
+    ),
+    path("units/<int:pk>/discussion/<str:group>/", discussion_group, name="discussion_group"),
+    path("requirements/<int:pk>/adopt/", discussion_adopt, name="discussion_adopt"),
+]

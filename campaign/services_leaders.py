@@ -1,0 +1,244 @@
+"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written. Who may call it is decided by the views through
+units.permissions; these functions check what the data itself must satisfy.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from study.models import MakeUp, StudySession
+from study.services import progress_refresh
+
+from .models import (
+    DiscussionRequirement,
+    DiscussionSession,
+    LeaderLecture,
+    PublicityCheck,
+    TripRequest,
+    TripState,
+)
+
+# A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
+# 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
+MIN_TRIP_MAKEUP_HOURS = Decimal("1")
+
+
+def _not_in_future(day, field, message):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def _required_text(value, field, message):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+# 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+def lecture_record(*, lecturer, unit, kind, given_on, topic, audience, user, place=""):
+    """A leading cadre's 党课 or 形势报告, recorded after it was given."""
+    if not lecturer.is_leading_cadre:
+        raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
+    _not_in_future(given_on, "given_on", _("只能登记已经讲过的党课或形势报告,日期不能晚于今天。"))
+    if audience is not None and audience < 1:
+        raise ValidationError({"audience": _("听课人数至少为1人。")})
+    lecture = LeaderLecture(
+        lecturer=lecturer,
+        unit=unit,
+        kind=kind,
+        given_on=given_on,
+        place=(place or "").strip(),
+        topic=(topic or "").strip(),
+        audience=audience,
+        recorded_by=user,
+    )
+    lecture.full_clean()
+    lecture.save()
+    return lecture
+
+
+# Trips abroad and study tours ------------------------------------------------------------
+
+
+class TripError(ValidationError):
+    """A trip was already decided or returned by someone else: the user is told so."""
+
+
+def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on, user):
+    """ "确需外出的,必须事先书面征求先进性教育办公室的同意": asked before leaving."""
+    if not traveller.is_leading_cadre:
+        raise ValidationError({"traveller": _("只有党员领导干部外出需要报办公室审批。")})
+    if leaves_on is not None and leaves_on < timezone.localdate():
+        raise ValidationError({"leaves_on": _("须在出发之前提出申请,出发日期不能早于今天。")})
+    if leaves_on and returns_on and returns_on < leaves_on:
+        raise ValidationError({"returns_on": _("返回日期不能早于出发日期。")})
+    trip = TripRequest(
+        traveller=traveller,
+        kind=kind,
+        destination=(destination or "").strip(),
+        purpose=(purpose or "").strip(),
+        leaves_on=leaves_on,
+        returns_on=returns_on,
+        requested_by=user,
+    )
+    trip.full_clean()
+    trip.save()
+    return trip
+
+
+def trip_decide(*, trip, approve, reason, user):
+    """The office approves or refuses, with its reason either way ("从严审批把关").
+
+    Conditional on the request still pending: of two office users deciding at once, the
+    first write wins and the other is told.
+    """
+    reason = _required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
+    state = TripState.APPROVED if approve else TripState.REFUSED
+    now = timezone.now()
+    claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
+        state=state, decided_by=user, decided_at=now, decision_reason=reason
+    )
+    if not claimed:
+        raise TripError(_("这份申请已经有人审批过了,请刷新页面查看审批结果。"))
+    trip.state, trip.decided_by, trip.decided_at, trip.decision_reason = state, user, now, reason
+    return trip
+
+
+def _missed_hours(trip, returned_on):
+    """The concentrated hours of the branch's sessions held while the cadre was away.
+
+    Sessions where the cadre already has a roster entry are left out: an absence or leave
+    there already owes its own make-up (study.services), and counting it again would owe
+    the same hours twice.
+    """
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(trip.leaves_on, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        returned_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    total = (
+        StudySession.objects.filter(
+            unit_id=trip.traveller.unit_id, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(attendances__member_id=trip.traveller_id)
+        .aggregate(hours=Sum("hours"))["hours"]
+    )
+    # SQLite sums decimals as floats.
+    hours = Decimal(str(total or 0)).quantize(Decimal("0.1"))
+    return max(hours, MIN_TRIP_MAKEUP_HOURS)
+
+
+def trip_return(*, trip, returned_on, user):
+    """Record the actual return; an approved trip then owes a make-up in the study ledger."""
+    if returned_on is None:
+        raise ValidationError({"returned_on": _("请填写实际返回日期。")})
+    if returned_on < trip.leaves_on:
+        raise ValidationError({"returned_on": _("返回日期不能早于出发日期。")})
+    _not_in_future(returned_on, "returned_on", _("返回日期不能晚于今天。"))
+    if trip.state != TripState.APPROVED:
+        raise TripError(_("只有经办公室同意的外出才能登记返回。"))
+    with transaction.atomic():
+        claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.APPROVED).update(
+            state=TripState.RETURNED, returned_on=returned_on
+        )
+        if not claimed:
+            raise TripError(_("这次外出已经登记过返回了。"))
+        makeup = MakeUp(
+            member=trip.traveller,
+            attendance=None,
+            hours=_missed_hours(trip, returned_on),
+            reason=_("%(kind)s返回后补课:%(destination)s")
+            % {"kind": trip.get_kind_display(), "destination": trip.destination},
+            recorded_by=user,
+        )
+        makeup.full_clean()
+        makeup.save()
+        TripRequest.objects.filter(pk=trip.pk).update(makeup=makeup)
+        progress_refresh(member_ids=[trip.traveller_id])
+    trip.state, trip.returned_on, trip.makeup = TripState.RETURNED, returned_on, makeup
+    return trip
+
+
+# Publicity ---------------------------------------------------------------------------------
+
+
+def publicity_check_record(*, unit, item, done_on, evidence, user):
+    """One of the five "墙上有标语……支部有信息简报" items, with what shows it is done."""
+    _not_in_future(done_on, "done_on", _("日期不能晚于今天。"))
+    check = PublicityCheck(
+        unit=unit,
+        item=item,
+        done_on=done_on,
+        evidence=_required_text(evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。")),
+        recorded_by=user,
+    )
+    check.full_clean()
+    check.save()
+    return check
+
+
+# 大讨论 -------------------------------------------------------------------------------------
+
+
+def discussion_requirement_write(*, unit, group, text, user):
+    """Save a new draft (稿) of the unit's specific requirements for one group of members.
+
+    Each save is a new version so that the discussion's rounds stay on record.
+    """
+    text = _required_text(text, "text", _("请填写具体要求。"))
+    latest = DiscussionRequirement.objects.filter(unit=unit, group=group).aggregate(
+        latest=Max("version")
+    )["latest"]
+    requirement = DiscussionRequirement(
+        unit=unit, group=group, version=(latest or 0) + 1, text=text, written_by=user
+    )
+    requirement.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            requirement.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("刚才有人同时保存了一稿,请刷新页面,在最新一稿的基础上修改。")
+        ) from error
+    return requirement
+
+
+def discussion_requirement_adopt(*, requirement, user):
+    """Mark this version 定稿; the group's previously adopted version is un-adopted with it."""
+    try:
+        with transaction.atomic():
+            DiscussionRequirement.objects.filter(
+                unit_id=requirement.unit_id, group=requirement.group, is_adopted=True
+            ).exclude(pk=requirement.pk).update(is_adopted=False)
+            DiscussionRequirement.objects.filter(pk=requirement.pk).update(is_adopted=True)
+    except IntegrityError as error:
+        # Another adoption for the same group committed first.
+        raise ValidationError(_("刚才有人同时确定了定稿,请刷新页面查看。")) from error
+    requirement.is_adopted = True
+    return requirement
+
+
+def discussion_session_record(*, unit, held_on, participants, summary, user, public_opinions=""):
+    _not_in_future(held_on, "held_on", _("只能登记已经开过的讨论,日期不能晚于今天。"))
+    session = DiscussionSession(
+        unit=unit,
+        held_on=held_on,
+        participants=_required_text(participants, "participants", _("请填写参加人员。")),
+        summary=_required_text(summary, "summary", _("请填写讨论情况。")),
+        public_opinions=(public_opinions or "").strip(),
+        recorded_by=user,
+    )
+    session.full_clean()
+    session.save()
+    return session

@@ -1,0 +1,128 @@
+"""Two office users deciding the same trip at the same moment, and the return recorded twice
+at once: exactly one wins, the other is told.
+
+Real concurrent connections, one per thread, each with its own copy of the request loaded
+before all are released together, so each passes the in-memory check and only the database
+decides. That needs PostgreSQL (SQLite serialises whole connections); CI runs it there.
+"""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from campaign.models import TripKind, TripRequest, TripState
+from campaign.services_leaders import TripError, trip_decide, trip_return
+from study.models import MakeUp
+from units.models import Role, RoleAssignment
+
+from ..factories import UserFactory
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="real concurrent transactions need PostgreSQL (CI runs the suite on it)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+ROUNDS = 5
+
+
+def race(pk, *acts):
+    """Run each act(trip) in its own thread, all released at once; what each returned or
+    raised, in order."""
+    barrier = threading.Barrier(len(acts))
+    outcomes = [None] * len(acts)
+
+    def run(index, act):
+        try:
+            trip = TripRequest.objects.select_related("traveller").get(pk=pk)
+            barrier.wait(timeout=10)
+            outcomes[index] = act(trip)
+        except Exception as error:
+            barrier.abort()
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, act)) for i, act in enumerate(acts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a contender hung"
+    return outcomes
+
+
+def one_won(outcomes, message):
+    winners = [i for i, outcome in enumerate(outcomes) if not isinstance(outcome, Exception)]
+    assert len(winners) == 1, outcomes
+    for loser in outcomes:
+        if isinstance(loser, Exception):
+            assert isinstance(loser, TripError), repr(loser)
+            assert message in " ".join(loser.messages)
+    return winners[0]
+
+
+def trip(d, state, n):
+    today = timezone.localdate()
+    return TripRequest.objects.create(
+        traveller=d.member1,
+        kind=TripKind.ABROAD,
+        destination=f"第{n}站",
+        purpose="参加重要会议",
+        leaves_on=today - datetime.timedelta(days=5),
+        returns_on=today - datetime.timedelta(days=1),
+        state=state,
+        requested_by=d.users["secretary1"],
+    )
+
+
+@pytest.mark.parametrize(
+    "decisions",
+    [(True, True), (True, False), (False, False)],
+    ids=["both-approve", "mixed", "both-refuse"],
+)
+def test_two_office_users_decide_at_once(live_district, decisions):
+    d = live_district
+    office2 = UserFactory(username="office2")
+    RoleAssignment.objects.create(user=office2, role=Role.OFFICE, unit=d.root)
+    users = [d.users["office"], office2]
+    for n in range(ROUNDS):
+        pending = trip(d, TripState.PENDING, n)
+        acts = [
+            lambda t, user=user, approve=approve: trip_decide(
+                trip=t, approve=approve, reason=f"{user.username}的意见", user=user
+            )
+            for user, approve in zip(users, decisions, strict=True)
+        ]
+
+        winner = one_won(race(pending.pk, *acts), "已经有人审批过了")
+
+        pending.refresh_from_db()
+        assert pending.decided_by == users[winner]
+        assert pending.decision_reason == f"{users[winner].username}的意见"
+        expected = TripState.APPROVED if decisions[winner] else TripState.REFUSED
+        assert pending.state == expected
+
+
+def test_the_return_recorded_twice_at_once_owes_one_makeup(live_district):
+    """The secretary and the cadre themself, both on their phones."""
+    d = live_district
+    users = [d.users["secretary1"], d.users["member1"]]
+    for n in range(ROUNDS):
+        approved = trip(d, TripState.APPROVED, n)
+        acts = [
+            lambda t, user=user: trip_return(trip=t, returned_on=timezone.localdate(), user=user)
+            for user in users
+        ]
+
+        one_won(race(approved.pk, *acts), "已经登记过返回了")
+
+        approved.refresh_from_db()
+        assert approved.state == TripState.RETURNED
+        assert MakeUp.objects.filter(trip=approved).count() == 1
+    assert MakeUp.objects.filter(member=d.member1).count() == ROUNDS
