@@ -54,6 +54,12 @@ class StageRequirement(models.Model):
         default=Decimal("100"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    max_open_rectifications = models.PositiveIntegerField(
+        _("未整改问题不超过(个)"),
+        null=True,
+        blank=True,
+        help_text=_("“具备整改条件的问题是否整改了”:留空则只列出,不作为转段条件。"),
+    )
 
     class Meta:
         verbose_name = _("转段条件")

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Stage
+from campaign.models import DiscussionRequirement, Stage
+from campaign.selectors_rectification import open_rectification_count
 from study.selectors import readings_with_coverage, unit_rollup
 from units.models import Role, SupervisionGroup, Unit, UnitKind
 
@@ -97,6 +98,16 @@ def measured_facts(*, unit, stage):
             "ok": writing_rate >= requirement.min_writing_rate,
         },
     ]
+    open_items = open_rectification_count(unit)
+    if requirement.max_open_rectifications is not None:
+        checks.append(
+            {
+                "label": _("未整改问题"),
+                "required": _("不超过%(n)s个") % {"n": requirement.max_open_rectifications},
+                "actual": _("%(n)s个") % {"n": open_items},
+                "ok": open_items <= requirement.max_open_rectifications,
+            }
+        )
     if requirement.require_readings_covered:
         checks.append(
             {
@@ -119,6 +130,11 @@ def measured_facts(*, unit, stage):
         "long_essays": figures.long_essays,
         "writing_rate": str(writing_rate),
         "readings_uncovered": uncovered,
+        "open_rectifications": open_items,
+        # 大讨论: for how many groups of members the branch has adopted its requirements.
+        "adopted_requirements": DiscussionRequirement.objects.filter(
+            unit=unit, is_adopted=True
+        ).count(),
         "checks": checks,
         "all_met": all(check["ok"] for check in checks),
         "measured_at": timezone.localtime().isoformat(timespec="minutes"),

@@ -18,6 +18,7 @@ REQUIREMENT_FIELDS = {
     "max_makeups_owed",
     "require_readings_covered",
     "min_writing_rate",
+    "max_open_rectifications",
 }
 
 

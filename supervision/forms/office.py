@@ -27,6 +27,7 @@ class RequirementForm(forms.ModelForm):
             "max_makeups_owed",
             "require_readings_covered",
             "min_writing_rate",
+            "max_open_rectifications",
         ]
         widgets = {
             "questions": forms.Textarea(attrs={"rows": 8}),
@@ -34,6 +35,7 @@ class RequirementForm(forms.ModelForm):
                 attrs={"min": 0, "max": 100, "step": "0.1", "inputmode": "decimal"}
             ),
             "max_makeups_owed": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "max_open_rectifications": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "min_writing_rate": forms.NumberInput(
                 attrs={"min": 0, "max": 100, "step": "0.1", "inputmode": "decimal"}
             ),
@@ -53,6 +55,10 @@ class RequirementForm(forms.ModelForm):
             "questions": {"required": _("请至少填写一个回头看问题,每行一个。")},
             "min_completion_rate": RATE_ERRORS,
             "min_writing_rate": RATE_ERRORS,
+            "max_open_rectifications": {
+                "invalid": _("请填写整数个数,或留空。"),
+                "min_value": _("个数不能是负数。"),
+            },
             "max_makeups_owed": {
                 "required": _("请填写缺课未补的上限,填0表示不允许。"),
                 "invalid": _("请填写整数次数。"),

@@ -229,6 +229,25 @@ def _facts_beside(facts):
                 not uncovered,
             ),
         ],
+        # Rounds submitted before these were measured have no such figures.
+        DEFAULT_QUESTIONS[2]: [
+            (
+                _("已定稿的先进性具体要求"),
+                _("%(n)s个党员群体") % {"n": facts["adopted_requirements"]},
+                bool(facts["adopted_requirements"]),
+            )
+        ]
+        if "adopted_requirements" in facts
+        else [],
+        DEFAULT_QUESTIONS[3]: [
+            (
+                _("尚未整改的问题"),
+                _("%(n)s个") % {"n": facts["open_rectifications"]},
+                not facts["open_rectifications"],
+            )
+        ]
+        if "open_rectifications" in facts
+        else [],
     }
 
 

@@ -744,3 +744,25 @@ def test_submitting_emails_the_group_and_the_office(
         "supervisor1@example.cn",
     ]
     assert "区一中党支部报送了转段申请" in mailoutbox[0].body
+
+
+def test_questions_three_and_four_show_the_discussion_and_rectification_ledgers(
+    live_district, login
+):
+    from campaign.models import DiscussionRequirement, RectificationItem
+
+    d = live_district
+    application = started(d)
+    DiscussionRequirement.objects.create(
+        unit=d.school1,
+        group="in_service",
+        text="爱岗敬业,无私奉献",
+        is_adopted=True,
+        written_by=d.users["secretary1"],
+    )
+    RectificationItem.objects.create(
+        unit=d.school1, problem="食堂饭菜价格偏高", source="public", category="livelihood"
+    )
+    page = page_of(login(d.users["secretary1"]), application)
+    assert "已定稿的先进性具体要求" in page and "1个党员群体" in page
+    assert "尚未整改的问题" in page

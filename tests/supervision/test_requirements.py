@@ -341,3 +341,28 @@ def test_a_finished_campaigns_requirement_is_not_edited(live_district, login):
     client = login(d.users["office"])
     assert client.get(url).status_code == 404
     assert client.post(url, GOOD).status_code == 404
+
+
+def test_open_rectification_items_are_measured_and_can_be_required(live_district):
+    from campaign.models import RectificationItem, RectificationSource, RectificationStatus
+    from supervision.services import measured_facts, requirement_for
+
+    d = live_district
+    stage = d.stages[0]
+    RectificationItem.objects.create(
+        unit=d.school1,
+        problem="办事窗口排队时间长",
+        source=RectificationSource.PUBLIC,
+        category="conduct",
+        status=RectificationStatus.IN_PROGRESS,
+    )
+    facts = measured_facts(unit=d.school1, stage=stage)
+    assert facts["open_rectifications"] == 1
+    assert "未整改问题" not in [check["label"] for check in facts["checks"]]
+
+    requirement = requirement_for(stage)
+    requirement.max_open_rectifications = 0
+    requirement.save()
+    checks = {c["label"]: c for c in measured_facts(unit=d.school1, stage=stage)["checks"]}
+    assert checks["未整改问题"]["actual"] == "1个"
+    assert not checks["未整改问题"]["ok"]
