@@ -127,9 +127,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: without a broker the tasks run in-process, so the app works with nothing else
 # installed; production points CELERY_BROKER_URL at Redis and runs a worker and beat.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# In-process mode still names a broker; an in-memory one keeps kombu from looking for AMQP.
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_BROKER or None)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -161,4 +163,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # In-process (eager) tasks would otherwise report every run in the server's output.
+    "loggers": {"celery": {"level": "WARNING"}, "supervision.tasks": {"level": "WARNING"}},
 }

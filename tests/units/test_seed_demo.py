@@ -309,3 +309,17 @@ def test_the_demo_ledger_shows_a_campaign_under_way_and_uneven(root):
     assert StudySession.objects.filter(starts_at__date__gt=timezone.localdate()).count() == 0
     flagged = units_with_review_backlog(branches).filter(review_overdue=True).count()
     assert 0 < flagged < branches.count()
+
+
+def test_the_demo_units_keep_their_other_ledgers_unevenly(root):
+    from campaign.models import PracticeActivity, PracticePlan, PublicityCheck, PublicityItem
+
+    branches = Unit.objects.branches()
+    with_activities = branches.filter(practice_activities__isnull=False).distinct().count()
+    assert 0 < with_activities < branches.count()
+    assert PracticePlan.objects.filter(is_late=True).exists()
+    assert PracticePlan.objects.count() < Unit.objects.filter(depth=1).count()
+    empty_boards = branches.exclude(publicity_checks__item=PublicityItem.BULLETIN_BOARD).count()
+    assert 0 < empty_boards < branches.count()
+    assert PracticeActivity.objects.filter(households__gt=0).exists()
+    assert PublicityCheck.objects.exists()

@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from campaign.demo import seed_other_ledgers
 from campaign.models import Campaign, Stage, Step
 from study.demo import seed_study_ledger
 from study.services import study_plan_create
@@ -390,6 +391,12 @@ class Command(BaseCommand):
                     root=root, rng=random.Random(RANDOM_SEED), recorder=recorder
                 )
                 seed_transitions()
+                seed_other_ledgers(
+                    root=root,
+                    campaign=Campaign.objects.current(),
+                    rng=random.Random(RANDOM_SEED),
+                    recorder=recorder,
+                )
         self._report(root, logins, created=created, seconds=time.monotonic() - started)
         if created:
             self.stdout.write(f"学习台账:各支部已登记集中学习共 {sessions} 次。")
