@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     ActivityAttachment,
+    Briefing,
     Campaign,
     CardRecord,
     CardType,
@@ -207,3 +208,10 @@ class DiscussionRequirementAdmin(RecordAdmin):
 @admin.register(DiscussionSession)
 class DiscussionSessionAdmin(RecordAdmin):
     list_display = ["unit", "held_on", "participants"]
+
+
+@admin.register(Briefing)
+class BriefingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "unit", "group", "state", "progress", "requested_at"]
+    list_filter = ["state"]
+    readonly_fields = ["state", "progress", "error", "file", "requested_at", "finished_at"]

@@ -17,5 +17,6 @@ urlpatterns = [
     path("study/", include("study.urls")),
     path("supervision/", include("supervision.urls")),
     path("ledgers/", include("campaign.ledgers.urls")),
+    path("reports/", include("campaign.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -144,6 +144,13 @@ def _is_the_member(scope, member):
     return scope.member is not None and scope.member.pk == member.pk
 
 
+def _briefs(scope, scope_object):
+    """The office briefs on anything; a supervision group on itself."""
+    if scope.is_office:
+        return True
+    return isinstance(scope_object, SupervisionGroup) and scope_object.pk in scope.groups
+
+
 def _has_any_role(scope, obj):
     return bool(scope.roles)
 
@@ -179,6 +186,9 @@ RULES = {
     "keep_ledgers": _manages,
     "decide_trip": _office,
     "change_practice_settings": _office,
+    # Dashboards follow the unit scope; briefings are the office's, and a group's own.
+    "view_dashboard": _sees_unit,
+    "request_briefing": _briefs,
     "view_plan": _has_any_role,
     "change_plan": _office,
 }

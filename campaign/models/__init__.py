@@ -1,5 +1,6 @@
 """The campaign's plan and the ledgers every unit keeps besides study (split by subject)."""
 
+from .briefing import Briefing, BriefingState
 from .leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
 from .plan import Campaign, CampaignQuerySet, PlannedPeriod, Stage, Step, StepExtension
 from .practice import (
@@ -31,6 +32,8 @@ from .rectification import (
 __all__ = [
     "ActivityAttachment",
     "ActivityKind",
+    "Briefing",
+    "BriefingState",
     "Campaign",
     "CampaignQuerySet",
     "CardRecord",

@@ -1,0 +1,1 @@
+"""The office's dashboards and PDF briefings (简报)."""

@@ -1,0 +1,5 @@
+from . import briefing_views, dashboard
+
+app_name = "reports"
+
+urlpatterns = [*dashboard.urlpatterns, *briefing_views.urlpatterns]
