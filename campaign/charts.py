@@ -1,0 +1,186 @@
+"""Charts drawn on the server as SVG, for the dashboards and the PDF briefings (简报).
+
+Pure functions of the figures: no JavaScript and nothing fetched, so a chart shows the
+same on an intranet page, printed, and in WeasyPrint. Each returns a standalone SVG
+document (escaped here, hence marked safe) whose text is in the CJK faces the briefing
+uses, so that Chinese labels render wherever the PDF's body does.
+"""
+
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.safestring import mark_safe
+
+FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Serif CJK SC', 'Source Han Sans SC', sans-serif"
+FONT_SIZE = 12
+TITLE_SIZE = 14
+BAR_COLOUR = "#4a7fb5"
+LOW_BAR_COLOUR = "#c0392b"
+# Stages from light to dark, then done in green and not started in grey: tells apart
+# in print and in grey scale.
+STAGE_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#2f8f46", "#bdbdbd")
+TEXT_COLOUR = "#222"
+
+
+def _number(value):
+    """Decimal("45.0") → "45", Decimal("45.50") → "45.5", 7 → "7"."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _text_width(text, size=FONT_SIZE):
+    """Approximate width of a label: a CJK character is one em, anything else half."""
+    return sum(size if ord(char) > 0x2E7F else size * 0.55 for char in str(text))
+
+
+def _svg(width, height, title, body):
+    label = quoteattr(title)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label={label} '
+        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{TEXT_COLOUR}">'
+        f"<title>{escape(title)}</title>"
+        f'<text x="0" y="{TITLE_SIZE + 2}" font-size="{TITLE_SIZE}" font-weight="bold">'
+        f"{escape(title)}</text>"
+        f"{''.join(body)}</svg>"
+    )
+
+
+def bar_chart(
+    rows,
+    *,
+    title,
+    unit_label,
+    max_value=None,
+    reference=None,
+    reference_label="",
+    width=600,
+    bar_height=18,
+    gap=6,
+):
+    """Horizontal bars, one per (label, value) row, in the order given (e.g. 40学时达标率
+    by unit, the lagging first). A value of None is drawn as "—" (no members, say).
+
+    `unit_label` follows each value ("%", "学时"); `max_value` is the end of the scale
+    (100 for a rate; the largest value when None). `reference` draws a dashed line at
+    that value, labelled `reference_label` (the district's own rate, say), and bars below
+    it are drawn in red: the units that pull the figure down.
+    """
+    rows = [(str(label), value) for label, value in rows]
+    values = [Decimal(value) for _label, value in rows if value is not None]
+    top = Decimal(max_value) if max_value is not None else max(values, default=Decimal(0))
+    if reference is not None:
+        top = max(top, Decimal(reference))
+    top = top or Decimal(1)
+
+    label_width = min(max((_text_width(label) for label, _v in rows), default=0) + 8, width * 0.4)
+    value_width = _text_width(f"{_number(top)}{unit_label}") + 8
+    plot_left = label_width
+    plot_width = max(width - label_width - value_width, 10)
+    first_bar = TITLE_SIZE + 14 + (FONT_SIZE + 4 if reference is not None else 0)
+    height = first_bar + len(rows) * (bar_height + gap) + 4
+
+    body = []
+    bottom = first_bar + len(rows) * (bar_height + gap) - gap / 2
+    # The reference line first, so that the bars and their figures are drawn over it.
+    if reference is not None:
+        x = plot_left + float(Decimal(reference) / top) * plot_width
+        caption = f"{reference_label}{_number(reference)}{unit_label}"
+        body.append(
+            f'<line x1="{x:.1f}" y1="{first_bar - 3}" x2="{x:.1f}" y2="{bottom:.1f}" '
+            f'stroke="#555" stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+        anchor = "end" if x > plot_left + plot_width / 2 else "start"
+        body.append(
+            f'<text x="{x:.1f}" y="{first_bar - 6}" text-anchor="{anchor}" fill="#555">'
+            f"{escape(caption)}</text>"
+        )
+    for index, (label, value) in enumerate(rows):
+        y = first_bar + index * (bar_height + gap)
+        middle = y + bar_height / 2 + FONT_SIZE * 0.35
+        body.append(
+            f'<text x="{label_width - 6:.1f}" y="{middle:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        if value is None:
+            body.append(f'<text x="{plot_left + 4:.1f}" y="{middle:.1f}">—</text>')
+            continue
+        length = float(Decimal(value) / top) * plot_width
+        colour = (
+            LOW_BAR_COLOUR
+            if reference is not None and Decimal(value) < Decimal(reference)
+            else BAR_COLOUR
+        )
+        body.append(
+            f'<rect x="{plot_left:.1f}" y="{y:.1f}" width="{length:.1f}" '
+            f'height="{bar_height}" fill="{colour}"/>'
+        )
+        body.append(
+            f'<text x="{plot_left + length + 4:.1f}" y="{middle:.1f}">'
+            f"{escape(_number(value))}{escape(unit_label)}</text>"
+        )
+    # The axis.
+    body.append(
+        f'<line x1="{plot_left:.1f}" y1="{first_bar - 3}" x2="{plot_left:.1f}" '
+        f'y2="{bottom:.1f}" stroke="#555" stroke-width="1"/>'
+    )
+    return _svg(width, height, title, body)
+
+
+def stage_chart(rows, *, title, stages, width=600, bar_height=18, gap=6):
+    """How many units stand in each stage: one stacked horizontal bar per row.
+
+    `stages` names the segments in order (e.g. 学习动员, 分析评议, 整改提高, 已完成);
+    `rows` is [(label, [count per stage])], e.g. one row per 党委 with the number of its
+    branches in each stage. A legend names the segments; each segment wide enough shows
+    its count, and the row's total follows the bar.
+    """
+    stages = [str(stage) for stage in stages]
+    rows = [(str(label), [int(count) for count in counts]) for label, counts in rows]
+    biggest = max((sum(counts) for _label, counts in rows), default=0) or 1
+
+    label_width = min(max((_text_width(label) for label, _c in rows), default=0) + 8, width * 0.4)
+    total_width = _text_width(str(biggest)) + 10
+    plot_left = label_width
+    plot_width = max(width - label_width - total_width, 10)
+
+    body = []
+    # Legend: one swatch and name per stage, in a row under the title.
+    legend_y = TITLE_SIZE + 10
+    x = 0.0
+    for index, stage in enumerate(stages):
+        colour = STAGE_COLOURS[index % len(STAGE_COLOURS)]
+        body.append(
+            f'<rect x="{x:.1f}" y="{legend_y}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16:.1f}" y="{legend_y + 10.5}">{escape(stage)}</text>'
+        )
+        x += 16 + _text_width(stage) + 14
+
+    first_bar = legend_y + 24
+    height = first_bar + len(rows) * (bar_height + gap) + 4
+    scale = plot_width / biggest
+    for row_index, (label, counts) in enumerate(rows):
+        y = first_bar + row_index * (bar_height + gap)
+        middle = y + bar_height / 2 + FONT_SIZE * 0.35
+        body.append(
+            f'<text x="{label_width - 6:.1f}" y="{middle:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        x = plot_left
+        for index, count in enumerate(counts):
+            if not count:
+                continue
+            length = count * scale
+            colour = STAGE_COLOURS[index % len(STAGE_COLOURS)]
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_height}" '
+                f'fill="{colour}"><title>{escape(stages[index])} {count}</title></rect>'
+            )
+            if length >= _text_width(str(count)) + 4:
+                ink = "#fff" if index in (1, 2, 3) else TEXT_COLOUR
+                body.append(
+                    f'<text x="{x + length / 2:.1f}" y="{middle:.1f}" text-anchor="middle" '
+                    f'fill="{ink}">{count}</text>'
+                )
+            x += length
+        body.append(f'<text x="{x + 4:.1f}" y="{middle:.1f}">{sum(counts)}</text>')
+    return _svg(width, height, title, body)
