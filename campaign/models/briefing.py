@@ -60,6 +60,9 @@ class Briefing(models.Model):
         verbose_name_plural = _("简报")
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "issue_number"], name="one_briefing_per_issue_number"
+            ),
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=True) ^ models.Q(group__isnull=True),
                 name="briefing_has_one_scope",
