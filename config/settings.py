@@ -173,5 +173,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # In-process (eager) tasks would otherwise report every run in the server's output.
-    "loggers": {"celery": {"level": "WARNING"}, "supervision.tasks": {"level": "WARNING"}},
+    "loggers": {
+        "celery": {"level": "WARNING"},
+        "supervision.tasks": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,401 @@
+"""What a 简报 says, checked in the PDF's own text: the masthead, the right figures of a
+known ledger, the sections, the page numbers; and that collecting the figures costs the
+same queries however large the district is."""
+
+import datetime
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaign.briefings import briefing_collect, briefing_html, briefing_pdf
+from campaign.models import (
+    Briefing,
+    LectureKind,
+    PracticeBaseline,
+    PublicityItem,
+    RectificationItem,
+    RectificationStatus,
+)
+from campaign.services_leaders import lecture_record, publicity_check_record
+from campaign.services_practice import practice_activity_record
+from campaign.services_rectification import integrity_record_create, rectification_item_create
+from study.models import AttendanceStatus, Reading
+from study.services import progress_refresh, roster_save
+from supervision.models import ApplicationState, TransitionApplication
+from units.models import Member, Unit, UnitKind
+
+from ..conftest import require_service
+from ..factories import MemberFactory, make_session
+
+PRESENT, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
+
+
+def _log_practice(unit, user, **figures):
+    return practice_activity_record(
+        unit=unit,
+        user=user,
+        held_on=timezone.localdate(),
+        kind="among_people",
+        participants="党员",
+        description="走访",
+        **figures,
+    )
+
+
+@pytest.fixture
+def ledger(live_district):
+    """A district whose figures are known.
+
+    Study: 区一中's 张建国 attends four sessions (40 学时, complete), 李秀英 is taught at
+    home once (12), 王强 misses them all (four make-ups owed); nobody else has studied.
+    So: 6 members, 1 complete (16.7%), 52 学时 in all (8.7 a member), 4 without any study.
+    Practice: the speech's 1267 households against 12,670 in the district, last year 1013.
+    Rectification at 区一中: one rectified, one overdue, one 一时还解决不了.
+    """
+    d = live_district
+    today = timezone.localdate()
+    secretary = d.users["secretary1"]
+    members = {m.name: m for m in Member.objects.filter(unit=d.school1)}
+    reading = Reading.objects.get(campaign=d.campaign, number=1)
+    for index, hours in enumerate(["12", "12", "12", "4"]):
+        extra = {"readings": [reading]} if index == 0 else {}
+        session = make_session(
+            d.school1,
+            secretary,
+            starts_at=timezone.now() - datetime.timedelta(days=4 - index),
+            hours=hours,
+            **extra,
+        )
+        entries = [(members["张建国"].pk, PRESENT), (members["王强"].pk, ABSENT)]
+        if index == 0:
+            entries.append((members["李秀英"].pk, AttendanceStatus.HOME_DELIVERY))
+        roster_save(session=session, entries=entries, user=secretary)
+
+    _log_practice(
+        d.school1,
+        secretary,
+        households=600,
+        poor_households=100,
+        funds=Decimal("100.50"),
+        person_times=700,
+        deeds=1200,
+    )
+    _log_practice(
+        d.school2, d.users["leader1"], households=400, funds=Decimal("25.46"), person_times=300
+    )
+    _log_practice(
+        d.ward, d.users["secretary2"], households=267, funds=Decimal("25"), person_times=243
+    )
+    d.root.households = 12670
+    d.root.save()
+    PracticeBaseline.objects.create(
+        campaign=d.campaign, year=2004, households=1013, funds=Decimal("120"), person_times=992
+    )
+
+    def problem(unit, status, **fields):
+        return rectification_item_create(
+            unit=unit,
+            user=secretary,
+            problem="会风不实",
+            source="self_check",
+            category="conduct",
+            status=status,
+            **fields,
+        )
+
+    problem(d.school1, RectificationStatus.RECTIFIED)
+    problem(d.school1, RectificationStatus.OPEN, deadline=today - datetime.timedelta(days=3))
+    problem(d.school1, RectificationStatus.NOT_YET, public_explanation="资金明年到位")
+    problem(d.street, RectificationStatus.OPEN, deadline=today + datetime.timedelta(days=30))
+    integrity_record_create(
+        unit=d.school1,
+        user=secretary,
+        recorded_on=today,
+        refused_banquets=34,
+        refused_vouchers=15,
+        refused_vouchers_value=Decimal("4537.50"),
+    )
+    lecture_record(
+        lecturer=d.member1,
+        unit=d.school1,
+        kind=LectureKind.PARTY_LECTURE,
+        given_on=today,
+        topic="保持共产党员先进性",
+        audience=40,
+        user=secretary,
+    )
+    publicity_check_record(
+        unit=d.school1,
+        item=PublicityItem.BULLETIN_BOARD,
+        done_on=today,
+        evidence="宣传栏已更新",
+        user=secretary,
+    )
+    TransitionApplication.objects.create(
+        unit=d.school2,
+        from_stage=d.stages[0],
+        to_stage=d.stages[1],
+        state=ApplicationState.APPROVED,
+        created_by=d.users["leader1"],
+        submitted_at=timezone.now(),
+        decided_at=timezone.now(),
+    )
+    return d
+
+
+def _briefing(d, **scope):
+    scope = scope or {"unit": d.root}
+    # 第7期, then 第8期…: an issue number is used once in a campaign.
+    briefing = Briefing.objects.create(
+        campaign=d.campaign,
+        issue_number=7 + Briefing.objects.filter(campaign=d.campaign).count(),
+        period_start=d.campaign.starts_on,
+        period_end=timezone.localdate(),
+        **scope,
+    )
+    # As the Celery task loads it.
+    return Briefing.objects.select_related("campaign", "unit", "group").get(pk=briefing.pk)
+
+
+@pytest.fixture
+def pdftotext():
+    require_service(shutil.which("pdftotext"), "pdftotext (poppler-utils)")
+
+    def extract(pdf, *options):
+        result = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", *options, "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout.decode()
+
+    return extract
+
+
+def _flat(text):
+    """The text with line breaks and spaces gone: Chinese sentences wrap anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def _render(briefing):
+    data = briefing_collect(briefing)
+    return data, briefing_pdf(briefing_html(data, briefing))
+
+
+def test_the_district_briefing_says_the_ledgers_figures(ledger, pdftotext):
+    data, pdf = _render(_briefing(ledger))
+    text = _flat(pdftotext(pdf))
+    today = timezone.localdate()
+    # Masthead.
+    assert text.startswith("先进性教育活动简报第7期区委先进性教育活动领导小组办公室")
+    assert f"{today.year}年{today.month}月{today.day}日" in text
+    assert "全区先进性教育活动进展情况" in text
+    # 一、总体情况.
+    assert "全区共有党员6名,已有1名完成40学时的学习任务" in text
+    assert "达标率16.7%;人均学习8.7学时,集中学习占全部学时的100%" in text
+    assert "缺课未补4人次;还有4名党员没有参加学习" in text
+    assert "全区共有4个党支部,其中4个处于学习动员阶段" in text
+    assert "本期共报送转段申请1份,同意转段1份,退回补课0份" in text
+    assert "党员领导干部带头上党课1次、作形势报告0次,听课40人次" in text
+    # 二、各单位进展: lagging units named, in the table lowest first.
+    assert "发展不平衡:区教育党委达标率最高,为25%;区卫生党委、城关镇党委较低" in text
+    assert "区卫生党委1" in text and "合计6" in text
+    # 三、主题实践活动: the speech's sentence.
+    assert (
+        "帮扶和走访慰问困难群众1267户(其中贫困户100户),占全区总户数的10%,比上年增长25.1%"
+    ) in text
+    # 四: rectification and integrity.
+    assert "共查找出问题4个" in text and "已整改1个,整改率25%" in text
+    assert "正在整改和待整改2个,其中超过整改时限1个" in text
+    assert "一时还解决不了的1个,已向群众解释清楚" in text
+    assert "拒吃请30余人次,拒收购物券15张价值4530余元" in text
+    # 五、存在的问题.
+    assert "1个问题超过整改时限仍未整改,主要在区一中党支部(1个)" in text
+    assert "1名流动党员超过30天没有联系" in text
+    assert "7个单位的宣传栏里还没有先进性教育活动的内容" in text
+    # The distribution block.
+    assert "报:市委先进性教育办公室,市委第三督导组" in text
+    assert "送:区委、区政府领导" in text
+    assert "发:各党委(党组)、工委,各督导组" in text
+    assert f"(共印{data['copies']}份)" in text
+    # Charts, inline: their labels are text in the PDF.
+    assert "各单位40学时达标率" in text and "各单位党支部所处阶段" in text
+
+
+def test_collect_returns_plain_exact_figures(ledger):
+    data = briefing_collect(_briefing(ledger))
+    figures = data["figures"]
+    assert figures["members"] == 6 and figures["complete"] == 1
+    assert figures["completion_rate"] == Decimal("16.7")
+    assert figures["average_hours"] == Decimal("8.7")
+    assert [row["name"] for row in data["rows"]] == ["区卫生党委", "城关镇党委", "区教育党委"]
+    assert [row["lagging"] for row in data["rows"]] == [True, True, False]
+    assert data["lagging_branches"][0]["completion_rate"] == Decimal("0.0")
+    assert data["stages"]["labels"] == ["学习动员", "分析评议", "整改提高", "已完成"]
+    assert data["stages"]["totals"] == [4, 0, 0, 0]
+    assert data["transitions"] == {"submitted": 1, "waiting": 0, "approved": 1, "returned": 0}
+    assert data["practice"]["funds"] == Decimal("150.96")
+    assert data["rectification"]["rectified_rate"] == Decimal("25.0")
+    assert data["bulletin_boards"]["count"] == 7
+    # 3 above and leaders, 3 committees, 3 groups, 2 filed.
+    assert data["copies"] == 2 + 10 + 3 + 3 + 2
+
+
+def test_pages_are_numbered_right_on_odd_pages_and_left_on_even(ledger, pdftotext):
+    _data, pdf = _render(_briefing(ledger))
+    first, second = pdftotext(pdf, "-f", "1", "-l", "1"), pdftotext(pdf, "-f", "2", "-l", "2")
+    assert re.search(r"—\s*1\s*—", first) and not re.search(r"—\s*2\s*—", first)
+    assert re.search(r"—\s*2\s*—", second)
+    # Where: the dashes around the number, against the middle of the page.
+    boxes = pdftotext(pdf, "-bbox", "-f", "1", "-l", "2")
+    pages = re.findall(r'<page width="([\d.]+)".*?</page>', boxes, re.S)
+    dashes = [
+        [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>—</word>', page)]
+        for page in re.findall(r"<page .*?</page>", boxes, re.S)
+    ]
+    middle = float(pages[0]) / 2
+    assert dashes[0] and min(dashes[0]) > middle
+    assert dashes[1] and max(dashes[1]) < middle
+
+
+def test_a_group_briefing_covers_only_the_groups_units(ledger, pdftotext):
+    data, pdf = _render(_briefing(ledger, group=ledger.groups[0]))
+    text = _flat(pdftotext(pdf))
+    assert "第一督导组督导单位先进性教育活动进展情况" in text
+    assert "第一督导组督导的单位共有党员4名,已有1名完成40学时" in text
+    assert [row["name"] for row in data["rows"]] == ["区教育党委"]
+    # 区医院's 267 households and 东街's open problem are not the group's.
+    assert "帮扶和走访慰问困难群众1000户(其中贫困户100户)" in text
+    assert "占全区总户数" not in text and "比上年" not in text
+    assert "共查找出问题3个" in text
+    assert "区卫生党委" not in text and "城关镇党委" not in text
+    assert "区医院内科党支部" not in text
+
+
+def test_a_committee_briefing_has_a_row_per_branch(ledger, pdftotext):
+    data, pdf = _render(_briefing(ledger, unit=ledger.education))
+    text = _flat(pdftotext(pdf))
+    assert "区教育党委先进性教育活动进展情况" in text
+    assert "区教育党委共有党员4名" in text
+    assert [row["name"] for row in data["rows"]] == ["区二中党支部", "区一中党支部"]
+    assert "发展不平衡:区一中党支部达标率最高,为33.3%;区二中党支部较低,分别只有0%" in text
+
+
+def test_a_branch_briefing_speaks_of_the_branch_alone(ledger, pdftotext):
+    data, pdf = _render(_briefing(ledger, unit=ledger.school1))
+    text = _flat(pdftotext(pdf))
+    assert "区一中党支部共有党员3名,已有1名完成40学时的学习任务" in text
+    assert "达标率33.3%" in text
+    assert data["rows"] == [] and data["charts"] == {}
+    assert "帮扶和走访慰问困难群众600户(其中贫困户100户)" in text
+
+
+def test_an_empty_district_still_makes_a_briefing(district, pdftotext):
+    _data, pdf = _render(_briefing(district))
+    text = _flat(pdftotext(pdf))
+    assert "全区共有党员6名,已有0名完成40学时" in text
+    assert "本期尚未登记“二三五”主题实践活动" in text
+    assert "边学边查边改台账尚未登记问题" in text
+
+
+def _grow(d, n):
+    """Add a committee with `n` branches, each with members, a session with its roster,
+    a practice activity, a problem, an integrity record, a lecture and a 转段 round."""
+    secretary = d.users["office"]
+    committee = Unit.objects.create(
+        name=f"新增党委{n}", kind=UnitKind.COMMITTEE, parent=d.root, stage=d.stages[0]
+    )
+    d.groups[1].units.add(committee)
+    today = timezone.localdate()
+    for index in range(n):
+        branch = Unit.objects.create(
+            name=f"新增党支部{n}-{index}",
+            kind=UnitKind.BRANCH,
+            parent=committee,
+            stage=d.stages[index % 2],
+        )
+        members = [MemberFactory(unit=branch, is_leading_cadre=True) for _ in range(3)]
+        session = make_session(branch, secretary, hours="3")
+        roster_save(
+            session=session,
+            entries=[(members[0].pk, PRESENT), (members[1].pk, ABSENT)],
+            user=secretary,
+        )
+        _log_practice(branch, secretary, households=5, funds=Decimal("1"), person_times=3)
+        rectification_item_create(
+            unit=branch,
+            user=secretary,
+            problem="问题",
+            source="public",
+            category="livelihood",
+            deadline=today - datetime.timedelta(days=1),
+        )
+        integrity_record_create(unit=branch, user=secretary, recorded_on=today, refused_banquets=2)
+        lecture_record(
+            lecturer=members[2],
+            unit=branch,
+            kind=LectureKind.SITUATION_REPORT,
+            given_on=today,
+            topic="形势",
+            audience=10,
+            user=secretary,
+        )
+        TransitionApplication.objects.create(
+            unit=branch,
+            from_stage=d.stages[0],
+            state=ApplicationState.SUBMITTED,
+            created_by=secretary,
+            submitted_at=timezone.now(),
+        )
+    progress_refresh(member_ids=Member.objects.values_list("pk", flat=True))
+
+
+def _queries(briefing):
+    with CaptureQueriesContext(connection) as queries:
+        briefing_collect(briefing)
+    return len(queries)
+
+
+@pytest.mark.parametrize("scope", ["district", "group", "committee"])
+def test_collecting_costs_the_same_queries_however_large_the_district(ledger, scope):
+    def briefing():
+        if scope == "group":
+            return _briefing(ledger, group=ledger.groups[1])
+        if scope == "committee":
+            return _briefing(ledger, unit=ledger.health)
+        return _briefing(ledger)
+
+    small = _queries(briefing())
+    _grow(ledger, 2)
+    _grow(ledger, 6)
+    large = briefing()
+    assert _queries(large) == small
+    # The growth shows in the figures, not in the queries.
+    if scope != "committee":
+        assert briefing_collect(large)["figures"]["members"] >= 24
+    assert RectificationItem.objects.count() == 12
+
+
+def test_a_committee_of_many_branches_charts_the_lowest_twenty(ledger):
+    for index in range(22):
+        Unit.objects.create(
+            name=f"第{index}党支部",
+            kind=UnitKind.BRANCH,
+            parent=ledger.town,
+            stage=ledger.stages[0],
+        )
+    data = briefing_collect(_briefing(ledger, unit=ledger.town))
+    assert len(data["rows"]) == 23
+    assert "各单位40学时达标率(达标率最低的20个单位)" in data["charts"]["completion"]
+    # 东街 first (its member is behind), then 19 of the new branches without members.
+    chart = data["charts"]["completion"]
+    assert ">东街社区党支部<" in chart
+    assert sum(f">第{index}党支部<" in chart for index in range(22)) == 19
+    assert "各单位党支部所处阶段(达标率最低的20个单位)" in data["charts"]["stages"]
