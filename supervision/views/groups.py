@@ -78,12 +78,6 @@ def _subtree(group):
     return tops, list(selectors.subtree_units(tops))
 
 
-def _query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # The group's home page -----------------------------------------------------------------
 
 
@@ -168,7 +162,6 @@ def inspection_list(request, pk):
             "filter_form": filter_form,
             "chosen": chosen,
             "page": page,
-            "query": _query_without_page(request),
         },
     )
 
@@ -298,7 +291,7 @@ def all_cases(request):
     return render(
         request,
         "supervision/groups/all_cases.html",
-        {"filter_form": filter_form, "page": page, "query": _query_without_page(request)},
+        {"filter_form": filter_form, "page": page},
     )
 
 

@@ -88,7 +88,7 @@ def test_member_list_pages_keep_the_filter(district, login):
     url = reverse("units:members", args=[district.education.pk])
     first = client.get(url, {"q": "赵"})
     assert first.context["page"].paginator.count == 61
-    assert "?q=%E8%B5%B5&page=2" in first.content.decode()
+    assert "?q=%E8%B5%B5&amp;page=2" in first.content.decode()
     second = client.get(url, {"q": "赵", "page": 2})
     assert len(second.context["page"]) == 11
 
