@@ -32,7 +32,7 @@ def briefing_generate(self, briefing_id):
     # Only one worker moves it from queued to running; a second copy of the message
     # (a retry, a redelivery) finds it taken and stops.
     taken = Briefing.objects.filter(pk=briefing_id, state=BriefingState.QUEUED).update(
-        state=BriefingState.RUNNING, progress=10, error=""
+        state=BriefingState.RUNNING, progress=10, error="", started_at=timezone.now()
     )
     if not taken:
         logger.info("briefing %s is gone or not queued: nothing to do", briefing_id)
@@ -98,3 +98,23 @@ def briefing_weekly():
         return None
     briefing = briefing_request(user=None, unit=root, period_start=start, period_end=end)
     return briefing.pk
+
+
+# A briefing renders in seconds; one still "running" after this long lost its worker.
+STALLED_AFTER = datetime.timedelta(minutes=15)
+
+
+@shared_task
+def briefing_sweep():
+    """Mark briefings whose worker died mid-way as failed, so the office can retry them
+    (a redelivered message would find them running and leave them so for ever)."""
+    stalled = Briefing.objects.filter(
+        state=BriefingState.RUNNING, started_at__lt=timezone.now() - STALLED_AFTER
+    ).update(
+        state=BriefingState.FAILED,
+        error="生成中断:处理简报的后台进程停止了,请点击“重试”重新生成。",
+        finished_at=timezone.now(),
+    )
+    if stalled:
+        logger.warning("%s stalled briefing(s) marked failed", stalled)
+    return stalled

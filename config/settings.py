@@ -144,6 +144,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.tasks.briefing_weekly",
         "schedule": crontab(day_of_week="fri", hour=16, minute=0),
     },
+    "stalled-briefings": {
+        "task": "campaign.tasks.briefing_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

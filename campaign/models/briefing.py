@@ -53,6 +53,7 @@ class Briefing(models.Model):
         help_text=_("每周自动生成的简报没有申请人。"),
     )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

@@ -307,3 +307,52 @@ def test_the_weekly_briefing_is_scheduled_on_friday_afternoons():
     assert schedule.day_of_week == {5}
     assert (schedule.hour, schedule.minute) == ({16}, {0})
     assert app.conf.timezone == "Asia/Shanghai"
+
+
+def test_a_briefing_whose_worker_died_is_marked_failed_and_can_be_retried(live_district):
+    from campaign.tasks import briefing_sweep
+
+    d = live_district
+    now = timezone.now()
+
+    def running(issue, started_minutes_ago):
+        return Briefing.objects.create(
+            campaign=d.campaign,
+            unit=d.root,
+            issue_number=issue,
+            period_start=d.campaign.starts_on,
+            period_end=d.campaign.starts_on,
+            state=BriefingState.RUNNING,
+            progress=40,
+            started_at=now - datetime.timedelta(minutes=started_minutes_ago),
+        )
+
+    stalled, busy = running(31, 20), running(32, 2)
+
+    assert briefing_sweep() == 1
+
+    stalled.refresh_from_db()
+    busy.refresh_from_db()
+    assert stalled.state == BriefingState.FAILED
+    assert "后台进程停止" in stalled.error and stalled.progress == 40
+    assert busy.state == BriefingState.RUNNING
+    # The office's 重试 takes it from here.
+    briefing_retry(briefing=stalled, user=d.users["office"])
+    stalled.refresh_from_db()
+    assert stalled.state in (BriefingState.QUEUED, BriefingState.DONE)
+
+
+def test_generation_records_when_it_started(
+    live_district, in_process, django_capture_on_commit_callbacks
+):
+    d = live_district
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing = briefing_request(
+            user=d.users["office"],
+            unit=d.root,
+            period_start=d.campaign.starts_on,
+            period_end=timezone.localdate(),
+        )
+    briefing.refresh_from_db()
+    assert briefing.state == BriefingState.DONE
+    assert briefing.started_at is not None and briefing.started_at <= briefing.finished_at
