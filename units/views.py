@@ -14,14 +14,13 @@ from . import selectors
 from .forms import MemberFilterForm, MemberForm, UnitForm
 from .models import Member, SupervisionGroup, Unit
 from .permissions import has_perm, require, scope_for
+from .shortcuts import get_unit
 
 MEMBERS_PER_PAGE = 50
 
 
 def _get_unit(request, pk, action="view_unit"):
-    unit = get_object_or_404(Unit.objects.select_related("stage", "parent"), pk=pk)
-    require(request.user, action, unit)
-    return unit
+    return get_unit(request, pk, action)
 
 
 def _get_member(request, pk, action="view_member"):

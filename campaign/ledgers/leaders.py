@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from units.models import Member, SupervisionGroup, Unit
 from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 from .. import selectors_leaders as selectors
 from .. import services_leaders as services
@@ -46,12 +47,6 @@ from .leaders_forms import (
 PER_PAGE = 20
 
 
-def _unit(request, pk, action="view_ledgers"):
-    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
-    require(request.user, action, unit)
-    return unit
-
-
 def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
@@ -73,7 +68,7 @@ def _save(form, service, **kwargs):
 
 @login_required
 def lecture_list(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     scope = scope_for(request.user)
     can_keep = has_perm(request.user, "keep_ledgers", unit)
     form = None
@@ -125,7 +120,7 @@ def _stats_scope(request):
         tops = list(group.units.order_by("path"))
         return group.name, [u.path for u in tops], {"group": group}
     if unit_id:
-        unit = _unit(request, _int(unit_id))
+        unit = get_unit(request, _int(unit_id), "view_ledgers")
     elif scope.is_office:
         unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
     else:
@@ -291,7 +286,7 @@ def trip_return(request, pk):
 
 @login_required
 def publicity_checks(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     can_keep = has_perm(request.user, "keep_ledgers", unit)
     if request.method == "POST" and not can_keep:
         raise PermissionDenied
@@ -319,7 +314,7 @@ def publicity_checks(request, pk):
 
 @login_required
 def publicity_overview(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     rows = list(selectors.publicity_overview([unit.path]))
     return render(
         request,
@@ -338,7 +333,7 @@ def publicity_overview(request, pk):
 
 @login_required
 def discussion(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     sessions = DiscussionSession.objects.filter(unit=unit).select_related("recorded_by")
     return render(
         request,
@@ -354,7 +349,7 @@ def discussion(request, pk):
 
 @login_required
 def discussion_group(request, pk, group):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     if group not in DiscussionGroup.values:
         raise Http404
     can_keep = has_perm(request.user, "keep_ledgers", unit)
@@ -408,7 +403,7 @@ def discussion_adopt(request, pk):
 
 @login_required
 def discussion_session_new(request, pk):
-    unit = _unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledgers")
     form = DiscussionSessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and _save(
         form, services.discussion_session_record, unit=unit, user=request.user

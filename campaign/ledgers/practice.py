@@ -17,8 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from units.models import Unit, UnitKind
+from units.models import UnitKind
 from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 from .. import selectors_practice as selectors
 from .. import services_practice as services
@@ -33,12 +34,6 @@ from .practice_forms import (
 )
 
 PER_PAGE = 20
-
-
-def _unit(request, pk, action="view_ledgers"):
-    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
-    require(request.user, action, unit)
-    return unit
 
 
 def _save(form, service, **kwargs):
@@ -147,7 +142,7 @@ def practice_plans(request):
 
 @login_required
 def practice_plan(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     campaign = Campaign.objects.current()
     plan = None
     if campaign is not None:
@@ -197,7 +192,7 @@ def practice_plan(request, pk):
 @login_required
 @require_safe
 def practice_activities(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     campaign = Campaign.objects.current()
     summary = selectors.practice_summary(unit, campaign=campaign)
     context = {
@@ -225,7 +220,7 @@ def practice_activities(request, pk):
 
 @login_required
 def practice_activity_create(request, pk):
-    unit = _unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledgers")
     form = ActivityForm(
         request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
     )
@@ -270,7 +265,7 @@ def practice_attachment(request, pk):
 
 @login_required
 def practice_cards(request, pk):
-    unit = _unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     campaign = Campaign.objects.current()
     can_keep = has_perm(request.user, "keep_ledgers", unit)
     form = None

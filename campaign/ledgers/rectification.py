@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from units.models import Unit
 from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 from .. import selectors_rectification as selectors
 from .. import services_rectification as services
@@ -48,12 +49,6 @@ DEVICE_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 # Answers one client address may send per hour, across all units.
 RATE_LIMIT = 20
 RATE_WINDOW = 60 * 60
-
-
-def _get_unit(request, pk, action="view_ledgers"):
-    unit = get_object_or_404(Unit, pk=pk)
-    require(request.user, action, unit)
-    return unit
 
 
 def _get_item(request, pk, action="view_ledgers"):
@@ -82,7 +77,7 @@ def _may_add_items(user, unit):
 @login_required
 @require_safe
 def rectification_items(request, pk):
-    unit = _get_unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     today = timezone.localdate()
     filter_form = RectificationFilterForm(request.GET)
     items = selectors.rectification_items(unit, today=today, **filter_form.filters())
@@ -105,7 +100,7 @@ def rectification_items(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def rectification_item_create(request, pk):
-    unit = _get_unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     if has_perm(request.user, "keep_ledgers", unit):
         for_supervisor = False
     elif scope_for(request.user).supervises(unit):
@@ -182,7 +177,7 @@ def rectification_item_edit(request, pk):
 @login_required
 @require_safe
 def integrity_records(request, pk):
-    unit = _get_unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     records = selectors.integrity_records(unit)
     return render(
         request,
@@ -199,7 +194,7 @@ def integrity_records(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def integrity_record_create(request, pk):
-    unit = _get_unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledgers")
     form = IntegrityRecordForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,7 +219,7 @@ def _survey_url(request, unit):
 @login_required
 @require_safe
 def survey_results(request, pk):
-    unit = _get_unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     return render(
         request,
         "ledgers/rectification/survey_results.html",
@@ -241,7 +236,7 @@ def survey_results(request, pk):
 @require_safe
 def survey_qr(request, pk):
     """The public survey link as a QR code, to print and put up where the public comes."""
-    unit = _get_unit(request, pk)
+    unit = get_unit(request, pk, "view_ledgers")
     url = _survey_url(request, unit)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(

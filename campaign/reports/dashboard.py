@@ -25,20 +25,15 @@ from campaign.dashboard_export import TABLES, XLSX_CONTENT_TYPE, dashboard_workb
 from campaign.models import Campaign
 from study.selectors import members_with_progress
 from units.models import Member, SupervisionGroup, Unit
-from units.permissions import require, scope_for
+from units.permissions import scope_for
 from units.selectors import unit_ancestors
+from units.shortcuts import get_unit
 
 CHART_WIDTH = 340  # fits a phone's width without scaling the text down
 CHART_BARS = 30
 
 
 # Who sees what ---------------------------------------------------------------------------
-
-
-def _get_unit(request, pk):
-    unit = get_object_or_404(Unit.objects.select_related("stage", "parent"), pk=pk)
-    require(request.user, "view_dashboard", unit)
-    return unit
 
 
 def _get_group(request, pk):
@@ -82,7 +77,7 @@ def dashboard(request):
 @login_required
 @require_safe
 def dashboard_unit(request, pk):
-    return _page(request, selectors.unit_area(_get_unit(request, pk)))
+    return _page(request, selectors.unit_area(get_unit(request, pk, "view_dashboard")))
 
 
 @login_required
@@ -94,7 +89,7 @@ def dashboard_group(request, pk):
 @login_required
 @require_safe
 def dashboard_export(request, pk, table):
-    return _export(request, selectors.unit_area(_get_unit(request, pk)), table)
+    return _export(request, selectors.unit_area(get_unit(request, pk, "view_dashboard")), table)
 
 
 @login_required

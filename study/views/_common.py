@@ -3,14 +3,13 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from units.models import Member, Unit
+from units import shortcuts
+from units.models import Member
 from units.permissions import require, scope_for
 
 
 def get_unit(request, pk, action="view_ledger"):
-    unit = get_object_or_404(Unit.objects.select_related("stage", "parent"), pk=pk)
-    require(request.user, action, unit)
-    return unit
+    return shortcuts.get_unit(request, pk, action)
 
 
 def get_member(request, pk, action="view_member"):
