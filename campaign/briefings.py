@@ -338,9 +338,12 @@ def briefing_collect(briefing):
     them, the per-unit table and the charts (SVG)."""
     campaign = briefing.campaign
     start, end = briefing.period_start, briefing.period_end
-    # Deadlines and "a week unreviewed" are judged on the briefing's last day (or today,
-    # for a period not over yet).
-    today = min(end, timezone.localdate())
+    # The study, rectification and practice totals are kept current, not dated, so the
+    # briefing is dated the day it is compiled and says "截至" that day even for an
+    # earlier period; the period bounds what it counts as "本期". Deadlines and "a week
+    # unreviewed" are judged on the period's last day (or today, if it is not over).
+    compiled_on = timezone.localdate()
+    today = min(end, compiled_on)
     tops, root, subject, rollup = _scope(briefing)
     figures = _figures_dict(rollup.figures)
     rows = _unit_rows(rollup, figures["completion_rate"])
@@ -360,7 +363,7 @@ def briefing_collect(briefing):
         "is_district": root is not None,
         "is_group": bool(briefing.group_id),
         "issue_number": briefing.issue_number,
-        "date": day_text(end),
+        "date": day_text(compiled_on),
         "period": _("%(start)s至%(end)s") % {"start": day_text(start), "end": day_text(end)},
         "figures": figures,
         "rows": rows,

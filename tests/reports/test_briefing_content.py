@@ -248,6 +248,19 @@ def test_collect_returns_plain_exact_figures(ledger):
     assert data["copies"] == 2 + 10 + 3 + 3 + 2
 
 
+def test_a_briefing_on_an_earlier_period_states_the_figures_as_of_the_day_it_is_made(ledger):
+    # The totals are today's: a briefing on last month must not claim them "截至" then.
+    briefing = _briefing(ledger)
+    briefing.period_start = ledger.campaign.starts_on
+    briefing.period_end = ledger.campaign.starts_on + datetime.timedelta(days=6)
+    data = briefing_collect(briefing)
+    today = timezone.localdate()
+    assert data["date"] == f"{today.year}年{today.month}月{today.day}日"
+    assert data["sections"]["overview"][0].startswith(f"截至{data['date']},全区共有党员6名")
+    # 本期 is still the period: the transition approved days ago is not in it.
+    assert data["transitions"]["approved"] == 0
+
+
 def test_pages_are_numbered_right_on_odd_pages_and_left_on_even(ledger, pdftotext):
     _data, pdf = _render(_briefing(ledger))
     first, second = pdftotext(pdf, "-f", "1", "-l", "1"), pdftotext(pdf, "-f", "2", "-l", "2")
