@@ -10,6 +10,7 @@ from .models import (
     DiscussionSession,
     IntegrityRecord,
     LeaderLecture,
+    LedgerCorrection,
     PracticeActivity,
     PracticeBaseline,
     PracticePlan,
@@ -215,3 +216,20 @@ class BriefingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "unit", "group", "state", "progress", "requested_at"]
     list_filter = ["state"]
     readonly_fields = ["state", "progress", "error", "file", "requested_at", "finished_at"]
+
+
+@admin.register(LedgerCorrection)
+class LedgerCorrectionAdmin(RecordAdmin):
+    """Read only: a correction is the record of a change, not something to change."""
+
+    list_display = ["unit", "ledger", "action", "record", "changed_by", "changed_at"]
+    list_filter = ["ledger", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,7 +5,6 @@ an item is rectified (and dated) or explained to the public; every change to it 
 recorded with who made it and what the fields were before and after.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.core import signing
@@ -24,6 +23,7 @@ from .models import (
     RectificationStatus,
     SurveyResponse,
 )
+from .services_corrections import display_value
 
 # What the keepers may change after an item is filed; its source is where it came from
 # and stays. `rectified_on` follows the status and is recorded with it.
@@ -104,19 +104,6 @@ def rectification_item_create(
     return item
 
 
-def _display(item, name):
-    """A field's value as the history shows it: the label of a choice, a date as text."""
-    value = getattr(item, name)
-    field = item._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def rectification_item_update(*, item, user, today=None, **fields):
     """Change an item and record the change: {field: [old, new]} in display values.
 
@@ -130,15 +117,15 @@ def rectification_item_update(*, item, user, today=None, **fields):
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = RectificationItem.objects.select_for_update().get(pk=item.pk)
-        before = {name: _display(locked, name) for name in TRACKED_FIELDS}
+        before = {name: display_value(locked, name) for name in TRACKED_FIELDS}
         for name, value in fields.items():
             setattr(locked, name, value)
         _settle_status(locked, today)
         locked.full_clean()
         changes = {
-            name: [before[name], _display(locked, name)]
+            name: [before[name], display_value(locked, name)]
             for name in TRACKED_FIELDS
-            if before[name] != _display(locked, name)
+            if before[name] != display_value(locked, name)
         }
         if changes:
             locked.save(update_fields=list(changes))

@@ -1,6 +1,7 @@
 """The campaign's plan and the ledgers every unit keeps besides study (split by subject)."""
 
 from .briefing import Briefing, BriefingState
+from .corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
 from .leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
 from .plan import Campaign, CampaignQuerySet, PlannedPeriod, Stage, Step, StepExtension
 from .practice import (
@@ -38,11 +39,14 @@ __all__ = [
     "CampaignQuerySet",
     "CardRecord",
     "CardType",
+    "CorrectedLedger",
+    "CorrectionAction",
     "DiscussionGroup",
     "DiscussionRequirement",
     "DiscussionSession",
     "IntegrityRecord",
     "LeaderLecture",
+    "LedgerCorrection",
     "LectureKind",
     "PlannedPeriod",
     "PracticeActivity",
