@@ -49,10 +49,10 @@ class Scope:
             held.append("member")
         return held
 
-    def _path_filter(self, field_name):
+    def _path_filter(self, field_name, paths=None):
         condition = Q(pk__in=[])
         # An empty path would match every unit; only a unit mid-insert has one.
-        for path in filter(None, self.paths):
+        for path in filter(None, self.paths if paths is None else paths):
             condition |= Q(**{f"{field_name}__startswith": path})
         return condition
 
@@ -65,6 +65,14 @@ class Scope:
         if self.is_office:
             return Member.objects.all()
         return Member.objects.filter(self._path_filter("unit__path"))
+
+    def managed_units(self):
+        """The units whose ledgers and roster the user keeps."""
+        if self.is_office:
+            return Unit.objects.all()
+        return Unit.objects.filter(
+            self._path_filter("path", self.leader_paths + self.secretary_paths)
+        )
 
     def manages(self, unit):
         """A secretary's branch or a leader's subtree: where the ledgers are kept."""
@@ -136,6 +144,14 @@ def _manages(scope, unit):
     return scope.manages(unit)
 
 
+def _keeps_roster(scope, obj):
+    """The office for anyone; a secretary or leader for the members of the units they
+    keep: they are the ones who know who has gone away to work, who is too old to come
+    to a meeting ("党员参学不漏一人"), and those flags decide what each member owes."""
+    unit = obj.unit if isinstance(obj, Member) else obj
+    return scope.is_office or scope.manages(unit)
+
+
 def _supervises(scope, unit):
     return scope.supervises(unit)
 
@@ -160,8 +176,8 @@ RULES = {
     "view_unit": _sees_unit,
     "view_member": _sees_member,
     "export_roster": _sees_unit,
-    "change_member": _office,
-    "add_member": _office,
+    "change_member": _keeps_roster,
+    "add_member": _keeps_roster,
     "import_roster": _office,
     "change_unit": _office,
     "delete_unit": _office,

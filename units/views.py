@@ -148,7 +148,7 @@ def member_detail(request, pk):
 @login_required
 def member_create(request, pk):
     unit = _get_unit(request, pk, "add_member")
-    units = scope_for(request.user).units()
+    units = scope_for(request.user).managed_units()
     form = MemberForm(request.POST or None, units=units, initial={"unit": unit})
     if request.method == "POST" and form.is_valid():
         member = form.save()
@@ -160,7 +160,7 @@ def member_create(request, pk):
 @login_required
 def member_edit(request, pk):
     member = _get_member(request, pk, "change_member")
-    units = scope_for(request.user).units()
+    units = scope_for(request.user).managed_units()
     form = MemberForm(request.POST or None, instance=member, units=units)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

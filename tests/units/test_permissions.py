@@ -14,6 +14,8 @@ from ..conftest import PERSONAS
 OFFICE = {"office"}
 SEES_SCHOOL1 = {"office", "supervisor1", "leader1", "secretary1"}
 SEES_MEMBER1 = SEES_SCHOOL1 | {"member1"}
+# The roster of a branch is kept by the office, its secretary and the leader above it.
+KEEPS_SCHOOL1 = {"office", "leader1", "secretary1"}
 SEES_UNITS = {
     "office",
     "supervisor1",
@@ -63,17 +65,17 @@ CASES = {
     "add member form": (
         "get",
         lambda d: reverse("units:member_create", args=[d.school1.pk]),
-        lambda p: _expect(p, allowed=OFFICE, sees=SEES_SCHOOL1),
+        lambda p: _expect(p, allowed=KEEPS_SCHOOL1, sees=SEES_SCHOOL1),
     ),
     "edit member form": (
         "get",
         lambda d: reverse("units:member_edit", args=[d.member1.pk]),
-        lambda p: _expect(p, allowed=OFFICE, sees=SEES_MEMBER1),
+        lambda p: _expect(p, allowed=KEEPS_SCHOOL1, sees=SEES_MEMBER1),
     ),
     "edit member post": (
         "post",
         lambda d: reverse("units:member_edit", args=[d.member1.pk]),
-        lambda p: _expect(p, allowed=OFFICE, sees=SEES_MEMBER1, ok=302),
+        lambda p: _expect(p, allowed=KEEPS_SCHOOL1, sees=SEES_MEMBER1, ok=302),
     ),
     "new unit form": (
         "get",

@@ -112,6 +112,43 @@ def test_office_edits_a_member(district, login):
     assert not district.member1.is_leading_cadre
 
 
+def test_a_secretary_marks_a_member_of_the_branch_as_infirm(district, login):
+    # The secretary knows who can no longer come to meetings: 送课上门 follows the flag.
+    member = Member.objects.get(name="王强")
+    client = login(district.users["secretary1"])
+    assert "编辑" in client.get(reverse("units:member", args=[member.pk])).content.decode()
+    response = client.post(
+        reverse("units:member_edit", args=[member.pk]),
+        {"name": "王强", "unit": district.school1.pk, "category": "retired", "is_infirm": "on"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.is_infirm and member.category == MemberCategory.RETIRED
+
+
+def test_a_secretary_cannot_move_a_member_out_of_the_branch(district, login):
+    client = login(district.users["secretary1"])
+    form = client.get(reverse("units:member_edit", args=[district.member1.pk])).context["form"]
+    assert list(form.fields["unit"].queryset) == [district.school1]
+    response = client.post(
+        reverse("units:member_edit", args=[district.member1.pk]),
+        {"name": "张建国", "unit": district.school2.pk, "category": "in_service"},
+    )
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    district.member1.refresh_from_db()
+    assert district.member1.unit == district.school1
+
+
+def test_a_leader_adds_a_member_to_a_branch_below(district, login):
+    response = login(district.users["leader1"]).post(
+        reverse("units:member_create", args=[district.school2.pk]),
+        {"name": "新党员", "unit": district.school2.pk, "category": "in_service"},
+    )
+    assert response.status_code == 302
+    assert Member.objects.get(name="新党员").unit == district.school2
+
+
 def test_member_form_errors_keep_what_was_typed(district, login):
     client = login(district.users["office"])
     response = client.post(
