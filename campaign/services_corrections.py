@@ -42,7 +42,7 @@ def _label(record, name):
 def _clean_reason(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("请写明更正原因,如“户数录入有误”。")})
+        raise ValidationError({"reason": _("请写明更正原因。")})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(
             {"reason": _("更正原因不超过%(max)s个字。") % {"max": REASON_MAX_LENGTH}}
@@ -63,7 +63,9 @@ def ledger_record_update(*, record, ledger, fields, values, user, reason, valida
         raise TypeError(f"not correctable: {', '.join(sorted(unknown))}")
     model = type(record)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=record.pk)
+        locked = model.objects.select_for_update().filter(pk=record.pk).first()
+        if locked is None:
+            raise ValidationError(_("这条记录已被删除。"))
         before = {name: display_value(locked, name) for name in fields}
         for name, value in values.items():
             setattr(locked, name, value)
@@ -122,9 +124,9 @@ def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, bef
 
 
 def ledger_corrections(unit, ledger, limit=20):
-    """The latest corrections of one ledger of a unit, with who made them (one query)."""
-    return list(
-        LedgerCorrection.objects.filter(unit=unit, ledger=ledger).select_related("changed_by")[
-            :limit
-        ]
-    )
+    """The latest corrections of one ledger in a unit and the units below it (a 党委's page
+    lists its branches' records, so it shows their corrections too), one query."""
+    corrections = LedgerCorrection.objects.filter(
+        unit__path__startswith=unit.path, ledger=ledger
+    ).select_related("unit", "changed_by")
+    return list(corrections[:limit])

@@ -33,8 +33,11 @@ from units.shortcuts import get_unit
 
 from .. import selectors_rectification as selectors
 from .. import services_rectification as services
-from ..models import RectificationItem, RectificationSource
+from ..models import CorrectedLedger, IntegrityRecord, RectificationItem, RectificationSource
+from ..services_corrections import ledger_corrections
 from .rectification_forms import (
+    IntegrityCorrectionForm,
+    IntegrityDeletionForm,
     IntegrityRecordForm,
     RectificationFilterForm,
     RectificationItemForm,
@@ -174,19 +177,39 @@ def rectification_item_edit(request, pk):
 # The integrity record ----------------------------------------------------------------------
 
 
+def _get_integrity_record(request, pk):
+    record = get_object_or_404(IntegrityRecord.objects.select_related("unit", "recorded_by"), pk=pk)
+    require(request.user, "keep_ledgers", record.unit)
+    return record
+
+
+def _changes_text(changes):
+    """{label: [before, after]} as one line of a message: "拒吃请(人次) 300 → 30"."""
+    return ";".join(
+        f"{label} {before or _('(空)')} → {after or _('(空)')}"
+        for label, (before, after) in changes.items()
+    )
+
+
 @login_required
 @require_safe
 def integrity_records(request, pk):
     unit = get_unit(request, pk, "view_ledgers")
-    records = selectors.integrity_records(unit)
+    page = Paginator(selectors.integrity_records(unit), PER_PAGE).get_page(request.GET.get("page"))
+    # A page above the branches can hold records of units the user keeps and of units
+    # they only read; the scope is cached, so asking row by row costs no query.
+    for record in page:
+        record.can_keep = has_perm(request.user, "keep_ledgers", record.unit)
     return render(
         request,
         "ledgers/rectification/integrity.html",
         {
             "unit": unit,
-            "page": Paginator(records, PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
             "totals": selectors.integrity_totals(unit),
             "can_keep": has_perm(request.user, "keep_ledgers", unit),
+            "keeps_rows": any(record.can_keep for record in page),
+            "corrections": ledger_corrections(unit, CorrectedLedger.INTEGRITY),
         },
     )
 
@@ -206,6 +229,59 @@ def integrity_record_create(request, pk):
             return redirect("ledgers:integrity_records", pk=unit.pk)
     return render(
         request, "ledgers/rectification/integrity_form.html", {"form": form, "unit": unit}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def integrity_record_edit(request, pk):
+    record = _get_integrity_record(request, pk)
+    form = IntegrityCorrectionForm(
+        request.POST or None, initial=IntegrityCorrectionForm.initial_for(record)
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        reason = values.pop("reason")
+        try:
+            _record, changes = services.integrity_record_correct(
+                record=record, user=request.user, reason=reason, **values
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            if changes:
+                messages.success(
+                    request, _("已更正:%(changes)s。") % {"changes": _changes_text(changes)}
+                )
+            else:
+                messages.info(request, _("没有改动。"))
+            return redirect("ledgers:integrity_records", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/rectification/integrity_form.html",
+        {"form": form, "unit": record.unit, "record": record},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def integrity_record_delete(request, pk):
+    record = _get_integrity_record(request, pk)
+    form = IntegrityDeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.integrity_record_delete(
+                record=record, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("已删除廉洁自律记录:%(record)s。") % {"record": record})
+            return redirect("ledgers:integrity_records", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/rectification/integrity_delete.html",
+        {"form": form, "unit": record.unit, "record": record},
     )
 
 
@@ -331,6 +407,8 @@ urlpatterns = [
     path("rectification/<int:pk>/edit/", rectification_item_edit, name="rectification_item_edit"),
     path("units/<int:pk>/integrity/", integrity_records, name="integrity_records"),
     path("units/<int:pk>/integrity/new/", integrity_record_create, name="integrity_record_create"),
+    path("integrity/<int:pk>/edit/", integrity_record_edit, name="integrity_record_edit"),
+    path("integrity/<int:pk>/delete/", integrity_record_delete, name="integrity_record_delete"),
     path("units/<int:pk>/survey/", survey_results, name="survey_results"),
     path("units/<int:pk>/survey/qr.svg", survey_qr, name="survey_qr"),
     path("public/<str:token>/", survey, name="survey"),

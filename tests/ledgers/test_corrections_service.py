@@ -118,3 +118,16 @@ def test_a_deleted_record_stays_readable_in_its_correction(live_district, record
         ledger_record_delete(
             record=record, ledger=CorrectedLedger.INTEGRITY, fields=FIELDS, user=user, reason="再删"
         )
+
+
+def test_a_committee_sees_its_branches_corrections_and_a_sibling_does_not(live_district, record):
+    d = live_district
+    _update(record, d.users["secretary1"], refused_banquets=30)
+    assert len(ledger_corrections(d.education, CorrectedLedger.INTEGRITY)) == 1
+    assert ledger_corrections(d.school2, CorrectedLedger.INTEGRITY) == []
+
+
+def test_correcting_a_record_deleted_meanwhile_says_so(live_district, record):
+    IntegrityRecord.objects.filter(pk=record.pk).delete()
+    with pytest.raises(ValidationError, match="这条记录已被删除"):
+        _update(record, live_district.users["secretary1"], refused_banquets=30)

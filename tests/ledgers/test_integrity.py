@@ -8,7 +8,11 @@ from django.urls import reverse
 
 from campaign.models import IntegrityRecord
 from campaign.selectors_rectification import approximately, integrity_sentence, integrity_totals
-from campaign.services_rectification import integrity_record_create
+from campaign.services_rectification import (
+    integrity_record_correct,
+    integrity_record_create,
+    integrity_record_delete,
+)
 
 
 @pytest.mark.parametrize(
@@ -167,4 +171,13 @@ def test_query_count_does_not_grow_with_data(live_district, login, count_queries
     before = count_queries(client, url)
     for n in range(8):
         _record(d.school2 if n % 2 else d.school1, d.users["leader1"], refused_banquets=n + 1)
+    # The committee's own records, corrected and deleted: its page lists those corrections.
+    for n in range(3):
+        record = _record(d.education, d.users["leader1"], refused_banquets=10 + n)
+        integrity_record_correct(
+            record=record, user=d.users["leader1"], reason="人次有误", refused_banquets=n + 1
+        )
+        if n:
+            integrity_record_delete(record=record, user=d.users["leader1"], reason="重复登记")
     assert count_queries(client, url) == before
+    assert "重复登记" in client.get(url).content.decode()
