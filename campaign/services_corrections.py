@@ -39,7 +39,8 @@ def _label(record, name):
     return str(record._meta.get_field(name).verbose_name)
 
 
-def _clean_reason(reason):
+def clean_reason(reason):
+    """The reason a correction needs, stripped; ValidationError on `reason` if missing."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请写明更正原因。")})
@@ -50,11 +51,15 @@ def _clean_reason(reason):
     return reason
 
 
-def ledger_record_update(*, record, ledger, fields, values, user, reason, validate=None, unit=None):
+def ledger_record_update(
+    *, record, ledger, fields, values, user, reason, validate=None, unit=None, extra=None
+):
     """Change `values` ({name: value}, only names in `fields`) on `record` and keep the
     correction. `validate(locked_record)` raises ValidationError for what the ledger's
-    rules forbid. Returns (saved record, {label: [before, after]}); when nothing changed
-    nothing is written and the changes are empty.
+    rules forbid; `extra(locked_record)` makes the changes that are not fields (an
+    activity's files) and returns them as {label: [before, after]}. Returns (saved
+    record, {label: [before, after]}); when nothing changed nothing is written and the
+    changes are empty.
 
     The row is locked so that two keepers correcting at once are each recorded against
     what the other saved."""
@@ -73,13 +78,17 @@ def ledger_record_update(*, record, ledger, fields, values, user, reason, valida
             validate(locked)
         locked.full_clean()
         changed = [name for name in fields if before[name] != display_value(locked, name)]
-        if not changed:
+        more = extra(locked) if extra else {}
+        more = {label: pair for label, pair in more.items() if pair[0] != pair[1]}
+        if not changed and not more:
             return locked, {}
-        reason = _clean_reason(reason)
-        locked.save(update_fields=changed)
+        reason = clean_reason(reason)
+        if changed:
+            locked.save(update_fields=changed)
         changes = {
             _label(locked, name): [before[name], display_value(locked, name)] for name in changed
         }
+        changes.update(more)
         LedgerCorrection.objects.create(
             unit=unit or locked.unit,
             ledger=ledger,
@@ -95,8 +104,9 @@ def ledger_record_update(*, record, ledger, fields, values, user, reason, valida
 
 def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, before_delete=None):
     """Delete `record`, keeping what its `fields` held in the correction.
-    `before_delete(locked_record)` runs inside the transaction, e.g. to remove files."""
-    reason = _clean_reason(reason)
+    `before_delete(locked_record)` runs inside the transaction, e.g. to remove files, and
+    may return more of what the record held as {label: [before, ""]}."""
+    reason = clean_reason(reason)
     model = type(record)
     with transaction.atomic():
         locked = model.objects.select_for_update().filter(pk=record.pk).first()
@@ -107,6 +117,10 @@ def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, bef
             for name in fields
             if display_value(locked, name) != ""
         }
+        if before_delete:
+            changes.update(
+                {label: pair for label, pair in (before_delete(locked) or {}).items() if pair[0]}
+            )
         correction = LedgerCorrection.objects.create(
             unit=unit or locked.unit,
             ledger=ledger,
@@ -117,8 +131,6 @@ def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, bef
             reason=reason,
             changed_by=user,
         )
-        if before_delete:
-            before_delete(locked)
         locked.delete()
     return correction
 

@@ -1,11 +1,12 @@
 """Every write to the 二三五 practice ledgers: the office's settings, the units' plans,
-their activity log with its attachments, and the 五卡.
+their activity log with its attachments, and the 五卡, including corrections of the last two.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written, and writes inside one transaction.
 """
 
 import datetime
+import functools
 import pathlib
 import uuid
 import zoneinfo
@@ -26,10 +27,12 @@ from .models import (
     Campaign,
     CardRecord,
     CardType,
+    CorrectedLedger,
     PracticeActivity,
     PracticeBaseline,
     PracticePlan,
 )
+from .services_corrections import clean_reason, ledger_record_delete, ledger_record_update
 
 # The deadline is a date in Beijing time whatever the server's clock says: a plan filed
 # at 23:59 on the due day is on time.
@@ -45,6 +48,20 @@ SIGNATURES = {
     "application/pdf": (b"%PDF-", {".pdf"}, "PDF"),
 }
 ALLOWED_EXTENSIONS = {ext for _sig, exts, _label in SIGNATURES.values() for ext in exts}
+
+# What a keeper may correct; the unit, who recorded it and (for the 五卡) the card type stay.
+ACTIVITY_FIELDS = [
+    "held_on",
+    "kind",
+    "participants",
+    "description",
+    "households",
+    "poor_households",
+    "funds",
+    "person_times",
+    "deeds",
+]
+CARD_FIELDS = ["recorded_on", "issued", "returned"]
 
 
 def _day(value):
@@ -213,14 +230,20 @@ def attachment_type(upload):
     raise AssertionError("every allowed extension has a signature")
 
 
-def _check_attachments(files, *, existing=0):
-    if existing + len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(
-            {
-                "files": _("每条活动最多%(max)d个附件,这次选了%(count)d个。")
-                % {"max": MAX_ATTACHMENTS, "count": existing + len(files)}
+def _check_attachments(files, *, kept=0):
+    """The content types of `files`, once they and the `kept` attachments fit the limit."""
+    if kept + len(files) > MAX_ATTACHMENTS:
+        if kept:
+            message = _(
+                "每条活动最多%(max)d个附件:原有附件保留%(kept)d个,这次又选了%(count)d个。"
+                "请少选几个,或勾选删除原有的附件。"
+            ) % {"max": MAX_ATTACHMENTS, "kept": kept, "count": len(files)}
+        else:
+            message = _("每条活动最多%(max)d个附件,这次选了%(count)d个。") % {
+                "max": MAX_ATTACHMENTS,
+                "count": len(files),
             }
-        )
+        raise ValidationError({"files": message})
     types, errors = [], []
     for upload in files:
         try:
@@ -248,6 +271,41 @@ def _attachment_save(*, activity, upload, content_type, user):
     return attachment
 
 
+def _attachment_delete(attachment):
+    """Delete the row now and the file only once that is committed: a rolled-back
+    correction must not leave an attachment whose file is gone."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(functools.partial(storage.delete, name))
+
+
+def _attachment_names(attachments):
+    return "、".join(attachment.original_name for attachment in attachments)
+
+
+def practice_activity_check(activity):
+    """The activity log's rules, the same when an activity is logged and when it is
+    corrected: held inside the current campaign and not in the future, 贫困户 among the
+    households visited, no negative funds."""
+    campaign = _current_campaign()
+    errors = {}
+    if activity.held_on > timezone.localdate():
+        errors["held_on"] = _("活动日期不能晚于今天。")
+    elif not campaign.starts_on <= activity.held_on <= campaign.ends_on:
+        errors["held_on"] = _("活动日期应在本批次活动期间(%(start)s至%(end)s)内。") % {
+            "start": _day(campaign.starts_on),
+            "end": _day(campaign.ends_on),
+        }
+    if activity.poor_households > activity.households:
+        errors["poor_households"] = _(
+            "其中贫困户(%(poor)d户)不能多于帮扶走访的困难群众(%(all)d户)。"
+        ) % {"poor": activity.poor_households, "all": activity.households}
+    if activity.funds < 0:
+        errors["funds"] = _("投入资金不能是负数。")
+    if errors:
+        raise ValidationError(errors)
+
+
 def practice_activity_record(
     *,
     unit,
@@ -264,25 +322,6 @@ def practice_activity_record(
     files=(),
 ):
     """Log one activity of `unit` with its photos or scans."""
-    campaign = _current_campaign()
-    errors = {}
-    if held_on > timezone.localdate():
-        errors["held_on"] = _("活动日期不能晚于今天。")
-    elif not campaign.starts_on <= held_on <= campaign.ends_on:
-        errors["held_on"] = _("活动日期应在本批次活动期间(%(start)s至%(end)s)内。") % {
-            "start": _day(campaign.starts_on),
-            "end": _day(campaign.ends_on),
-        }
-    if poor_households > households:
-        errors["poor_households"] = _(
-            "其中贫困户(%(poor)d户)不能多于帮扶走访的困难群众(%(all)d户)。"
-        ) % {"poor": poor_households, "all": households}
-    if funds < 0:
-        errors["funds"] = _("投入资金不能是负数。")
-    if errors:
-        raise ValidationError(errors)
-    files = list(files)
-    types = _check_attachments(files)
     activity = PracticeActivity(
         unit=unit,
         held_on=held_on,
@@ -296,6 +335,9 @@ def practice_activity_record(
         deeds=deeds,
         recorded_by=user,
     )
+    practice_activity_check(activity)
+    files = list(files)
+    types = _check_attachments(files)
     activity.full_clean()
     with transaction.atomic():
         activity.save()
@@ -304,41 +346,165 @@ def practice_activity_record(
     return activity
 
 
+def practice_activity_correct(*, activity, user, reason, files=(), remove=(), **values):
+    """Correct what an activity says, remove some of its attachments (`remove`) and add
+    `files`. Returns (activity, {label: [before, after]}), empty when nothing changed;
+    the attachments' change is part of the same correction."""
+    for name in ("participants", "description"):
+        if name in values:
+            values[name] = values[name].strip()
+    files = list(files)
+    remove_ids = {attachment.pk for attachment in remove}
+    if remove_ids or files:
+        # Before any file is written: a refusal must not leave new files behind.
+        reason = clean_reason(reason)
+
+    def change_attachments(locked):
+        attachments = list(locked.attachments.all())
+        removed = [attachment for attachment in attachments if attachment.pk in remove_ids]
+        types = _check_attachments(files, kept=len(attachments) - len(removed))
+        for attachment in removed:
+            _attachment_delete(attachment)
+        for upload, content_type in zip(files, types, strict=True):
+            _attachment_save(activity=locked, upload=upload, content_type=content_type, user=user)
+        return {
+            _("附件"): [
+                _attachment_names(attachments),
+                _attachment_names(locked.attachments.all()),
+            ]
+        }
+
+    return ledger_record_update(
+        record=activity,
+        ledger=CorrectedLedger.ACTIVITY,
+        fields=ACTIVITY_FIELDS,
+        values=values,
+        user=user,
+        reason=reason,
+        validate=practice_activity_check,
+        extra=change_attachments,
+    )
+
+
+def practice_activity_delete(*, activity, user, reason):
+    """Delete an activity and its attachments, keeping what it said and which files it had."""
+
+    def delete_attachments(locked):
+        attachments = list(locked.attachments.all())
+        for attachment in attachments:
+            _attachment_delete(attachment)
+        return {_("附件"): [_attachment_names(attachments), ""]}
+
+    return ledger_record_delete(
+        record=activity,
+        ledger=CorrectedLedger.ACTIVITY,
+        fields=ACTIVITY_FIELDS,
+        user=user,
+        reason=reason,
+        before_delete=delete_attachments,
+    )
+
+
 # 五卡 -----------------------------------------------------------------------------------
 
 
-def card_record(*, unit, card_type, recorded_on, issued, returned, user):
-    """Record cards issued and returned by `unit`; what it got back can never exceed what
-    it gave out, counting every record of that card type."""
-    if not issued and not returned:
+def _lock_unit(unit_id):
+    """One writer of a unit's 五卡 at a time, so that two records cannot both pass the
+    check of what was returned against what was issued."""
+    Unit.objects.select_for_update().filter(pk=unit_id).first()
+
+
+def _cards_so_far(record):
+    """What the record's unit issued and got back of its card type, not counting it."""
+    records = CardRecord.objects.filter(unit_id=record.unit_id, card_type_id=record.card_type_id)
+    if record.pk:
+        records = records.exclude(pk=record.pk)
+    totals = records.aggregate(
+        issued=Coalesce(Sum("issued"), 0), returned=Coalesce(Sum("returned"), 0)
+    )
+    return totals["issued"], totals["returned"]
+
+
+def card_record_check(record):
+    """The 五卡 rules, the same when cards are recorded and when a record is corrected:
+    something was counted, not in the future, and what the unit got back of a card type
+    never exceeds what it gave out, counting every record. The caller holds the unit's
+    lock (`_lock_unit`)."""
+    if not record.issued and not record.returned:
         raise ValidationError(_("请填写发出或收回的张数。"))
-    if recorded_on > timezone.localdate():
+    if record.recorded_on > timezone.localdate():
         raise ValidationError({"recorded_on": _("日期不能晚于今天。")})
-    with transaction.atomic():
-        # One writer per unit at a time, so that two records cannot both pass the check.
-        Unit.objects.select_for_update().filter(pk=unit.pk).first()
-        so_far = CardRecord.objects.filter(unit=unit, card_type=card_type).aggregate(
-            issued=Coalesce(Sum("issued"), 0), returned=Coalesce(Sum("returned"), 0)
-        )
-        issued_total = so_far["issued"] + issued
-        returned_total = so_far["returned"] + returned
-        if returned_total > issued_total:
-            raise ValidationError(
-                {
-                    "returned": _(
-                        "%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张,请核对。"
-                    )
-                    % {"card": card_type.name, "returned": returned_total, "issued": issued_total}
+    issued, returned = _cards_so_far(record)
+    issued_total = issued + record.issued
+    returned_total = returned + record.returned
+    if returned_total > issued_total:
+        raise ValidationError(
+            {
+                "returned": _("%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张,请核对。")
+                % {
+                    "card": record.card_type.name,
+                    "returned": returned_total,
+                    "issued": issued_total,
                 }
-            )
-        record = CardRecord(
-            unit=unit,
-            card_type=card_type,
-            recorded_on=recorded_on,
-            issued=issued,
-            returned=returned,
-            recorded_by=user,
+            }
         )
+
+
+def card_record(*, unit, card_type, recorded_on, issued, returned, user):
+    """Record cards issued and returned by `unit`."""
+    record = CardRecord(
+        unit=unit,
+        card_type=card_type,
+        recorded_on=recorded_on,
+        issued=issued,
+        returned=returned,
+        recorded_by=user,
+    )
+    with transaction.atomic():
+        _lock_unit(unit.pk)
+        card_record_check(record)
         record.full_clean()
         record.save()
     return record
+
+
+def card_record_correct(*, record, user, reason, **values):
+    """Correct the date or the counts of a 五卡 record. Returns (record,
+    {label: [before, after]}), empty when nothing changed."""
+    with transaction.atomic():
+        _lock_unit(record.unit_id)
+        return ledger_record_update(
+            record=record,
+            ledger=CorrectedLedger.CARD,
+            fields=CARD_FIELDS,
+            values=values,
+            user=user,
+            reason=reason,
+            validate=card_record_check,
+        )
+
+
+def _card_record_may_go(record):
+    issued, returned = _cards_so_far(record)
+    if returned > issued:
+        raise ValidationError(
+            _(
+                "删除这条记录后,%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张。"
+                "请先更正收回的记录。"
+            )
+            % {"card": record.card_type.name, "returned": returned, "issued": issued}
+        )
+
+
+def card_record_delete(*, record, user, reason):
+    """Delete a 五卡 record unless the unit would then have got back more than it gave out."""
+    with transaction.atomic():
+        _lock_unit(record.unit_id)
+        return ledger_record_delete(
+            record=record,
+            ledger=CorrectedLedger.CARD,
+            fields=["card_type", *CARD_FIELDS],
+            user=user,
+            reason=reason,
+            before_delete=_card_record_may_go,
+        )

@@ -1,8 +1,8 @@
 """The 二三五 主题实践活动 and the 五卡: the office's settings, each unit's plan, activity
 log (with photos and scans) and cards, and the figures written as the speech writes them.
 
-Read by everyone whose scope holds the unit; kept by the unit's secretary or the leader
-above it; set up by the office.
+Read by everyone whose scope holds the unit; kept (and corrected, with every correction
+kept) by the unit's secretary or the leader above it; set up by the office.
 """
 
 from django.contrib import messages
@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from units.models import UnitKind
 from units.permissions import has_perm, require, scope_for
@@ -23,13 +24,25 @@ from units.shortcuts import get_unit
 
 from .. import selectors_practice as selectors
 from .. import services_practice as services
-from ..models import ActivityAttachment, Campaign, CardRecord, CardType, PracticePlan
+from ..models import (
+    ActivityAttachment,
+    Campaign,
+    CardRecord,
+    CardType,
+    CorrectedLedger,
+    PracticeActivity,
+    PracticePlan,
+)
+from ..services_corrections import ledger_corrections
 from .practice_forms import (
+    ActivityCorrectionForm,
     ActivityForm,
     BaselineForm,
+    CardRecordCorrectionForm,
     CardRecordForm,
     CardTypeForm,
     DeadlineForm,
+    DeletionForm,
     PlanForm,
 )
 
@@ -53,6 +66,35 @@ def _save(form, service, **kwargs):
 
 def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _mark_keepable(user, page):
+    """Which rows of a page the user may correct: a committee's page lists its branches'
+    records, and a user may keep some units of a page and not others."""
+    for record in page:
+        record.can_keep = has_perm(user, "keep_ledgers", record.unit)
+    return page
+
+
+def _kept(request, queryset, pk):
+    """A record of a unit whose ledgers the user keeps (404 unseen, 403 only read)."""
+    record = get_object_or_404(queryset, pk=pk)
+    require(request.user, "keep_ledgers", record.unit)
+    return record
+
+
+def _report_correction(request, changes):
+    if not changes:
+        messages.info(request, _("没有改动。"))
+        return
+    # The message says what changed; a long text is cut here, it is kept whole in the
+    # correction.
+    described = ";".join(
+        f"{label} {Truncator(before or _('(空)')).chars(20)} → "
+        f"{Truncator(after or _('(空)')).chars(20)}"
+        for label, (before, after) in changes.items()
+    )
+    messages.success(request, _("已更正:%(changes)s。") % {"changes": described})
 
 
 # Office settings -----------------------------------------------------------------------
@@ -214,7 +256,8 @@ def practice_activities(request, pk):
         .select_related("unit", "recorded_by")
         .prefetch_related("attachments")
     )
-    context["page"] = _page(request, activities)
+    context["page"] = _mark_keepable(request.user, _page(request, activities))
+    context["corrections"] = ledger_corrections(unit, CorrectedLedger.ACTIVITY)
     return render(request, "ledgers/practice/activities.html", context)
 
 
@@ -239,6 +282,55 @@ def practice_activity_create(request, pk):
         request,
         "ledgers/practice/activity_form.html",
         {"unit": unit, "form": form, "tab": "activities"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_activity_edit(request, pk):
+    activity = _kept(request, PracticeActivity.objects.select_related("unit"), pk)
+    form = ActivityCorrectionForm(request.POST or None, request.FILES or None, activity=activity)
+    if request.method == "POST":
+        corrected = _save(
+            form, services.practice_activity_correct, activity=activity, user=request.user
+        )
+        if corrected is not None:
+            _activity, changes = corrected
+            _report_correction(request, changes)
+            return redirect("ledgers:practice_activities", pk=activity.unit_id)
+        if request.FILES:
+            messages.warning(request, _("请重新选择要上传的照片或扫描件。"))
+    return render(
+        request,
+        "ledgers/practice/activity_form.html",
+        {"unit": activity.unit, "form": form, "activity": activity, "tab": "activities"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_activity_delete(request, pk):
+    activity = _kept(
+        request,
+        PracticeActivity.objects.select_related("unit", "recorded_by").prefetch_related(
+            "attachments"
+        ),
+        pk,
+    )
+    form = DeletionForm(request.POST or None)
+    deleted = request.method == "POST" and _save(
+        form, services.practice_activity_delete, activity=activity, user=request.user
+    )
+    if deleted:
+        messages.success(
+            request,
+            _("已删除%(date)s的活动记录。") % {"date": date_format(activity.held_on, "n月j日")},
+        )
+        return redirect("ledgers:practice_activities", pk=activity.unit_id)
+    return render(
+        request,
+        "ledgers/practice/activity_delete.html",
+        {"unit": activity.unit, "activity": activity, "form": form, "tab": "activities"},
     )
 
 
@@ -300,11 +392,54 @@ def practice_cards(request, pk):
             "unit": unit,
             "campaign": campaign,
             "totals": totals,
-            "page": _page(request, records),
+            "page": _mark_keepable(request.user, _page(request, records)),
+            "corrections": ledger_corrections(unit, CorrectedLedger.CARD),
             "form": form,
             "can_keep": can_keep,
             "tab": "cards",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_card_edit(request, pk):
+    record = _kept(request, CardRecord.objects.select_related("unit", "card_type"), pk)
+    form = CardRecordCorrectionForm(request.POST or None, record=record)
+    if request.method == "POST":
+        corrected = _save(form, services.card_record_correct, record=record, user=request.user)
+        if corrected is not None:
+            _record, changes = corrected
+            _report_correction(request, changes)
+            return redirect("ledgers:practice_cards", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/practice/card_form.html",
+        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_card_delete(request, pk):
+    record = _kept(
+        request, CardRecord.objects.select_related("unit", "card_type", "recorded_by"), pk
+    )
+    form = DeletionForm(request.POST or None)
+    deleted = request.method == "POST" and _save(
+        form, services.card_record_delete, record=record, user=request.user
+    )
+    if deleted:
+        messages.success(
+            request,
+            _("已删除%(card)s的一条记录:发出%(issued)d张,收回%(returned)d张。")
+            % {"card": record.card_type.name, "issued": record.issued, "returned": record.returned},
+        )
+        return redirect("ledgers:practice_cards", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/practice/card_delete.html",
+        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
     )
 
 
@@ -315,5 +450,15 @@ urlpatterns = [
     path("practice/units/<int:pk>/new/", practice_activity_create, name="practice_activity_create"),
     path("practice/units/<int:pk>/plan/", practice_plan, name="practice_plan"),
     path("practice/units/<int:pk>/cards/", practice_cards, name="practice_cards"),
+    path(
+        "practice/activities/<int:pk>/edit/", practice_activity_edit, name="practice_activity_edit"
+    ),
+    path(
+        "practice/activities/<int:pk>/delete/",
+        practice_activity_delete,
+        name="practice_activity_delete",
+    ),
+    path("practice/cards/<int:pk>/edit/", practice_card_edit, name="practice_card_edit"),
+    path("practice/cards/<int:pk>/delete/", practice_card_delete, name="practice_card_delete"),
     path("practice/attachments/<int:pk>/", practice_attachment, name="practice_attachment"),
 ]

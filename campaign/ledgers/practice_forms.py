@@ -2,7 +2,8 @@
 
 The forms check what one field can tell; the rules (dates inside the campaign, 贫困户 not
 more than households, attachment types and sizes, cards returned not more than issued)
-live in campaign.services_practice and come back as errors on these fields.
+live in campaign.services_practice and come back as errors on these fields, on creation
+and on correction alike.
 """
 
 from django import forms
@@ -10,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import DateInput
 
-from ..models import ActivityKind, CardType
+from ..models import ActivityAttachment, ActivityKind, CardType
+from ..services_corrections import REASON_MAX_LENGTH
+from ..services_practice import ACTIVITY_FIELDS, CARD_FIELDS
 
 REQUIRED_DATE = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")}
 
@@ -47,6 +50,19 @@ def _funds(label):
             "max_digits": _("金额太大,请核对(单位是万元)。"),
             "max_whole_digits": _("金额太大,请核对(单位是万元)。"),
         },
+    )
+
+
+def _reason(placeholder):
+    # Not required here: a correction that changes nothing needs no reason, and the
+    # service, which knows whether anything changed, asks for it.
+    return forms.CharField(
+        label=_("更正原因"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("有改动时必填,与改动一起记入更正记录。"),
+        widget=forms.TextInput(attrs={"placeholder": placeholder}),
+        error_messages={"max_length": _("更正原因不超过%(limit_value)d个字。")},
     )
 
 
@@ -150,7 +166,31 @@ class ActivityForm(forms.Form):
     )
 
 
-class CardRecordForm(forms.Form):
+class ActivityCorrectionForm(ActivityForm):
+    remove = forms.ModelMultipleChoiceField(
+        label=_("删除已有附件"),
+        queryset=ActivityAttachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("要删除的附件已不存在,请刷新页面后再改。")},
+    )
+    reason = _reason(_("如:户数录入有误"))
+
+    def __init__(self, *args, activity, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(activity, name) for name in ACTIVITY_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = activity.attachments.all()
+        self.fields["files"].label = _("添加照片或扫描件")
+
+
+class CardCountsForm(forms.Form):
+    recorded_on = forms.DateField(label=_("日期"), widget=DateInput(), error_messages=REQUIRED_DATE)
+    issued = _count(_("发出(张)"))
+    returned = _count(_("收回(张)"))
+
+
+class CardRecordForm(CardCountsForm):
+    field_order = ["card_type"]
     card_type = forms.ModelChoiceField(
         label=_("卡种"),
         queryset=CardType.objects.none(),
@@ -160,10 +200,31 @@ class CardRecordForm(forms.Form):
             "invalid_choice": _("请从列表中选择卡种。"),
         },
     )
-    recorded_on = forms.DateField(label=_("日期"), widget=DateInput(), error_messages=REQUIRED_DATE)
-    issued = _count(_("发出(张)"))
-    returned = _count(_("收回(张)"))
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["card_type"].queryset = CardType.objects.filter(campaign=campaign)
+
+
+class CardRecordCorrectionForm(CardCountsForm):
+    """The date and counts of a 五卡 record; its card type stays (delete the record and
+    record it again if the card type was wrong)."""
+
+    reason = _reason(_("如:收回张数录入有误"))
+
+    def __init__(self, *args, record, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(record, name) for name in CARD_FIELDS})
+        super().__init__(*args, **kwargs)
+
+
+class DeletionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("删除原因"),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("记入更正记录,删除后仍可查看删了什么、为什么删。"),
+        widget=forms.TextInput(attrs={"placeholder": _("如:重复登记")}),
+        error_messages={
+            "required": _("请写明删除原因,如“重复登记”。"),
+            "max_length": _("删除原因不超过%(limit_value)d个字。"),
+        },
+    )

@@ -287,12 +287,20 @@ def test_the_activity_pages_cost_the_same_however_much_is_logged(
     before = [count_queries(client, url) for url in urls]
     for number in range(8):
         unit = [d.school1, d.school2, d.ward, d.street][number % 4]
-        _log(
+        activity = _log(
             unit,
             d.users["office"],
             households=number,
             files=[_file(f"{number}.jpg", JPEG), _file(f"{number}.pdf", PDF)],
         )
+        services.practice_activity_correct(
+            activity=activity,
+            user=d.users["office"],
+            reason="户数录入有误",
+            households=number + 10,
+            remove=[activity.attachments.first()],
+        )
+    services.practice_activity_delete(activity=activity, user=d.users["office"], reason="重复登记")
     assert [count_queries(client, url) for url in urls] == before
 
 
