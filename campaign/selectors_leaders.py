@@ -95,7 +95,7 @@ def trips_for(user, scope):
     """The trip requests a user sees: all for the office; otherwise those of the cadres in
     their scope, their own, and the ones they asked for."""
     trips = TripRequest.objects.select_related(
-        "traveller__unit", "requested_by", "decided_by", "makeup"
+        "traveller__unit", "requested_by", "decided_by", "withdrawn_by", "makeup"
     )
     if scope.is_office:
         return trips

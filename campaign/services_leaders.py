@@ -1,4 +1,5 @@
-"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论.
+"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
+including the corrections of lectures and publicity records.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written. Who may call it is decided by the views through
@@ -6,6 +7,7 @@ units.permissions; these functions check what the data itself must satisfy.
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from study.models import MakeUp, StudySession
 from study.services import progress_refresh
 
 from .models import (
+    CorrectedLedger,
     DiscussionRequirement,
     DiscussionSession,
     LeaderLecture,
@@ -25,6 +28,9 @@ from .models import (
     TripRequest,
     TripState,
 )
+from .services_corrections import ledger_record_delete, ledger_record_update
+
+logger = logging.getLogger(__name__)
 
 # A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
 # 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
@@ -46,33 +52,80 @@ def _required_text(value, field, message):
 # 党课 and 形势报告 ------------------------------------------------------------------------
 
 
+LECTURE_FIELDS = ["lecturer", "unit", "kind", "given_on", "place", "topic", "audience"]
+
+
+def _lecture_rules(lecture):
+    """What a lecture must satisfy, whether recorded or corrected."""
+    if not lecture.lecturer.is_leading_cadre:
+        raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
+    _not_in_future(
+        lecture.given_on, "given_on", _("只能登记已经讲过的党课或形势报告,日期不能晚于今天。")
+    )
+    if lecture.audience is not None and lecture.audience < 1:
+        raise ValidationError({"audience": _("听课人数至少为1人。")})
+
+
+def _lecture_values(*, lecturer, unit, kind, given_on, topic, audience, place=""):
+    return {
+        "lecturer": lecturer,
+        "unit": unit,
+        "kind": kind,
+        "given_on": given_on,
+        "place": (place or "").strip(),
+        "topic": (topic or "").strip(),
+        "audience": audience,
+    }
+
+
 def lecture_record(*, lecturer, unit, kind, given_on, topic, audience, user, place=""):
     """A leading cadre's 党课 or 形势报告, recorded after it was given."""
-    if not lecturer.is_leading_cadre:
-        raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
-    _not_in_future(given_on, "given_on", _("只能登记已经讲过的党课或形势报告,日期不能晚于今天。"))
-    if audience is not None and audience < 1:
-        raise ValidationError({"audience": _("听课人数至少为1人。")})
-    lecture = LeaderLecture(
+    values = _lecture_values(
         lecturer=lecturer,
         unit=unit,
         kind=kind,
         given_on=given_on,
-        place=(place or "").strip(),
-        topic=(topic or "").strip(),
+        place=place,
+        topic=topic,
         audience=audience,
-        recorded_by=user,
     )
+    lecture = LeaderLecture(**values, recorded_by=user)
+    _lecture_rules(lecture)
     lecture.full_clean()
     lecture.save()
     return lecture
+
+
+def lecture_correct(*, lecture, user, reason, **fields):
+    """Correct a recorded lecture (`fields` as for lecture_record) under the same rules;
+    returns (lecture, {label: [before, after]})."""
+    return ledger_record_update(
+        record=lecture,
+        ledger=CorrectedLedger.LECTURE,
+        fields=LECTURE_FIELDS,
+        values=_lecture_values(**fields),
+        user=user,
+        reason=reason,
+        validate=_lecture_rules,
+    )
+
+
+def lecture_delete(*, lecture, user, reason):
+    return ledger_record_delete(
+        record=lecture,
+        ledger=CorrectedLedger.LECTURE,
+        fields=LECTURE_FIELDS,
+        user=user,
+        reason=reason,
+    )
 
 
 # Trips abroad and study tours ------------------------------------------------------------
 
 
 class TripError(ValidationError):
-    """A trip was already decided or returned by someone else: the user is told so."""
+    """A trip was already decided, returned or withdrawn by someone else: the user is told
+    so."""
 
 
 def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on, user):
@@ -100,8 +153,8 @@ def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on
 def trip_decide(*, trip, approve, reason, user):
     """The office approves or refuses, with its reason either way ("从严审批把关").
 
-    Conditional on the request still pending: of two office users deciding at once, the
-    first write wins and the other is told.
+    Conditional on the request still pending: of two office users deciding at once, or a
+    decision and a withdrawal, the first write wins and the other is told.
     """
     reason = _required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
     state = TripState.APPROVED if approve else TripState.REFUSED
@@ -110,8 +163,33 @@ def trip_decide(*, trip, approve, reason, user):
         state=state, decided_by=user, decided_at=now, decision_reason=reason
     )
     if not claimed:
+        if TripRequest.objects.filter(pk=trip.pk, state=TripState.WITHDRAWN).exists():
+            raise TripError(_("这份申请已被撤回,无需审批。"))
         raise TripError(_("这份申请已经有人审批过了,请刷新页面查看审批结果。"))
     trip.state, trip.decided_by, trip.decided_at, trip.decision_reason = state, user, now, reason
+    return trip
+
+
+def trip_withdraw(*, trip, user):
+    """撤回申请: taken back while the office has not decided yet. The request stays, marked
+    withdrawn with who and when, so the office's list still shows what was asked.
+
+    Conditional on the request still pending, like trip_decide: of a withdrawal and a
+    decision at the same moment, the first write wins and the other is told.
+    """
+    now = timezone.now()
+    claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
+        state=TripState.WITHDRAWN, withdrawn_by=user, withdrawn_at=now
+    )
+    if not claimed:
+        state = TripRequest.objects.filter(pk=trip.pk).values_list("state", flat=True).first()
+        if state == TripState.WITHDRAWN:
+            raise TripError(_("这份申请已经撤回了。"))
+        raise TripError(
+            _("办公室已经审批了这份申请(%(state)s),不能再撤回。请刷新页面查看审批结果。")
+            % {"state": TripState(state).label}
+        )
+    trip.state, trip.withdrawn_by, trip.withdrawn_at = TripState.WITHDRAWN, user, now
     return trip
 
 
@@ -173,19 +251,54 @@ def trip_return(*, trip, returned_on, user):
 # Publicity ---------------------------------------------------------------------------------
 
 
+PUBLICITY_FIELDS = ["item", "done_on", "evidence"]
+
+
+def _publicity_check_rules(check):
+    """What a publicity record must satisfy, whether recorded or corrected."""
+    _not_in_future(check.done_on, "done_on", _("日期不能晚于今天。"))
+    _required_text(check.evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。"))
+
+
 def publicity_check_record(*, unit, item, done_on, evidence, user):
     """One of the five "墙上有标语……支部有信息简报" items, with what shows it is done."""
-    _not_in_future(done_on, "done_on", _("日期不能晚于今天。"))
     check = PublicityCheck(
         unit=unit,
         item=item,
         done_on=done_on,
-        evidence=_required_text(evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。")),
+        evidence=(evidence or "").strip(),
         recorded_by=user,
     )
+    _publicity_check_rules(check)
     check.full_clean()
     check.save()
     return check
+
+
+def publicity_check_correct(*, check, item, done_on, evidence, user, reason):
+    """Correct a publicity record under the same rules; returns (check, {label: [before,
+    after]})."""
+    return ledger_record_update(
+        record=check,
+        ledger=CorrectedLedger.PUBLICITY,
+        fields=PUBLICITY_FIELDS,
+        values={"item": item, "done_on": done_on, "evidence": (evidence or "").strip()},
+        user=user,
+        reason=reason,
+        validate=_publicity_check_rules,
+    )
+
+
+def publicity_check_delete(*, check, user, reason):
+    """Deleting the only 宣传栏 record puts the unit back among the empty boards the
+    office's overview lists first."""
+    return ledger_record_delete(
+        record=check,
+        ledger=CorrectedLedger.PUBLICITY,
+        fields=PUBLICITY_FIELDS,
+        user=user,
+        reason=reason,
+    )
 
 
 # 大讨论 -------------------------------------------------------------------------------------

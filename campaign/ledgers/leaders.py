@@ -5,7 +5,8 @@
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
 Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledgers / keep_ledgers); the office decides trips.
+leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+correct or delete a lecture or a publicity record, and the correction stays on the list.
 """
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,16 +29,22 @@ from units.shortcuts import get_unit
 from .. import selectors_leaders as selectors
 from .. import services_leaders as services
 from ..models import (
+    CorrectedLedger,
     DiscussionGroup,
     DiscussionRequirement,
     DiscussionSession,
+    LeaderLecture,
     PublicityCheck,
     PublicityItem,
     TripState,
 )
+from ..services_corrections import ledger_corrections
 from .leaders_forms import (
+    DeletionForm,
     DiscussionSessionForm,
+    LectureCorrectionForm,
     LectureForm,
+    PublicityCheckCorrectionForm,
     PublicityCheckForm,
     RequirementForm,
     TripDecisionForm,
@@ -63,21 +71,44 @@ def _save(form, service, **kwargs):
         return None
 
 
+def _shown(value):
+    # A whole paragraph of evidence would drown the message; the corrections list keeps it.
+    return Truncator(value).chars(20) if value else _("(空)")
+
+
+def _corrected(request, changes):
+    """「已更正:听课人数 450 → 45。」, or 「没有改动。」 when the form was saved unchanged."""
+    if not changes:
+        messages.info(request, _("没有改动。"))
+        return
+    changed = ";".join(
+        f"{label} {_shown(before)} → {_shown(after)}" for label, (before, after) in changes.items()
+    )
+    messages.success(request, _("已更正:%(changes)s。") % {"changes": changed})
+
+
 # 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+def _lecture_form(request, form_class, **kwargs):
+    """Recording and correcting offer the same cadres and units, so they cannot drift."""
+    scope = scope_for(request.user)
+    return form_class(
+        request.POST or None,
+        cadres=selectors.leading_cadres_under(selectors.managed_paths(scope)),
+        units=scope.units().order_by("path"),
+        **kwargs,
+    )
 
 
 @login_required
 def lecture_list(request, pk):
     unit = get_unit(request, pk, "view_ledgers")
-    scope = scope_for(request.user)
     can_keep = has_perm(request.user, "keep_ledgers", unit)
     form = None
     if can_keep:
-        form = LectureForm(
-            request.POST or None,
-            cadres=selectors.leading_cadres_under(selectors.managed_paths(scope)),
-            units=scope.units().order_by("path"),
-            initial={"unit": unit, "given_on": timezone.localdate()},
+        form = _lecture_form(
+            request, LectureForm, initial={"unit": unit, "given_on": timezone.localdate()}
         )
     elif request.method == "POST":
         raise PermissionDenied
@@ -94,6 +125,10 @@ def lecture_list(request, pk):
         )
         return redirect("ledgers:leaders_lectures", pk=unit.pk)
     lectures = selectors.lectures_of(unit)
+    page = _page(request, lectures.order_by("-given_on", "-pk"))
+    # The list also shows what the unit's cadres gave elsewhere; those are kept there.
+    for lecture in page:
+        lecture.can_keep = has_perm(request.user, "keep_ledgers", lecture.unit)
     return render(
         request,
         "ledgers/leaders/lectures.html",
@@ -101,8 +136,65 @@ def lecture_list(request, pk):
             "unit": unit,
             "form": form,
             "totals": selectors.lecture_totals(lectures),
-            "lectures": _page(request, lectures.order_by("-given_on", "-pk")),
+            "lectures": page,
+            "corrections": ledger_corrections(unit, CorrectedLedger.LECTURE),
         },
+    )
+
+
+def _kept_lecture(request, pk):
+    """The lecture, kept by whoever keeps the ledgers of the unit it was given at."""
+    lecture = get_object_or_404(
+        LeaderLecture.objects.select_related("unit__parent", "lecturer__unit", "recorded_by"),
+        pk=pk,
+    )
+    require(request.user, "keep_ledgers", lecture.unit)
+    return lecture
+
+
+@login_required
+def lecture_edit(request, pk):
+    lecture = _kept_lecture(request, pk)
+    form = _lecture_form(
+        request,
+        LectureCorrectionForm,
+        initial={name: getattr(lecture, name) for name in services.LECTURE_FIELDS},
+    )
+    corrected = request.method == "POST" and _save(
+        form, services.lecture_correct, lecture=lecture, user=request.user
+    )
+    if corrected:
+        saved, changes = corrected
+        _corrected(request, changes)
+        return redirect("ledgers:leaders_lectures", pk=saved.unit_id)
+    return render(
+        request,
+        "ledgers/leaders/lecture_edit.html",
+        {"unit": lecture.unit, "lecture": lecture, "form": form},
+    )
+
+
+@login_required
+def lecture_delete(request, pk):
+    lecture = _kept_lecture(request, pk)
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.lecture_delete, lecture=lecture, user=request.user
+    ):
+        messages.success(
+            request,
+            _("已删除%(name)s的%(kind)s《%(topic)s》,删除前的内容已记入更正记录。")
+            % {
+                "name": lecture.lecturer.name,
+                "kind": lecture.get_kind_display(),
+                "topic": lecture.topic,
+            },
+        )
+        return redirect("ledgers:leaders_lectures", pk=lecture.unit_id)
+    return render(
+        request,
+        "ledgers/leaders/lecture_delete.html",
+        {"unit": lecture.unit, "lecture": lecture, "form": form},
     )
 
 
@@ -182,6 +274,11 @@ def _requester_side(user, trip):
     return is_self or has_perm(user, "keep_ledgers", trip.traveller.unit)
 
 
+def _may_withdraw(user, trip):
+    """Whoever asked, or whoever keeps the ledgers of the cadre's branch."""
+    return trip.requested_by_id == user.pk or has_perm(user, "keep_ledgers", trip.traveller.unit)
+
+
 @login_required
 def trip_list(request):
     scope = scope_for(request.user)
@@ -217,7 +314,8 @@ def _get_trip(request, pk):
 
 
 def _trip_page(request, trip, decision_form=None, status=200):
-    can_decide = trip.state == TripState.PENDING and has_perm(request.user, "decide_trip")
+    pending = trip.state == TripState.PENDING
+    can_decide = pending and has_perm(request.user, "decide_trip")
     can_return = trip.state == TripState.APPROVED and _requester_side(request.user, trip)
     return render(
         request,
@@ -226,6 +324,7 @@ def _trip_page(request, trip, decision_form=None, status=200):
             "trip": trip,
             "decision_form": decision_form or (TripDecisionForm() if can_decide else None),
             "can_return": can_return,
+            "can_withdraw": pending and _may_withdraw(request.user, trip),
         },
         status=status,
     )
@@ -239,7 +338,9 @@ def trip_detail(request, pk):
 @login_required
 @require_POST
 def trip_decide(request, pk):
-    trip = _get_trip(request, pk)
+    trip = selectors.trips_for(request.user, scope_for(request.user)).filter(pk=pk).first()
+    if trip is None:
+        raise Http404
     require(request.user, "decide_trip")
     form = TripDecisionForm(request.POST)
     if not form.is_valid():
@@ -258,6 +359,36 @@ def trip_decide(request, pk):
         done = _("已答复不同意%(name)s的外出申请。")
     messages.success(request, done % {"name": trip.traveller.name})
     return redirect("ledgers:leaders_trips")
+
+
+@login_required
+def trip_withdraw(request, pk):
+    trip = _get_trip(request, pk)
+    if not _may_withdraw(request.user, trip):
+        raise PermissionDenied
+    if trip.state == TripState.WITHDRAWN:
+        messages.info(request, _("这份申请已经撤回了。"))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    if trip.state != TripState.PENDING:
+        messages.error(
+            request,
+            _("办公室已经审批了这份申请(%(state)s),不能再撤回。")
+            % {"state": trip.get_state_display()},
+        )
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    if request.method != "POST":
+        return render(request, "ledgers/leaders/trip_withdraw.html", {"trip": trip})
+    try:
+        services.trip_withdraw(trip=trip, user=request.user)
+    except services.TripError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    messages.success(
+        request,
+        _("已撤回%(name)s去%(destination)s的外出申请。")
+        % {"name": trip.traveller.name, "destination": trip.destination},
+    )
+    return redirect("ledgers:leaders_trip", pk=trip.pk)
 
 
 @login_required
@@ -308,7 +439,56 @@ def publicity_checks(request, pk):
             "form": form,
             "items": selectors.publicity_latest(unit),
             "records": _page(request, records.order_by("-done_on", "-pk")),
+            "can_keep": can_keep,
+            "corrections": ledger_corrections(unit, CorrectedLedger.PUBLICITY),
         },
+    )
+
+
+def _kept_check(request, pk):
+    check = get_object_or_404(PublicityCheck.objects.select_related("unit__parent"), pk=pk)
+    require(request.user, "keep_ledgers", check.unit)
+    return check
+
+
+@login_required
+def publicity_check_edit(request, pk):
+    check = _kept_check(request, pk)
+    form = PublicityCheckCorrectionForm(
+        request.POST or None,
+        initial={name: getattr(check, name) for name in services.PUBLICITY_FIELDS},
+    )
+    corrected = request.method == "POST" and _save(
+        form, services.publicity_check_correct, check=check, user=request.user
+    )
+    if corrected:
+        _saved, changes = corrected
+        _corrected(request, changes)
+        return redirect("ledgers:publicity_checks", pk=check.unit_id)
+    return render(
+        request,
+        "ledgers/publicity/check_edit.html",
+        {"unit": check.unit, "check": check, "form": form},
+    )
+
+
+@login_required
+def publicity_check_delete(request, pk):
+    check = _kept_check(request, pk)
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.publicity_check_delete, check=check, user=request.user
+    ):
+        messages.success(
+            request,
+            _("已删除“%(item)s”的一条记录,删除前的内容已记入更正记录。")
+            % {"item": check.get_item_display()},
+        )
+        return redirect("ledgers:publicity_checks", pk=check.unit_id)
+    return render(
+        request,
+        "ledgers/publicity/check_delete.html",
+        {"unit": check.unit, "check": check, "form": form},
     )
 
 
@@ -417,13 +597,18 @@ def discussion_session_new(request, pk):
 
 urlpatterns = [
     path("units/<int:pk>/lectures/", lecture_list, name="leaders_lectures"),
+    path("lectures/<int:pk>/edit/", lecture_edit, name="leaders_lecture_edit"),
+    path("lectures/<int:pk>/delete/", lecture_delete, name="leaders_lecture_delete"),
     path("lectures/stats/", lecture_stats, name="leaders_lecture_stats"),
     path("trips/", trip_list, name="leaders_trips"),
     path("trips/new/", trip_new, name="leaders_trip_new"),
     path("trips/<int:pk>/", trip_detail, name="leaders_trip"),
     path("trips/<int:pk>/decide/", trip_decide, name="leaders_trip_decide"),
     path("trips/<int:pk>/return/", trip_return, name="leaders_trip_return"),
+    path("trips/<int:pk>/withdraw/", trip_withdraw, name="leaders_trip_withdraw"),
     path("units/<int:pk>/publicity/", publicity_checks, name="publicity_checks"),
+    path("publicity/<int:pk>/edit/", publicity_check_edit, name="publicity_check_edit"),
+    path("publicity/<int:pk>/delete/", publicity_check_delete, name="publicity_check_delete"),
     path("units/<int:pk>/publicity/overview/", publicity_overview, name="publicity_overview"),
     path("units/<int:pk>/discussion/", discussion, name="discussion"),
     path(

@@ -1,8 +1,8 @@
-"""Input for the leaders' ledgers, publicity and the 大讨论.
+"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
 
 The forms check what one field can tell; the rules (a date not in the future, a reason for
 every decision, return not before leaving) live in campaign.services_leaders and come back
-as errors on these fields.
+as errors on these fields. A correction is the same form as the record's, plus its reason.
 """
 
 from django import forms
@@ -12,8 +12,31 @@ from units.models import Member, Unit
 
 from ..forms import DateInput
 from ..models import LectureKind, PublicityItem, TripKind
+from ..services_corrections import REASON_MAX_LENGTH
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期,如 2005-03-08。")}
+
+
+def _reason_field(label, placeholder, required, help_text=""):
+    return forms.CharField(
+        label=label,
+        max_length=REASON_MAX_LENGTH,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"placeholder": placeholder}),
+        error_messages={
+            "required": _("请写明原因。"),
+            "max_length": _("原因不超过%(max)s个字。") % {"max": REASON_MAX_LENGTH},
+        },
+    )
+
+
+def _correction_reason(placeholder):
+    # Not required here: saving unchanged writes nothing and needs no reason, so the
+    # correction service, which knows whether anything changed, asks for it.
+    return _reason_field(
+        _("更正原因"), placeholder, required=False, help_text=_("有改动时必填,记入更正记录。")
+    )
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -70,6 +93,10 @@ class LectureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lecturer"].queryset = cadres
         self.fields["unit"].queryset = units
+
+
+class LectureCorrectionForm(LectureForm):
+    reason = _correction_reason(_("如:听课人数录入有误"))
 
 
 class TripRequestForm(forms.Form):
@@ -141,6 +168,16 @@ class PublicityCheckForm(forms.Form):
         help_text=_("例如:标语内容和悬挂地点、专栏期数、播出的节目和日期、简报期号。"),
         error_messages={"required": _("请写明佐证情况,例如标语内容和悬挂地点。")},
     )
+
+
+class PublicityCheckCorrectionForm(PublicityCheckForm):
+    reason = _correction_reason(_("如:日期填错了"))
+
+
+class DeletionForm(forms.Form):
+    """删除: what the record said is kept with this reason."""
+
+    reason = _reason_field(_("删除原因"), _("如:重复登记"), required=True)
 
 
 class RequirementForm(forms.Form):

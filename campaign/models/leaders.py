@@ -59,6 +59,7 @@ class TripState(models.TextChoices):
     APPROVED = "approved", _("已同意")
     REFUSED = "refused", _("不同意")
     RETURNED = "returned", _("已返回")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class TripRequest(models.Model):
@@ -93,6 +94,15 @@ class TripRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     returned_on = models.DateField(_("实际返回日期"), null=True, blank=True)
     makeup = models.OneToOneField(
         "study.MakeUp",
