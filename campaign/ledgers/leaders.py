@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import path
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,8 +38,8 @@ from ..models import (
     TripState,
 )
 from ..services_corrections import ledger_corrections
+from .corrections import DeletionForm, report_correction
 from .leaders_forms import (
-    DeletionForm,
     DiscussionSessionForm,
     LectureCorrectionForm,
     LectureForm,
@@ -69,22 +68,6 @@ def _save(form, service, **kwargs):
     except ValidationError as error:
         form.add_error(None, error)
         return None
-
-
-def _shown(value):
-    # A whole paragraph of evidence would drown the message; the corrections list keeps it.
-    return Truncator(value).chars(20) if value else _("(空)")
-
-
-def _corrected(request, changes):
-    """「已更正:听课人数 450 → 45。」, or 「没有改动。」 when the form was saved unchanged."""
-    if not changes:
-        messages.info(request, _("没有改动。"))
-        return
-    changed = ";".join(
-        f"{label} {_shown(before)} → {_shown(after)}" for label, (before, after) in changes.items()
-    )
-    messages.success(request, _("已更正:%(changes)s。") % {"changes": changed})
 
 
 # 党课 and 形势报告 ------------------------------------------------------------------------
@@ -165,7 +148,7 @@ def lecture_edit(request, pk):
     )
     if corrected:
         saved, changes = corrected
-        _corrected(request, changes)
+        report_correction(request, changes)
         return redirect("ledgers:leaders_lectures", pk=saved.unit_id)
     return render(
         request,
@@ -463,7 +446,7 @@ def publicity_check_edit(request, pk):
     )
     if corrected:
         _saved, changes = corrected
-        _corrected(request, changes)
+        report_correction(request, changes)
         return redirect("ledgers:publicity_checks", pk=check.unit_id)
     return render(
         request,

@@ -12,31 +12,9 @@ from units.models import Member, Unit
 
 from ..forms import DateInput
 from ..models import LectureKind, PublicityItem, TripKind
-from ..services_corrections import REASON_MAX_LENGTH
+from .corrections import correction_reason
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期,如 2005-03-08。")}
-
-
-def _reason_field(label, placeholder, required, help_text=""):
-    return forms.CharField(
-        label=label,
-        max_length=REASON_MAX_LENGTH,
-        required=required,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"placeholder": placeholder}),
-        error_messages={
-            "required": _("请写明原因。"),
-            "max_length": _("原因不超过%(max)s个字。") % {"max": REASON_MAX_LENGTH},
-        },
-    )
-
-
-def _correction_reason(placeholder):
-    # Not required here: saving unchanged writes nothing and needs no reason, so the
-    # correction service, which knows whether anything changed, asks for it.
-    return _reason_field(
-        _("更正原因"), placeholder, required=False, help_text=_("有改动时必填,记入更正记录。")
-    )
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -96,7 +74,7 @@ class LectureForm(forms.Form):
 
 
 class LectureCorrectionForm(LectureForm):
-    reason = _correction_reason(_("如:听课人数录入有误"))
+    reason = correction_reason(_("如:听课人数录入有误"))
 
 
 class TripRequestForm(forms.Form):
@@ -171,13 +149,7 @@ class PublicityCheckForm(forms.Form):
 
 
 class PublicityCheckCorrectionForm(PublicityCheckForm):
-    reason = _correction_reason(_("如:日期填错了"))
-
-
-class DeletionForm(forms.Form):
-    """删除: what the record said is kept with this reason."""
-
-    reason = _reason_field(_("删除原因"), _("如:重复登记"), required=True)
+    reason = correction_reason(_("如:日期填错了"))
 
 
 class RequirementForm(forms.Form):

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -34,6 +33,7 @@ from ..models import (
     PracticePlan,
 )
 from ..services_corrections import ledger_corrections
+from .corrections import DeletionForm, report_correction
 from .practice_forms import (
     ActivityCorrectionForm,
     ActivityForm,
@@ -42,7 +42,6 @@ from .practice_forms import (
     CardRecordForm,
     CardTypeForm,
     DeadlineForm,
-    DeletionForm,
     PlanForm,
 )
 
@@ -81,20 +80,6 @@ def _kept(request, queryset, pk):
     record = get_object_or_404(queryset, pk=pk)
     require(request.user, "keep_ledgers", record.unit)
     return record
-
-
-def _report_correction(request, changes):
-    if not changes:
-        messages.info(request, _("没有改动。"))
-        return
-    # The message says what changed; a long text is cut here, it is kept whole in the
-    # correction.
-    described = ";".join(
-        f"{label} {Truncator(before or _('(空)')).chars(20)} → "
-        f"{Truncator(after or _('(空)')).chars(20)}"
-        for label, (before, after) in changes.items()
-    )
-    messages.success(request, _("已更正:%(changes)s。") % {"changes": described})
 
 
 # Office settings -----------------------------------------------------------------------
@@ -296,7 +281,7 @@ def practice_activity_edit(request, pk):
         )
         if corrected is not None:
             _activity, changes = corrected
-            _report_correction(request, changes)
+            report_correction(request, changes)
             return redirect("ledgers:practice_activities", pk=activity.unit_id)
         if request.FILES:
             messages.warning(request, _("请重新选择要上传的照片或扫描件。"))
@@ -410,7 +395,7 @@ def practice_card_edit(request, pk):
         corrected = _save(form, services.card_record_correct, record=record, user=request.user)
         if corrected is not None:
             _record, changes = corrected
-            _report_correction(request, changes)
+            report_correction(request, changes)
             return redirect("ledgers:practice_cards", pk=record.unit_id)
     return render(
         request,

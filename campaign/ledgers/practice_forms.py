@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from campaign.forms import DateInput
 
 from ..models import ActivityAttachment, ActivityKind, CardType
-from ..services_corrections import REASON_MAX_LENGTH
 from ..services_practice import ACTIVITY_FIELDS, CARD_FIELDS
+from .corrections import correction_reason
 
 REQUIRED_DATE = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")}
 
@@ -50,19 +50,6 @@ def _funds(label):
             "max_digits": _("金额太大,请核对(单位是万元)。"),
             "max_whole_digits": _("金额太大,请核对(单位是万元)。"),
         },
-    )
-
-
-def _reason(placeholder):
-    # Not required here: a correction that changes nothing needs no reason, and the
-    # service, which knows whether anything changed, asks for it.
-    return forms.CharField(
-        label=_("更正原因"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        help_text=_("有改动时必填,与改动一起记入更正记录。"),
-        widget=forms.TextInput(attrs={"placeholder": placeholder}),
-        error_messages={"max_length": _("更正原因不超过%(limit_value)d个字。")},
     )
 
 
@@ -174,7 +161,7 @@ class ActivityCorrectionForm(ActivityForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("要删除的附件已不存在,请刷新页面后再改。")},
     )
-    reason = _reason(_("如:户数录入有误"))
+    reason = correction_reason(_("如:户数录入有误"))
 
     def __init__(self, *args, activity, **kwargs):
         kwargs.setdefault("initial", {name: getattr(activity, name) for name in ACTIVITY_FIELDS})
@@ -210,21 +197,8 @@ class CardRecordCorrectionForm(CardCountsForm):
     """The date and counts of a 五卡 record; its card type stays (delete the record and
     record it again if the card type was wrong)."""
 
-    reason = _reason(_("如:收回张数录入有误"))
+    reason = correction_reason(_("如:收回张数录入有误"))
 
     def __init__(self, *args, record, **kwargs):
         kwargs.setdefault("initial", {name: getattr(record, name) for name in CARD_FIELDS})
         super().__init__(*args, **kwargs)
-
-
-class DeletionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("删除原因"),
-        max_length=REASON_MAX_LENGTH,
-        help_text=_("记入更正记录,删除后仍可查看删了什么、为什么删。"),
-        widget=forms.TextInput(attrs={"placeholder": _("如:重复登记")}),
-        error_messages={
-            "required": _("请写明删除原因,如“重复登记”。"),
-            "max_length": _("删除原因不超过%(limit_value)d个字。"),
-        },
-    )

@@ -35,9 +35,9 @@ from .. import selectors_rectification as selectors
 from .. import services_rectification as services
 from ..models import CorrectedLedger, IntegrityRecord, RectificationItem, RectificationSource
 from ..services_corrections import ledger_corrections
+from .corrections import DeletionForm, report_correction
 from .rectification_forms import (
     IntegrityCorrectionForm,
-    IntegrityDeletionForm,
     IntegrityRecordForm,
     RectificationFilterForm,
     RectificationItemForm,
@@ -183,14 +183,6 @@ def _get_integrity_record(request, pk):
     return record
 
 
-def _changes_text(changes):
-    """{label: [before, after]} as one line of a message: "拒吃请(人次) 300 → 30"."""
-    return ";".join(
-        f"{label} {before or _('(空)')} → {after or _('(空)')}"
-        for label, (before, after) in changes.items()
-    )
-
-
 @login_required
 @require_safe
 def integrity_records(request, pk):
@@ -249,12 +241,7 @@ def integrity_record_edit(request, pk):
         except ValidationError as error:
             _add_service_error(form, error)
         else:
-            if changes:
-                messages.success(
-                    request, _("已更正:%(changes)s。") % {"changes": _changes_text(changes)}
-                )
-            else:
-                messages.info(request, _("没有改动。"))
+            report_correction(request, changes)
             return redirect("ledgers:integrity_records", pk=record.unit_id)
     return render(
         request,
@@ -267,7 +254,7 @@ def integrity_record_edit(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def integrity_record_delete(request, pk):
     record = _get_integrity_record(request, pk)
-    form = IntegrityDeletionForm(request.POST or None)
+    form = DeletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.integrity_record_delete(

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RectificationCategory, RectificationSource, RectificationStatus
-from ..services_corrections import REASON_MAX_LENGTH
 from ..services_rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
+from .corrections import correction_reason
 
 
 class DateInput(forms.DateInput):
@@ -158,32 +158,13 @@ class IntegrityCorrectionForm(IntegrityRecordForm):
     """The record's own form, filled with what it says, and why it is being corrected.
     The reason is asked for by the service, and only when something did change."""
 
-    reason = forms.CharField(
-        label=_("更正原因"),
-        max_length=REASON_MAX_LENGTH,
-        required=False,
-        help_text=_("有改动时必填。"),
-        widget=forms.TextInput(attrs={"placeholder": _("如:人次录入有误")}),
-        error_messages={"max_length": _("更正原因不超过%(limit_value)d个字。")},
-    )
+    reason = correction_reason(_("如:人次录入有误"))
 
     @staticmethod
     def initial_for(record):
         # A figure of nothing shows as the empty field it was most likely left as.
         figures = {name: getattr(record, name) or None for name in FIGURES}
         return {"recorded_on": record.recorded_on, **figures, "note": record.note}
-
-
-class IntegrityDeletionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("删除原因"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"placeholder": _("如:重复登记")}),
-        error_messages={
-            "required": _("请写明删除原因,如“重复登记”。"),
-            "max_length": _("删除原因不超过%(limit_value)d个字。"),
-        },
-    )
 
 
 class SurveyForm(forms.Form):

@@ -296,7 +296,7 @@ def test_deleting_without_a_reason_deletes_nothing(live_district, login):
     lecture = a_lecture(d)
     response = login(d.users["secretary1"]).post(delete_url(lecture), {"reason": "  "})
     assert response.status_code == 200
-    assert "请写明原因" in response.content.decode()
+    assert "请写明删除原因" in response.content.decode()
     assert LeaderLecture.objects.filter(pk=lecture.pk).exists()
     assert not LedgerCorrection.objects.exists()
 
@@ -439,7 +439,7 @@ def test_deleting_a_publicity_record_without_a_reason_deletes_nothing(live_distr
     d = live_district
     check = a_check(d)
     response = login(d.users["secretary1"]).post(delete_url(check), {"reason": ""})
-    assert "请写明原因" in response.content.decode()
+    assert "请写明删除原因" in response.content.decode()
     assert PublicityCheck.objects.filter(pk=check.pk).exists()
     assert not LedgerCorrection.objects.exists()
 
