@@ -46,6 +46,7 @@ from .models import (
     RectificationItem,
     RectificationStatus,
 )
+from .selectors_leaders import in_campaign
 from .selectors_practice import (
     COMPARED,
     FUNDS_FIELD,
@@ -277,10 +278,10 @@ def _integrity(tops):
     )
 
 
-def _lectures(tops, start, end):
-    """Lectures given in the scope, or by a cadre of it wherever they spoke."""
+def _lectures(tops, campaign, start, end):
+    """Lectures given in the scope, or by a cadre of it wherever they spoke, in the batch."""
     where = under_any(tops, "unit__path") | under_any(tops, "lecturer__unit__path")
-    return LeaderLecture.objects.filter(where).aggregate(
+    return LeaderLecture.objects.filter(where, in_campaign(campaign)).aggregate(
         party_lectures=Count("pk", filter=Q(kind=LectureKind.PARTY_LECTURE)),
         situation_reports=Count("pk", filter=Q(kind=LectureKind.SITUATION_REPORT)),
         in_period=Count("pk", filter=Q(given_on__range=(start, end))),
@@ -373,7 +374,7 @@ def briefing_collect(briefing):
         "practice": _practice(tops, campaign, root),
         "rectification": _rectification(tops, today),
         "integrity": _integrity(tops),
-        "lectures": _lectures(tops, start, end),
+        "lectures": _lectures(tops, campaign, start, end),
         "bulletin_boards": _empty_bulletin_boards(tops, end),
         "review_backlog": _review_backlog(tops, today),
         "out_of_contact": mobile_members_out_of_contact(

@@ -28,6 +28,7 @@ from units.shortcuts import get_unit
 from .. import selectors_leaders as selectors
 from .. import services_leaders as services
 from ..models import (
+    Campaign,
     CorrectedLedger,
     DiscussionGroup,
     DiscussionRequirement,
@@ -107,7 +108,7 @@ def lecture_list(request, pk):
             },
         )
         return redirect("ledgers:leaders_lectures", pk=unit.pk)
-    lectures = selectors.lectures_of(unit)
+    lectures = selectors.lectures_of(unit, campaign=Campaign.objects.current())
     page = _page(request, lectures.order_by("-given_on", "-pk"))
     # The list also shows what the unit's cadres gave elsewhere; those are kept there.
     for lecture in page:
@@ -216,7 +217,8 @@ def _int(value):
 @login_required
 def lecture_stats(request):
     title, paths, context = _stats_scope(request)
-    cadres = list(selectors.lecture_counts_per_cadre(paths))
+    campaign = Campaign.objects.current()
+    cadres = list(selectors.lecture_counts_per_cadre(paths, campaign=campaign))
     return render(
         request,
         "ledgers/leaders/lecture_stats.html",
@@ -225,7 +227,7 @@ def lecture_stats(request):
             "title": title,
             "cadres": cadres,
             "without": [c for c in cadres if not c.lecture_count],
-            "units": selectors.lecture_counts_per_unit(paths),
+            "units": selectors.lecture_counts_per_unit(paths, campaign=campaign),
         },
     )
 

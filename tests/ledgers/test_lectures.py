@@ -170,6 +170,22 @@ class TestStatistics:
         assert units["区二中党支部"] == (1, 2, 90)
         assert units["东街社区党支部"] == (0, 0, None)
 
+    def test_a_lecture_of_an_earlier_batch_is_not_counted_in_this_one(self, lectures, login):
+        d = lectures
+        before_batch = d.campaign.starts_on - datetime.timedelta(days=40)
+        lecture(d, lecturer=d.idle, unit=d.school2, given_on=before_batch, audience=200)
+
+        response = self._stats(login(d.users["office"]))
+        cadres = {c.name: c.lecture_count for c in response.context["cadres"]}
+        assert cadres["周志刚"] == 0
+        assert "周志刚" in [c.name for c in response.context["without"]]
+        units = {u.name: (u.lecture_count, u.audience) for u in response.context["units"]}
+        assert units["区二中党支部"] == (3, 90)
+        listed = login(d.users["leader1"]).get(
+            reverse("ledgers:leaders_lectures", args=[d.school2.pk])
+        )
+        assert listed.context["totals"]["audience"] == 90
+
     def test_a_supervisor_sees_the_groups_units_only(self, lectures, login):
         d = lectures
         response = self._stats(login(d.users["supervisor1"]), group=d.groups[0].pk)
@@ -193,7 +209,7 @@ class TestStatistics:
         for n in range(5):
             cadre = MemberFactory(name=f"干部{n}", unit=d.ward, is_leading_cadre=True)
             lecture(d, lecturer=cadre, unit=d.ward)
-        assert count_queries(client, url) == before == 8
+        assert count_queries(client, url) == before == 9
 
 
 def test_the_lecture_list_query_count_does_not_grow(live_district, login, count_queries):
@@ -216,4 +232,4 @@ def test_the_lecture_list_query_count_does_not_grow(live_district, login, count_
         )
     lecture_delete(lecture=given, user=d.users["secretary1"], reason="重复登记")
     # One more than before the list showed its corrections: they are read in one query.
-    assert count_queries(client, url) == before == 13
+    assert count_queries(client, url) == before == 14
