@@ -58,12 +58,22 @@ class StepExtendForm(forms.ModelForm):
             "reason": {"required": _("请填写延长原因。")},
         }
 
+    shift_later = forms.BooleanField(
+        label=_("后续阶段相应顺延"),
+        required=False,
+        help_text=_("所属阶段因此推迟结束时,后面各阶段、步骤和批次结束日期一并推迟同样的天数。"),
+    )
+
     def __init__(self, *args, step, **kwargs):
         super().__init__(*args, instance=StepExtension(step=step), **kwargs)
 
-    def clean_new_end(self):
-        new_end = self.cleaned_data["new_end"]
-        error = extension_end_error(step=self.instance.step, new_end=new_end)
-        if error:
-            raise forms.ValidationError(error)
-        return new_end
+    def clean(self):
+        data = super().clean()
+        new_end = data.get("new_end")
+        if new_end is not None:
+            error = extension_end_error(
+                step=self.instance.step, new_end=new_end, shift_later=data.get("shift_later")
+            )
+            if error:
+                self.add_error("new_end", error)
+        return data

@@ -7,8 +7,8 @@ form field at fault, so a view can put the message next to what the user typed. 
 - a step lies inside its stage, a stage inside its campaign;
 - stage N+1 starts after stage N ends;
 - only an extension (延期) moves a step past its stage's end, and it pushes the stage
-  out with it ("第一阶段的时间在原安排的基础上延长十天左右"), but never into the next
-  stage or past the campaign's end.
+  out with it ("第一阶段的时间在原安排的基础上延长十天左右"); into the next stage or past
+  the campaign's end only if the office asks for the later stages to move by as much.
 
 Each write locks the row it changes together with its stage and campaign (the join in
 `select_for_update()` locks every joined row on PostgreSQL), so two office staff editing
@@ -20,7 +20,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -231,8 +231,9 @@ def step_update(*, step, name, planned_start, planned_end):
     return step
 
 
-def extension_end_error(*, step, new_end):
-    """Why `step` can't be extended to `new_end`, or None.
+def extension_end_error(*, step, new_end, shift_later=False):
+    """Why `step` can't be extended to `new_end`, or None. With `shift_later` the later
+    stages and the batch's end move with the stage, so they can't be in the way.
 
     The form asks too, so that a wrong date and a missing reason are reported together;
     `step_extend` asks again under its lock, where the answer counts.
@@ -243,13 +244,13 @@ def extension_end_error(*, step, new_end):
         return _("延长后的结束日期须晚于现在的计划结束日期(%(date)s)。") % {
             "date": date_format(step.planned_end)
         }
-    if new_end <= stage.planned_end:
+    if new_end <= stage.planned_end or shift_later:
         return None
     following = campaign.stages.filter(number__gt=stage.number).order_by("number").first()
     if following and new_end >= following.planned_start:
         return _(
             "延长后%(stage)s将到%(date)s结束,与%(other)s(计划%(start)s开始)重叠。"
-            "请先推迟%(other)s的开始日期。"
+            "请勾选“后续阶段相应顺延”,或先推迟%(other)s的开始日期。"
         ) % {
             "stage": stage,
             "date": date_format(new_end),
@@ -257,15 +258,33 @@ def extension_end_error(*, step, new_end):
             "start": date_format(following.planned_start),
         }
     if new_end > campaign.ends_on:
-        return _("延长后将超出批次的结束日期(%(date)s)。请先修改批次的结束日期。") % {
-            "date": date_format(campaign.ends_on)
-        }
+        return _(
+            "延长后将超出批次的结束日期(%(date)s)。"
+            "请勾选“后续阶段相应顺延”,或先修改批次的结束日期。"
+        ) % {"date": date_format(campaign.ends_on)}
     return None
 
 
+def _shift_later_stages(stage, days):
+    """Move every stage after `stage`, their steps and the batch's end `days` later."""
+    campaign = stage.campaign
+    delta = datetime.timedelta(days=days)
+    later = campaign.stages.filter(number__gt=stage.number)
+    later.update(planned_start=F("planned_start") + delta, planned_end=F("planned_end") + delta)
+    Step.objects.filter(stage__in=later).update(
+        planned_start=F("planned_start") + delta, planned_end=F("planned_end") + delta
+    )
+    last_end = campaign.stages.aggregate(end=Max("planned_end"))["end"]
+    if last_end and last_end > campaign.ends_on:
+        campaign.ends_on = last_end
+        campaign.save(update_fields=["ends_on"])
+
+
 @transaction.atomic
-def step_extend(*, step, new_end, reason, user):
-    """延期: move the step's planned end later and record who, when and why.
+def step_extend(*, step, new_end, reason, user, shift_later=False):
+    """延期: move the step's planned end later and record who, when and why. If that moves
+    the stage's end and `shift_later` is set, the later stages and the batch's end move by
+    as many days ("第一阶段的时间在原安排的基础上延长十天左右": the rest follows).
 
     The step is re-read under a row lock, so of two extensions made at the same moment
     the second starts from the end the first one set, and both stay on record.
@@ -277,24 +296,28 @@ def step_extend(*, step, new_end, reason, user):
     errors = {}
     if not reason:
         errors["reason"] = _("请填写延长原因。")
-    end_error = extension_end_error(step=step, new_end=new_end)
+    end_error = extension_end_error(step=step, new_end=new_end, shift_later=shift_later)
     if end_error:
         errors["new_end"] = end_error
     _raise_if(errors)
 
+    stage = step.stage
+    stage_moves = max((new_end - stage.planned_end).days, 0)
     extension = StepExtension(
         step=step,
         previous_end=step.planned_end,
         new_end=new_end,
         reason=reason,
+        later_shifted_days=stage_moves if shift_later else 0,
         extended_by=user,
     )
     extension.full_clean()
     extension.save()
     step.planned_end = new_end
     step.save(update_fields=["planned_end"])
-    stage = step.stage
-    if new_end > stage.planned_end:
+    if stage_moves:
         stage.planned_end = new_end
         stage.save(update_fields=["planned_end"])
+        if shift_later:
+            _shift_later_stages(stage, stage_moves)
     return extension

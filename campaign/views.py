@@ -148,11 +148,14 @@ def step_extend(request, pk):
     if request.method == "POST":
         extension = _save(form, services.step_extend, step=step, user=request.user)
     if extension is not None:
-        messages.success(
-            request,
-            _("“%(name)s”已延长%(days)d天,延长至%(date)s。")
-            % {"name": step.name, "days": extension.days, "date": date_format(extension.new_end)},
-        )
+        done = _("“%(name)s”已延长%(days)d天,延长至%(date)s。") % {
+            "name": step.name,
+            "days": extension.days,
+            "date": date_format(extension.new_end),
+        }
+        if extension.later_shifted_days:
+            done += _("后续阶段相应顺延%(days)d天。") % {"days": extension.later_shifted_days}
+        messages.success(request, done)
         return redirect("campaign:plan")
     return render(
         request,

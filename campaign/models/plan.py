@@ -113,6 +113,9 @@ class StepExtension(models.Model):
     previous_end = models.DateField(_("原计划结束"))
     new_end = models.DateField(_("延长至"))
     reason = models.TextField(_("延长原因"))
+    # When the stage's end moved, the later stages (and the batch's end) may have been
+    # moved by as many days, so that the plan keeps its shape.
+    later_shifted_days = models.PositiveIntegerField(_("后续阶段顺延天数"), default=0)
     extended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

@@ -76,8 +76,58 @@ def test_an_extension_into_the_next_stage_is_refused(district, login):
     assert response.status_code == 200
     page = response.content.decode()
     assert "与第2阶段 分析评议(计划2005年3月26日开始)重叠" in page
-    assert "请先推迟第2阶段 分析评议的开始日期" in page
+    assert "请勾选“后续阶段相应顺延”,或先推迟第2阶段 分析评议的开始日期" in page
     assert not StepExtension.objects.exists()
+
+
+def test_an_extension_into_the_next_stage_may_move_the_later_stages_with_it(district, login):
+    # The speech's case: stage 1 "延长十天左右", and what follows moves with it.
+    campaign = district.campaign
+    later = {stage.pk: (stage.planned_start, stage.planned_end) for stage in district.stages[1:]}
+    later_steps = {
+        step.pk: (step.planned_start, step.planned_end)
+        for step in Step.objects.filter(stage__in=district.stages[1:])
+    }
+    first_end, campaign_end = district.stages[0].planned_end, campaign.ends_on
+    ten_days = datetime.timedelta(days=10)
+
+    response = login(district.users["office"]).post(
+        _extend_url(_step("大讨论")),
+        {
+            "new_end": (first_end + ten_days).isoformat(),
+            "reason": "中央及市委要求延长",
+            "shift_later": "on",
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "后续阶段相应顺延10天" in page
+    district.stages[0].refresh_from_db()
+    assert district.stages[0].planned_end == first_end + ten_days
+    for stage in district.stages[1:]:
+        stage.refresh_from_db()
+        start, end = later[stage.pk]
+        assert (stage.planned_start, stage.planned_end) == (start + ten_days, end + ten_days)
+    for step in Step.objects.filter(pk__in=later_steps):
+        start, end = later_steps[step.pk]
+        assert (step.planned_start, step.planned_end) == (start + ten_days, end + ten_days)
+    campaign.refresh_from_db()
+    last_end = max(end for _start, end in later.values()) + ten_days
+    assert campaign.ends_on == max(campaign_end, last_end)
+    assert StepExtension.objects.get().later_shifted_days == 10
+
+
+def test_moving_the_later_stages_moves_nothing_when_the_stage_keeps_its_end(district, login):
+    second = district.stages[1]
+    before = (second.planned_start, second.planned_end)
+    login(district.users["office"]).post(
+        _extend_url(_step("学习培训")),
+        {"new_end": "2005-03-20", "reason": "两会", "shift_later": "on"},
+    )
+    second.refresh_from_db()
+    assert (second.planned_start, second.planned_end) == before
+    assert StepExtension.objects.get().later_shifted_days == 0
     assert _step("大讨论").planned_end == datetime.date(2005, 3, 25)
 
 
