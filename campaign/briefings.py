@@ -382,7 +382,7 @@ def briefing_collect(briefing):
         ).count(),
         "editor": EDITOR,
         "distribution": [{"label": label, "to": to} for label, to in DISTRIBUTION],
-        "copies": _copies(),
+        "copies": briefing.copies or _copies(),
     }
     data["sections"] = _sections(data)
     data["charts"] = _charts(data)

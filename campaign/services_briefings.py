@@ -43,7 +43,9 @@ def _queue(briefing):
 
 
 @transaction.atomic
-def briefing_request(*, user, unit=None, group=None, issue_number=None, period_start, period_end):
+def briefing_request(
+    *, user, unit=None, group=None, issue_number=None, period_start, period_end, copies=None
+):
     """Ask for a briefing of one scope: the district (its root unit), a unit's subtree or a
     supervision group. `user` is None for the weekly briefing made on schedule.
 
@@ -81,6 +83,7 @@ def briefing_request(*, user, unit=None, group=None, issue_number=None, period_s
         issue_number=issue_number,
         period_start=period_start,
         period_end=period_end,
+        copies=copies,
         requested_by=user,
     )
     briefing.full_clean()

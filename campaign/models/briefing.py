@@ -37,6 +37,8 @@ class Briefing(models.Model):
     issue_number = models.PositiveIntegerField(_("期号"))
     period_start = models.DateField(_("统计起始日期"))
     period_end = models.DateField(_("统计截止日期"))
+    # None: as many as the distribution block's readers (computed when it is made).
+    copies = models.PositiveIntegerField(_("印数(份)"), null=True, blank=True)
     state = models.CharField(
         _("状态"), max_length=20, choices=BriefingState.choices, default=BriefingState.QUEUED
     )

@@ -63,6 +63,19 @@ class BriefingRequestForm(forms.Form):
         },
     )
 
+    copies = forms.IntegerField(
+        label=_("印数(份)"),
+        required=False,
+        min_value=1,
+        max_value=10000,
+        help_text=_("简报末尾“共印N份”;不填则按报送、分发的单位数计算。"),
+        error_messages={
+            "invalid": _("印数应是整数。"),
+            "min_value": _("印数至少1份。"),
+            "max_value": _("印数不超过10000份。"),
+        },
+    )
+
     def __init__(self, *args, is_office, groups, **kwargs):
         """`groups`: the supervision groups the user may brief on (all, for the office)."""
         super().__init__(*args, **kwargs)

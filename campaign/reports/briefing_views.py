@@ -103,6 +103,7 @@ def _request(request, form):
             period_start=form.cleaned_data["period_start"],
             period_end=form.cleaned_data["period_end"],
             issue_number=form.cleaned_data["issue_number"],
+            copies=form.cleaned_data["copies"],
             **scope,
         )
     except ValidationError as error:

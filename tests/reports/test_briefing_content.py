@@ -248,6 +248,14 @@ def test_collect_returns_plain_exact_figures(ledger):
     assert data["copies"] == 2 + 10 + 3 + 3 + 2
 
 
+def test_the_print_run_the_office_set_is_the_one_printed(ledger, pdftotext):
+    briefing = _briefing(ledger)
+    briefing.copies = 120
+    data, pdf = _render(briefing)
+    assert data["copies"] == 120
+    assert "(共印120份)" in _flat(pdftotext(pdf))
+
+
 def test_a_briefing_on_an_earlier_period_states_the_figures_as_of_the_day_it_is_made(ledger):
     # The totals are today's: a briefing on last month must not claim them "截至" then.
     briefing = _briefing(ledger)

@@ -181,10 +181,12 @@ def test_the_office_requests_a_district_briefing(
                 "period_start": "2005-01-20",
                 "period_end": "2005-01-26",
                 "issue_number": "1",
+                "copies": "80",
             },
         )
     briefing = Briefing.objects.get()
     assert response.status_code == 302
+    assert briefing.copies == 80
     assert response.url == url("briefing_detail", briefing)
     assert briefing.unit == district.root
     assert briefing.requested_by == district.users["office"]
@@ -282,6 +284,8 @@ def test_a_supervisor_cannot_request_another_scope(district, login, data, messag
         ({"scope": "group"}, "请选择督导组。"),
         ({"issue_number": "0"}, "期号从第1期开始。"),
         ({"period_start": ""}, "请填写日期。"),
+        ({"copies": "0"}, "印数至少1份。"),
+        ({"copies": "三十"}, "印数应是整数。"),
     ],
     ids=[
         "issue-taken",
@@ -291,6 +295,8 @@ def test_a_supervisor_cannot_request_another_scope(district, login, data, messag
         "no-group",
         "issue-zero",
         "no-date",
+        "no-copies",
+        "copies-in-words",
     ],
 )
 def test_a_request_the_rules_refuse_shows_why(district, made, login, data, message):
