@@ -84,3 +84,15 @@ def make_session(unit, by, *, starts_at=None, hours="2", **fields):
         hours=Decimal(hours),
         **fields,
     )
+
+
+def day_from_today(days):
+    """A day `days` from today as a form types it (2026-11-26), worked out when the test
+    runs. Parametrize arguments are built at collection: a run that crosses midnight in
+    Shanghai would otherwise post yesterday's "tomorrow", which is today."""
+    return lambda: (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def resolved(values):
+    """`values` with every day_from_today(...) worked out."""
+    return {name: value() if callable(value) else value for name, value in values.items()}

@@ -1,8 +1,6 @@
 """五卡: card types set by the office; units record cards issued and returned, and never get
 back more than they gave out."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -11,6 +9,8 @@ from django.utils import timezone
 from campaign import services_practice as services
 from campaign.models import CardRecord
 from campaign.selectors_practice import card_totals
+
+from ..factories import day_from_today
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def _post(client, d, card_type, issued, returned, recorded_on=None):
         reverse("ledgers:practice_cards", args=[d.school1.pk]),
         {
             "card_type": card_type.pk,
-            "recorded_on": (recorded_on or timezone.localdate()).isoformat(),
+            "recorded_on": recorded_on() if recorded_on else timezone.localdate().isoformat(),
             "issued": str(issued),
             "returned": str(returned),
         },
@@ -81,7 +81,7 @@ def test_returned_is_checked_per_card_type_and_per_unit(cards):
     [
         (0, 0, None, "请填写发出或收回的张数。"),
         (-1, 0, None, "不能是负数。"),
-        (5, 0, timezone.localdate() + datetime.timedelta(days=1), "日期不能晚于今天。"),
+        (5, 0, day_from_today(1), "日期不能晚于今天。"),
     ],
     ids=["nothing", "negative", "future"],
 )

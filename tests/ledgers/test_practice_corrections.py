@@ -2,7 +2,6 @@
 figure right, the rules of the ledger hold as on entry, and every change or deletion is
 kept with who, when, why, and each field before and after."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -24,6 +23,7 @@ from campaign.models import (
 )
 
 from ..conftest import log_in
+from ..factories import day_from_today, resolved
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -416,17 +416,15 @@ def test_a_correction_may_not_make_returned_exceed_issued_counting_every_record(
     [
         ({"issued": "0"}, "请填写发出或收回的张数。"),
         ({"issued": "-1"}, "不能是负数。"),
-        (
-            {"recorded_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
-            "日期不能晚于今天。",
-        ),
+        ({"recorded_on": day_from_today(1)}, "日期不能晚于今天。"),
         ({"issued": "60", "reason": " "}, "请写明更正原因"),
     ],
     ids=["nothing", "negative", "future", "no reason"],
 )
 def test_the_card_rules_hold_on_correction(cards, login, overrides, message):
     response = login(cards.users["secretary1"]).post(
-        _card_url(cards.issued), _card_fields(cards.issued, **{"reason": "有误", **overrides})
+        _card_url(cards.issued),
+        _card_fields(cards.issued, **{"reason": "有误", **resolved(overrides)}),
     )
     assert message in response.text
     assert _cards_unchanged(cards)

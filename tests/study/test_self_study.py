@@ -14,6 +14,8 @@ from django.utils import timezone
 from study.models import MemberProgress, Reading, SelfStudy
 from units.models import Member
 
+from ..factories import day_from_today, resolved
+
 MY_URL = reverse("study:my_self_study")
 
 
@@ -66,8 +68,8 @@ def test_self_study_adds_to_total_hours_not_to_concentrated(live_district, login
         ({"hours": "12.5"}, "hours", "一次学习不能超过12学时"),
         ({"hours": ""}, "hours", "请填写学时"),
         ({"hours": "两小时"}, "hours", "学时应是数字"),
-        ({"studied_on": _day(-1)}, "studied_on", "自学日期不能晚于今天"),
-        ({"studied_on": _day(45)}, "studied_on", "日期应在本批次活动期间"),
+        ({"studied_on": day_from_today(1)}, "studied_on", "自学日期不能晚于今天"),
+        ({"studied_on": day_from_today(-45)}, "studied_on", "日期应在本批次活动期间"),
         ({"studied_on": ""}, "studied_on", "请填写自学日期"),
         ({"material": "   "}, "material", "请填写学习了什么"),
     ],
@@ -85,7 +87,7 @@ def test_self_study_adds_to_total_hours_not_to_concentrated(live_district, login
 )
 def test_bad_input_is_refused_and_kept(live_district, login, data, field, message):
     d = live_district
-    typed = _entry(**data)
+    typed = _entry(**resolved(data))
     response = login(d.users["member1"]).post(MY_URL, typed)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])

@@ -13,7 +13,7 @@ from supervision.services import inspection_record
 from units.models import Unit, UnitKind
 
 from ..conftest import log_in
-from ..factories import UserFactory
+from ..factories import UserFactory, day_from_today, resolved
 
 
 def inspections(district, group=0):
@@ -78,16 +78,11 @@ def test_a_group_with_two_units_groups_the_choices(live_district, login):
     assert groups == ["区教育党委", "城关镇党委"]
 
 
-TOMORROW = object()
-
-
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         (
-            # Resolved when the test runs, not at collection: a run that crosses
-            # midnight in Shanghai would otherwise post "tomorrow" as today.
-            {"inspected_on": TOMORROW},
+            {"inspected_on": day_from_today(1)},
             "inspected_on",
             "督查日期不能晚于今天。",
         ),
@@ -102,9 +97,7 @@ def test_bad_input_is_shown_on_the_form_with_what_was_typed(
     live_district, login, changes, field, message
 ):
     d = live_district
-    if changes.get("inspected_on") is TOMORROW:
-        changes = {"inspected_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}
-    response = login(d.users["supervisor1"]).post(inspections(d), _data(d, **changes))
+    response = login(d.users["supervisor1"]).post(inspections(d), _data(d, **resolved(changes)))
     assert response.status_code == 200
     assert not Inspection.objects.exists()
     form = response.context["form"]
