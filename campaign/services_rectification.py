@@ -222,15 +222,20 @@ def integrity_record_delete(*, record, user, reason):
 # The public satisfaction survey ------------------------------------------------------------
 
 
+def _survey_signer():
+    # Not timestamped: the link is printed on posters, so it never expires, and the same
+    # unit always gets the same link and QR code however often it is shown.
+    return signing.Signer(salt=SURVEY_SALT)
+
+
 def survey_token(unit):
-    """The unit's part of its public survey link; signed, so ids can't be tried in turn.
-    It never expires: the link is printed on posters."""
-    return signing.dumps(unit.pk, salt=SURVEY_SALT)
+    """The unit's part of its public survey link; signed, so ids can't be tried in turn."""
+    return _survey_signer().sign_object(unit.pk)
 
 
 def survey_unit_id(token):
     """The unit id in a survey token; raises signing.BadSignature for anything else."""
-    unit_id = signing.loads(token, salt=SURVEY_SALT)
+    unit_id = _survey_signer().unsign_object(token)
     if not isinstance(unit_id, int):
         raise signing.BadSignature("not a unit id")
     return unit_id

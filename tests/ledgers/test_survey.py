@@ -3,6 +3,7 @@ device, rate-limited per address; and its results for the unit's people."""
 
 import datetime
 import secrets
+import time
 
 import pytest
 from django.core.cache import cache
@@ -288,3 +289,12 @@ def test_behind_the_proxy_the_limit_counts_the_client_not_the_proxy(
         _url(live_district.street), ANSWER, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.1.2.3"
     )
     assert same.status_code == 429
+
+
+def test_a_unit_keeps_one_link_however_often_it_is_shown(live_district, monkeypatch):
+    # The link is printed on posters: it must not change with the time it was made.
+    first = survey_token(live_district.school1)
+    later = time.time() + 86400 * 30
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert survey_token(live_district.school1) == first
+    assert survey_token(live_district.school2) != first
