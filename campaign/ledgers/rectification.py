@@ -200,7 +200,6 @@ def integrity_records(request, pk):
             "page": page,
             "totals": selectors.integrity_totals(unit),
             "can_keep": has_perm(request.user, "keep_ledgers", unit),
-            "keeps_rows": any(record.can_keep for record in page),
             "corrections": ledger_corrections(unit, CorrectedLedger.INTEGRITY),
         },
     )
