@@ -52,7 +52,7 @@ def clean_reason(reason):
 
 
 def ledger_record_update(
-    *, record, ledger, fields, values, user, reason, validate=None, unit=None, extra=None
+    *, record, ledger, fields, values, user, reason, validate=None, extra=None
 ):
     """Change `values` ({name: value}, only names in `fields`) on `record` and keep the
     correction. `validate(locked_record)` raises ValidationError for what the ledger's
@@ -89,20 +89,11 @@ def ledger_record_update(
             _label(locked, name): [before[name], display_value(locked, name)] for name in changed
         }
         changes.update(more)
-        LedgerCorrection.objects.create(
-            unit=unit or locked.unit,
-            ledger=ledger,
-            record_id=locked.pk,
-            record=str(locked)[:200],
-            action=CorrectionAction.CHANGED,
-            changes=changes,
-            reason=reason,
-            changed_by=user,
-        )
+        _keep(locked, ledger, CorrectionAction.CHANGED, changes, reason, user)
     return locked, changes
 
 
-def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, before_delete=None):
+def ledger_record_delete(*, record, ledger, fields, user, reason, before_delete=None):
     """Delete `record`, keeping what its `fields` held in the correction.
     `before_delete(locked_record)` runs inside the transaction, e.g. to remove files, and
     may return more of what the record held as {label: [before, ""]}."""
@@ -112,27 +103,27 @@ def ledger_record_delete(*, record, ledger, fields, user, reason, unit=None, bef
         locked = model.objects.select_for_update().filter(pk=record.pk).first()
         if locked is None:
             raise ValidationError(_("这条记录已被删除。"))
-        changes = {
-            _label(locked, name): [display_value(locked, name), ""]
-            for name in fields
-            if display_value(locked, name) != ""
-        }
+        held = {_label(locked, name): [display_value(locked, name), ""] for name in fields}
         if before_delete:
-            changes.update(
-                {label: pair for label, pair in (before_delete(locked) or {}).items() if pair[0]}
-            )
-        correction = LedgerCorrection.objects.create(
-            unit=unit or locked.unit,
-            ledger=ledger,
-            record_id=locked.pk,
-            record=str(locked)[:200],
-            action=CorrectionAction.DELETED,
-            changes=changes,
-            reason=reason,
-            changed_by=user,
-        )
+            held.update(before_delete(locked) or {})
+        # What was empty was not lost.
+        changes = {label: pair for label, pair in held.items() if pair[0]}
+        correction = _keep(locked, ledger, CorrectionAction.DELETED, changes, reason, user)
         locked.delete()
     return correction
+
+
+def _keep(record, ledger, action, changes, reason, user):
+    return LedgerCorrection.objects.create(
+        unit=record.unit,
+        ledger=ledger,
+        record_id=record.pk,
+        record=str(record)[:200],
+        action=action,
+        changes=changes,
+        reason=reason,
+        changed_by=user,
+    )
 
 
 def ledger_corrections(unit, ledger, limit=20):

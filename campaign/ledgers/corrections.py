@@ -4,10 +4,21 @@ campaign.services_corrections."""
 
 from django import forms
 from django.contrib import messages
+from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from units.permissions import require
+
 from ..services_corrections import REASON_MAX_LENGTH
+
+
+def kept_record(request, queryset, pk):
+    """A ledger record the user may correct: its unit's ledgers are theirs to keep (404
+    when the unit is unseen, 403 when it is only read)."""
+    record = get_object_or_404(queryset, pk=pk)
+    require(request.user, "keep_ledgers", record.unit)
+    return record
 
 
 def correction_reason(placeholder):

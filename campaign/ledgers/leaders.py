@@ -39,7 +39,7 @@ from ..models import (
     TripState,
 )
 from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, report_correction
+from .corrections import DeletionForm, kept_record, report_correction
 from .leaders_forms import (
     DiscussionSessionForm,
     LectureCorrectionForm,
@@ -128,12 +128,8 @@ def lecture_list(request, pk):
 
 def _kept_lecture(request, pk):
     """The lecture, kept by whoever keeps the ledgers of the unit it was given at."""
-    lecture = get_object_or_404(
-        LeaderLecture.objects.select_related("unit__parent", "lecturer__unit", "recorded_by"),
-        pk=pk,
-    )
-    require(request.user, "keep_ledgers", lecture.unit)
-    return lecture
+    lectures = LeaderLecture.objects.select_related("unit__parent", "lecturer__unit", "recorded_by")
+    return kept_record(request, lectures, pk)
 
 
 @login_required
@@ -431,9 +427,7 @@ def publicity_checks(request, pk):
 
 
 def _kept_check(request, pk):
-    check = get_object_or_404(PublicityCheck.objects.select_related("unit__parent"), pk=pk)
-    require(request.user, "keep_ledgers", check.unit)
-    return check
+    return kept_record(request, PublicityCheck.objects.select_related("unit__parent"), pk)
 
 
 @login_required

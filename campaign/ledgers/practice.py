@@ -33,7 +33,7 @@ from ..models import (
     PracticePlan,
 )
 from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, report_correction
+from .corrections import DeletionForm, kept_record, report_correction
 from .practice_forms import (
     ActivityCorrectionForm,
     ActivityForm,
@@ -73,13 +73,6 @@ def _mark_keepable(user, page):
     for record in page:
         record.can_keep = has_perm(user, "keep_ledgers", record.unit)
     return page
-
-
-def _kept(request, queryset, pk):
-    """A record of a unit whose ledgers the user keeps (404 unseen, 403 only read)."""
-    record = get_object_or_404(queryset, pk=pk)
-    require(request.user, "keep_ledgers", record.unit)
-    return record
 
 
 # Office settings -----------------------------------------------------------------------
@@ -273,7 +266,7 @@ def practice_activity_create(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_activity_edit(request, pk):
-    activity = _kept(request, PracticeActivity.objects.select_related("unit"), pk)
+    activity = kept_record(request, PracticeActivity.objects.select_related("unit"), pk)
     form = ActivityCorrectionForm(request.POST or None, request.FILES or None, activity=activity)
     if request.method == "POST":
         corrected = _save(
@@ -295,7 +288,7 @@ def practice_activity_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_activity_delete(request, pk):
-    activity = _kept(
+    activity = kept_record(
         request,
         PracticeActivity.objects.select_related("unit", "recorded_by").prefetch_related(
             "attachments"
@@ -389,7 +382,7 @@ def practice_cards(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_card_edit(request, pk):
-    record = _kept(request, CardRecord.objects.select_related("unit", "card_type"), pk)
+    record = kept_record(request, CardRecord.objects.select_related("unit", "card_type"), pk)
     form = CardRecordCorrectionForm(request.POST or None, record=record)
     if request.method == "POST":
         corrected = _save(form, services.card_record_correct, record=record, user=request.user)
@@ -407,7 +400,7 @@ def practice_card_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_card_delete(request, pk):
-    record = _kept(
+    record = kept_record(
         request, CardRecord.objects.select_related("unit", "card_type", "recorded_by"), pk
     )
     form = DeletionForm(request.POST or None)

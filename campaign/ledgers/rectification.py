@@ -35,7 +35,7 @@ from .. import selectors_rectification as selectors
 from .. import services_rectification as services
 from ..models import CorrectedLedger, IntegrityRecord, RectificationItem, RectificationSource
 from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, report_correction
+from .corrections import DeletionForm, kept_record, report_correction
 from .rectification_forms import (
     IntegrityCorrectionForm,
     IntegrityRecordForm,
@@ -178,9 +178,7 @@ def rectification_item_edit(request, pk):
 
 
 def _get_integrity_record(request, pk):
-    record = get_object_or_404(IntegrityRecord.objects.select_related("unit", "recorded_by"), pk=pk)
-    require(request.user, "keep_ledgers", record.unit)
-    return record
+    return kept_record(request, IntegrityRecord.objects.select_related("unit", "recorded_by"), pk)
 
 
 @login_required
