@@ -19,6 +19,29 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.charts import bar_chart, stage_chart
+from campaign.models import (
+    IntegrityRecord,
+    LeaderLecture,
+    LectureKind,
+    PracticeBaseline,
+    PublicityCheck,
+    PublicityItem,
+    RectificationItem,
+    RectificationStatus,
+)
+from campaign.selectors_leaders import in_campaign
+from campaign.selectors_practice import (
+    COMPARED,
+    FUNDS_FIELD,
+    ZERO,
+    LastYear,
+    PracticeSummary,
+    activities_in,
+    format_percent,
+    practice_sentences,
+)
+from campaign.selectors_rectification import OPEN_STATUSES, integrity_sentence, overdue_q
 from study.models import CONTACT_OVERDUE_DAYS, REVIEW_OVERDUE_DAYS
 from study.selectors import (
     group_rollup,
@@ -34,30 +57,6 @@ from supervision.selectors_groups import (
     under_any,
 )
 from units.models import TOP_LEVEL_KINDS, Member, SupervisionGroup, Unit, UnitKind
-
-from .charts import bar_chart, stage_chart
-from .models import (
-    IntegrityRecord,
-    LeaderLecture,
-    LectureKind,
-    PracticeBaseline,
-    PublicityCheck,
-    PublicityItem,
-    RectificationItem,
-    RectificationStatus,
-)
-from .selectors_leaders import in_campaign
-from .selectors_practice import (
-    COMPARED,
-    FUNDS_FIELD,
-    ZERO,
-    LastYear,
-    PracticeSummary,
-    activities_in,
-    format_percent,
-    practice_sentences,
-)
-from .selectors_rectification import OPEN_STATUSES, integrity_sentence, overdue_q
 
 BRIEFING_NAME = "先进性教育活动简报"
 EDITOR = "区委先进性教育活动领导小组办公室"

@@ -14,9 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from campaign.selectors_dashboard import COLUMNS, DONE, NOT_STARTED, UnitRow
 from units.models import Unit
-
-from .selectors_dashboard import COLUMNS, DONE, NOT_STARTED, UnitRow
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,9 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from units.models import TOP_LEVEL_KINDS, Member, Unit
-
-from .models import (
+from campaign.models import (
     ActivityKind,
     CardRecord,
     CardType,
@@ -30,6 +28,7 @@ from .models import (
     RectificationSource,
     RectificationStatus,
 )
+from units.models import TOP_LEVEL_KINDS, Member, Unit
 
 CARD_TYPES = ["党员联系卡", "民情日记卡", "便民服务卡", "承诺践诺卡", "群众评议卡"]
 PROBLEMS = [

@@ -4,8 +4,8 @@ need the rest of the plan live in services.py and come back as errors on these f
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Stage, Step, StepExtension
-from .services import extension_end_error
+from campaign.models import Campaign, Stage, Step, StepExtension
+from campaign.services import extension_end_error
 
 
 class DateInput(forms.DateInput):

@@ -2,9 +2,8 @@
 
 from django.db.models import Count, Prefetch
 
+from campaign.models import Campaign, Stage, Step, StepExtension
 from units.models import Unit
-
-from .models import Campaign, Stage, Step, StepExtension
 
 
 def current_campaign():

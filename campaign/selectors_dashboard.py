@@ -17,15 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign.models import RectificationItem, Stage
+from campaign.selectors_practice import FUNDS_FIELD, ZERO, activities_in
+from campaign.selectors_rectification import OPEN_STATUSES, overdue_q
 from study.selectors import Figures, group_rollup, unit_rollup
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors_groups import group_top_units, under_any
 from supervision.selectors_groups import lagging_branches as lagging_in
 from units.models import PATH_SEPARATOR, Unit, UnitKind
-
-from .models import RectificationItem, Stage
-from .selectors_practice import FUNDS_FIELD, ZERO, activities_in
-from .selectors_rectification import OPEN_STATUSES, overdue_q
 
 LAGGING_LIMIT = 10
 DAYS_IN_WEEK = 7

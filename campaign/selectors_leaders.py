@@ -5,9 +5,7 @@ Each is one query whatever the number of units, cadres or records.
 
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
 
-from units.models import Member, Unit
-
-from .models import (
+from campaign.models import (
     DiscussionGroup,
     DiscussionRequirement,
     LeaderLecture,
@@ -16,6 +14,7 @@ from .models import (
     TripRequest,
     TripState,
 )
+from units.models import Member, Unit
 
 
 def under_any(paths, field="path"):

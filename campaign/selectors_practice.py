@@ -40,9 +40,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from campaign.models import CardType, PracticeActivity, PracticeBaseline
 from units.models import UnitKind
-
-from .models import CardType, PracticeActivity, PracticeBaseline
 
 ZERO = Decimal("0")
 TEN = Decimal("10")

@@ -13,21 +13,20 @@ from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from study.selectors import percent
-
-from .models import (
+from campaign.models import (
     IntegrityRecord,
     RectificationCategory,
     RectificationItem,
     RectificationStatus,
     SurveyResponse,
 )
-from .services_rectification import (
+from campaign.services_rectification import (
     SATISFIED_RATINGS,
     SURVEY_QUESTIONS,
     SURVEY_RATINGS,
     TRACKED_FIELDS,
 )
+from study.selectors import percent
 
 # 待整改 and 整改中 are still to be dealt with; 一时还解决不了 has been explained to the
 # public and is counted on its own, not as overdue.

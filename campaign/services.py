@@ -24,9 +24,8 @@ from django.db.models import F, Max, Min
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from campaign.models import Campaign, Stage, Step, StepExtension
 from study.services import study_plan_create
-
-from .models import Campaign, Stage, Step, StepExtension
 
 STANDARD_STAGES = ["学习动员", "分析评议", "整改提高"]
 STANDARD_FIRST_STAGE_STEPS = ["思想发动", "学习培训", "大讨论"]

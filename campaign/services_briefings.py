@@ -13,9 +13,8 @@ from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from campaign.models import Briefing, BriefingState, Campaign
 from units.models import Unit
-
-from .models import Briefing, BriefingState, Campaign
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def briefing_next_issue(campaign):
 
 
 def _queue(briefing):
-    from .tasks import briefing_generate
+    from campaign.tasks import briefing_generate
 
     pk = briefing.pk
     transaction.on_commit(lambda: briefing_generate.delay(pk))

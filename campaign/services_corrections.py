@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import CorrectionAction, LedgerCorrection
+from campaign.models import CorrectionAction, LedgerCorrection
 
 REASON_MAX_LENGTH = 200
 

@@ -16,10 +16,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from study.models import MakeUp, StudySession
-from study.services import progress_refresh
-
-from .models import (
+from campaign.models import (
     CorrectedLedger,
     DiscussionRequirement,
     DiscussionSession,
@@ -28,7 +25,9 @@ from .models import (
     TripRequest,
     TripState,
 )
-from .services_corrections import ledger_record_delete, ledger_record_update
+from campaign.services_corrections import ledger_record_delete, ledger_record_update
+from study.models import MakeUp, StudySession
+from study.services import progress_refresh
 
 logger = logging.getLogger(__name__)
 

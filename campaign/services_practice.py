@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from units.models import Unit, UnitKind
-
-from .models import (
+from campaign.models import (
     ActivityAttachment,
     Campaign,
     CardRecord,
@@ -32,7 +30,8 @@ from .models import (
     PracticeBaseline,
     PracticePlan,
 )
-from .services_corrections import clean_reason, ledger_record_delete, ledger_record_update
+from campaign.services_corrections import clean_reason, ledger_record_delete, ledger_record_update
+from units.models import Unit, UnitKind
 
 # The deadline is a date in Beijing time whatever the server's clock says: a plan filed
 # at 23:59 on the due day is on time.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from campaign.models import (
     CorrectedLedger,
     IntegrityRecord,
     RectificationCategory,
@@ -26,7 +26,7 @@ from .models import (
     RectificationStatus,
     SurveyResponse,
 )
-from .services_corrections import display_value, ledger_record_delete, ledger_record_update
+from campaign.services_corrections import display_value, ledger_record_delete, ledger_record_update
 
 # What the keepers may change after an item is filed; its source is where it came from
 # and stays. `rectified_on` follows the status and is recorded with it.

@@ -7,9 +7,9 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from . import briefings
-from .models import Briefing, BriefingState, Campaign
-from .services_briefings import briefing_request, district_root
+from campaign import briefings
+from campaign.models import Briefing, BriefingState, Campaign
+from campaign.services_briefings import briefing_request, district_root
 
 logger = logging.getLogger(__name__)
 

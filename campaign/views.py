@@ -8,11 +8,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from campaign import selectors, services
+from campaign.forms import CampaignForm, StageForm, StepExtendForm, StepForm
 from study import services_plan
 from units.permissions import has_perm, require
-
-from . import selectors, services
-from .forms import CampaignForm, StageForm, StepExtendForm, StepForm
 
 # "第一阶段的时间在原安排的基础上延长十天左右": the extension form starts from ten days.
 USUAL_EXTENSION = datetime.timedelta(days=10)

@@ -13,9 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from units.models import Member, Unit
-
-from .models import (
+from study.models import (
     Attendance,
     AttendanceStatus,
     ContactLog,
@@ -32,7 +30,8 @@ from .models import (
     Writing,
     WritingKind,
 )
-from .services import progress_refresh
+from study.services import progress_refresh
+from units.models import Member, Unit
 
 SESSION_TITLES = {
     SessionKind.STUDY: [

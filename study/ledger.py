@@ -16,9 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from units.models import Member
-
-from .models import (
+from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
     Attendance,
@@ -33,6 +31,7 @@ from .models import (
     Writing,
     WritingKind,
 )
+from units.models import Member
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

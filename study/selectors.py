@@ -27,9 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.models import PATH_SEPARATOR, Member, Unit, UnitKind
-
-from .models import (
+from study.models import (
     CONCENTRATED_SHARE,
     CONTACT_OVERDUE_DAYS,
     HOURS_FIELD,
@@ -46,6 +44,7 @@ from .models import (
     Topic,
     Writing,
 )
+from units.models import PATH_SEPARATOR, Member, Unit, UnitKind
 
 
 def _days_ago(days, today=None):

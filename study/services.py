@@ -17,9 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
-from units.models import Member
-
-from .models import (
+from study.models import (
     CONCENTRATED_SHARE,
     CREDITED_STATUSES,
     LEADING_CADRE_ESSAYS,
@@ -46,6 +44,7 @@ from .models import (
     Writing,
     WritingKind,
 )
+from units.models import Member
 
 # A roster can be corrected for this many days after the session ("editing later is
 # possible for a set number of days"); after that the ledger stands as kept.

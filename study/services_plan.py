@@ -16,10 +16,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
+from study.models import Reading, SelfStudy, StudySession, Topic
+from study.services import FIXED_TOPICS
 from units.models import Unit
-
-from .models import Reading, SelfStudy, StudySession, Topic
-from .services import FIXED_TOPICS
 
 # The unit's own topic comes after the four: the "加一".
 OWN_TOPIC_NUMBER = len(FIXED_TOPICS) + 1

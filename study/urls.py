@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, progress, sessions, topics, writings
+from study.views import absences, progress, sessions, topics, writings
 
 app_name = "study"
 

@@ -6,9 +6,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from supervision import services
 from units.models import Unit
-
-from . import services
 
 ANSWERS = [
     "支部党员普遍认识到开展先进性教育活动的重要性和必要性,参学率高,学习笔记认真。",

@@ -11,11 +11,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Now
 
+from supervision.models import ApplicationState, TransitionApplication
+from supervision.services import APPLYING_KINDS
 from units.models import Unit
 from units.permissions import scope_for
-
-from .models import ApplicationState, TransitionApplication
-from .services import APPLYING_KINDS
 
 # The list's tabs: (key, filter). The labels are the views' business: a supervisor's
 # "awaiting the group" tab is their own to-do.

@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Stage
 from study.selectors import ZERO_HOURS, Figures, _member_aggregates
+from supervision.models import AnalysisMeeting, ApplicationState, Inspection, TransitionApplication
 from units.models import Member, Unit, UnitKind
-
-from .models import AnalysisMeeting, ApplicationState, Inspection, TransitionApplication
 
 LATEST_INSPECTIONS = 5
 LAGGING_BRANCHES = 20

@@ -24,9 +24,7 @@ from django.utils.translation import gettext as _
 from campaign.models import DiscussionRequirement, Stage
 from campaign.selectors_rectification import open_rectification_count
 from study.selectors import readings_with_coverage, unit_rollup
-from units.models import Role, SupervisionGroup, Unit, UnitKind
-
-from .models import (
+from supervision.models import (
     AnalysisMeeting,
     ApplicationEvent,
     ApplicationState,
@@ -40,7 +38,8 @@ from .models import (
     TransitionApplication,
     TypicalCase,
 )
-from .tasks import send_notification_emails
+from supervision.tasks import send_notification_emails
+from units.models import Role, SupervisionGroup, Unit, UnitKind
 
 # "每个督导组都要在所督导的单位中选取两至三个……单位重点督促帮助"
 MAX_KEY_UNITS = 3

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Notification
+from supervision.models import Notification
 
 REQUIREMENT_FIELDS = {
     "questions",

@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails(notification_ids):
     """E-mail each in-app notice to its recipient, if they have an address."""
-    from .models import Notification
+    from supervision.models import Notification
 
     notices = Notification.objects.filter(pk__in=notification_ids).select_related("user")
     for notice in notices:

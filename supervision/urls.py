@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, groups, office
+from supervision.views import applications, groups, office
 
 app_name = "supervision"
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.factories import MemberFactory, UserFactory, make_campaign
 from units.models import (
     MemberCategory,
     Role,
@@ -29,8 +30,6 @@ from units.models import (
     Unit,
     UnitKind,
 )
-
-from .factories import MemberFactory, UserFactory, make_campaign
 
 PERSONAS = [
     "office",

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 OUR_APPS = ["units", "campaign", "study", "supervision"]
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit
+from units.models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit
 
 
 @admin.register(Unit)

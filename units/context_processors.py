@@ -1,4 +1,4 @@
-from .permissions import scope_for
+from units.permissions import scope_for
 
 
 def roles(request):

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member, MemberCategory, Unit, UnitKind
+from units.models import Member, MemberCategory, Unit, UnitKind
 
 YES_NO_ANY = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 

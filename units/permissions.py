@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Member, Role, RoleAssignment, SupervisionGroup, Unit
+from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit
 
 
 @dataclass

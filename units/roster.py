@@ -22,8 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from study.services import progress_refresh
-
-from .models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
+from units.models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_SIZE = 5 * 1024 * 1024

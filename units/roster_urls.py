@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import roster_views
+from units import roster_views
 
 urlpatterns = [
     path("<int:pk>/members/export.xlsx", roster_views.roster_export, name="roster_export"),

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import roster
-from .forms import MemberFilterForm
-from .models import Member, RosterImport
-from .permissions import require
-from .views import _get_unit
+from units import roster
+from units.forms import MemberFilterForm
+from units.models import Member, RosterImport
+from units.permissions import require
+from units.views import _get_unit
 
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 200

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
-from .models import Member, MemberCategory, Unit, UnitKind
+from units.models import Member, MemberCategory, Unit, UnitKind
 
 
 class SubqueryCount(Subquery):

@@ -2,8 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
-from .models import Unit
-from .permissions import require
+from units.models import Unit
+from units.permissions import require
 
 
 def get_unit(request, pk, action):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_urls, views
+from units import roster_urls, views
 
 app_name = "units"
 

@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 
 from study.services import progress_refresh
 from supervision.models import Notification
-
-from . import selectors
-from .forms import MemberFilterForm, MemberForm, UnitForm
-from .models import Member, SupervisionGroup, Unit
-from .permissions import has_perm, require, scope_for
-from .shortcuts import get_unit
+from units import selectors
+from units.forms import MemberFilterForm, MemberForm, UnitForm
+from units.models import Member, SupervisionGroup, Unit
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 MEMBERS_PER_PAGE = 50
 

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from campaign.services_corrections import REASON_MAX_LENGTH
 from units.permissions import require
-
-from ..services_corrections import REASON_MAX_LENGTH
 
 
 def kept_record(request, queryset, pk):

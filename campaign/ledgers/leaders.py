@@ -21,26 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.models import Member, SupervisionGroup, Unit
-from units.permissions import has_perm, require, scope_for
-from units.shortcuts import get_unit
-
-from .. import selectors_leaders as selectors
-from .. import services_leaders as services
-from ..models import (
-    Campaign,
-    CorrectedLedger,
-    DiscussionGroup,
-    DiscussionRequirement,
-    DiscussionSession,
-    LeaderLecture,
-    PublicityCheck,
-    PublicityItem,
-    TripState,
-)
-from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, kept_record, report_correction
-from .leaders_forms import (
+from campaign import selectors_leaders as selectors
+from campaign import services_leaders as services
+from campaign.ledgers.corrections import DeletionForm, kept_record, report_correction
+from campaign.ledgers.leaders_forms import (
     DiscussionSessionForm,
     LectureCorrectionForm,
     LectureForm,
@@ -51,6 +35,21 @@ from .leaders_forms import (
     TripRequestForm,
     TripReturnForm,
 )
+from campaign.models import (
+    Campaign,
+    CorrectedLedger,
+    DiscussionGroup,
+    DiscussionRequirement,
+    DiscussionSession,
+    LeaderLecture,
+    PublicityCheck,
+    PublicityItem,
+    TripState,
+)
+from campaign.services_corrections import ledger_corrections
+from units.models import Member, SupervisionGroup, Unit
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 PER_PAGE = 20
 

@@ -8,11 +8,10 @@ as errors on these fields. A correction is the same form as the record's, plus i
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaign.forms import DateInput
+from campaign.ledgers.corrections import correction_reason
+from campaign.models import LectureKind, PublicityItem, TripKind
 from units.models import Member, Unit
-
-from ..forms import DateInput
-from ..models import LectureKind, PublicityItem, TripKind
-from .corrections import correction_reason
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期,如 2005-03-08。")}
 

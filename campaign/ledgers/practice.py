@@ -17,24 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from units.models import UnitKind
-from units.permissions import has_perm, require, scope_for
-from units.shortcuts import get_unit
-
-from .. import selectors_practice as selectors
-from .. import services_practice as services
-from ..models import (
-    ActivityAttachment,
-    Campaign,
-    CardRecord,
-    CardType,
-    CorrectedLedger,
-    PracticeActivity,
-    PracticePlan,
-)
-from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, kept_record, report_correction
-from .practice_forms import (
+from campaign import selectors_practice as selectors
+from campaign import services_practice as services
+from campaign.ledgers.corrections import DeletionForm, kept_record, report_correction
+from campaign.ledgers.practice_forms import (
     ActivityCorrectionForm,
     ActivityForm,
     BaselineForm,
@@ -44,6 +30,19 @@ from .practice_forms import (
     DeadlineForm,
     PlanForm,
 )
+from campaign.models import (
+    ActivityAttachment,
+    Campaign,
+    CardRecord,
+    CardType,
+    CorrectedLedger,
+    PracticeActivity,
+    PracticePlan,
+)
+from campaign.services_corrections import ledger_corrections
+from units.models import UnitKind
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 PER_PAGE = 20
 

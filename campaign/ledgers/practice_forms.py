@@ -10,10 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import DateInput
-
-from ..models import ActivityAttachment, ActivityKind, CardType
-from ..services_practice import ACTIVITY_FIELDS, CARD_FIELDS
-from .corrections import correction_reason
+from campaign.ledgers.corrections import correction_reason
+from campaign.models import ActivityAttachment, ActivityKind, CardType
+from campaign.services_practice import ACTIVITY_FIELDS, CARD_FIELDS
 
 REQUIRED_DATE = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")}
 

@@ -27,22 +27,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from units.models import Unit
-from units.permissions import has_perm, require, scope_for
-from units.shortcuts import get_unit
-
-from .. import selectors_rectification as selectors
-from .. import services_rectification as services
-from ..models import CorrectedLedger, IntegrityRecord, RectificationItem, RectificationSource
-from ..services_corrections import ledger_corrections
-from .corrections import DeletionForm, kept_record, report_correction
-from .rectification_forms import (
+from campaign import selectors_rectification as selectors
+from campaign import services_rectification as services
+from campaign.ledgers.corrections import DeletionForm, kept_record, report_correction
+from campaign.ledgers.rectification_forms import (
     IntegrityCorrectionForm,
     IntegrityRecordForm,
     RectificationFilterForm,
     RectificationItemForm,
     SurveyForm,
 )
+from campaign.models import CorrectedLedger, IntegrityRecord, RectificationItem, RectificationSource
+from campaign.services_corrections import ledger_corrections
+from units.models import Unit
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
 
 PER_PAGE = 30
 # The device cookie of the public survey: random, long, only ever hashed server-side.

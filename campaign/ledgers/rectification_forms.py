@@ -8,9 +8,9 @@ campaign.services_rectification and come back as errors on these fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import RectificationCategory, RectificationSource, RectificationStatus
-from ..services_rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
-from .corrections import correction_reason
+from campaign.ledgers.corrections import correction_reason
+from campaign.models import RectificationCategory, RectificationSource, RectificationStatus
+from campaign.services_rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
 
 
 class DateInput(forms.DateInput):

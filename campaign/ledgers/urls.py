@@ -1,4 +1,4 @@
-from . import leaders, practice, rectification
+from campaign.ledgers import leaders, practice, rectification
 
 app_name = "ledgers"
 

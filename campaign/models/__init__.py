@@ -1,10 +1,17 @@
 """The campaign's plan and the ledgers every unit keeps besides study (split by subject)."""
 
-from .briefing import Briefing, BriefingState
-from .corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
-from .leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
-from .plan import Campaign, CampaignQuerySet, PlannedPeriod, Stage, Step, StepExtension
-from .practice import (
+from campaign.models.briefing import Briefing, BriefingState
+from campaign.models.corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
+from campaign.models.leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
+from campaign.models.plan import (
+    Campaign,
+    CampaignQuerySet,
+    PlannedPeriod,
+    Stage,
+    Step,
+    StepExtension,
+)
+from campaign.models.practice import (
     ActivityAttachment,
     ActivityKind,
     CardRecord,
@@ -14,14 +21,14 @@ from .practice import (
     PracticePlan,
     SurveyResponse,
 )
-from .publicity import (
+from campaign.models.publicity import (
     DiscussionGroup,
     DiscussionRequirement,
     DiscussionSession,
     PublicityCheck,
     PublicityItem,
 )
-from .rectification import (
+from campaign.models.rectification import (
     IntegrityRecord,
     RectificationCategory,
     RectificationChange,

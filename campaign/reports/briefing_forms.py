@@ -8,9 +8,8 @@ campaign.services_briefings and come back as errors on these fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaign.forms import DateInput
 from units.models import TOP_LEVEL_KINDS, SupervisionGroup, Unit
-
-from ..forms import DateInput
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期,如 2005-03-08。")}
 

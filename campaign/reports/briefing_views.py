@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from campaign import services_briefings as services
+from campaign.models import Briefing, BriefingState, Campaign
+from campaign.reports.briefing_forms import BriefingRequestForm
 from units.models import SupervisionGroup
 from units.permissions import has_perm, require, scope_for
-
-from .. import services_briefings as services
-from ..models import Briefing, BriefingState, Campaign
-from .briefing_forms import BriefingRequestForm
 
 PER_PAGE = 20
 PENDING = (BriefingState.QUEUED, BriefingState.RUNNING)

@@ -1,4 +1,4 @@
-from . import briefing_views, dashboard
+from campaign.reports import briefing_views, dashboard
 
 app_name = "reports"
 

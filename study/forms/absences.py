@@ -13,9 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms import DateInput
+from study.models import ContactMethod, MakeUpMethod, Reading, StudySession
 from units.models import Member
-
-from ..models import ContactMethod, MakeUpMethod, Reading, StudySession
 
 # The secretary may enter a leave afterwards, for a session of the last month at most.
 LEAVE_ENTRY_DAYS = 30

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign
-
-from ..models import Reading, SessionKind, Topic
+from study.models import Reading, SessionKind, Topic
 
 # The roster posts one radio group per member, named by the member's id.
 ROSTER_PREFIX = "status-"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Grade, WritingKind
+from study.models import Grade, WritingKind
 
 SPOT_CHECK_SIZES = [3, 5, 10]
 

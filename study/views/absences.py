@@ -21,12 +21,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.models import Member, UnitKind
-from units.permissions import has_perm, require, scope_for
-
-from .. import selectors, services
-from ..forms.absences import ContactForm, LeaveEntryForm, MakeUpDoneForm, MyLeaveForm, SelfStudyForm
-from ..models import (
+from study import selectors, services
+from study.forms.absences import (
+    ContactForm,
+    LeaveEntryForm,
+    MakeUpDoneForm,
+    MyLeaveForm,
+    SelfStudyForm,
+)
+from study.models import (
     CONTACT_OVERDUE_DAYS,
     ContactLog,
     LeaveRequest,
@@ -36,7 +39,9 @@ from ..models import (
     MemberProgress,
     SelfStudy,
 )
-from ._common import get_member, get_unit
+from study.views._common import get_member, get_unit
+from units.models import Member, UnitKind
+from units.permissions import has_perm, require, scope_for
 
 PER_PAGE = 30
 # Units that hold members and sessions of their own (a 党总支 may, besides its branches).

@@ -17,19 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
-from units.models import Member, SupervisionGroup, UnitKind
-from units.permissions import has_perm, scope_for
-from units.selectors import unit_ancestors
-
-from .. import ledger, selectors
-from ..models import (
+from study import ledger, selectors
+from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
     AttendanceStatus,
     MakeUp,
     MemberProgress,
 )
-from ._common import get_member, get_unit
+from study.views._common import get_member, get_unit
+from units.models import Member, SupervisionGroup, UnitKind
+from units.permissions import has_perm, scope_for
+from units.selectors import unit_ancestors
 
 LAGGING_LIMIT = 20
 # Units whose own members keep a ledger: branches, and a 党总支 for members it keeps itself.

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaign.models import Campaign
+from study import services_plan
+from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
+from study.views._common import get_unit
 from units.models import Unit
 from units.permissions import has_perm, require, scope_for
-
-from .. import services_plan
-from ..forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
-from ._common import get_unit
 
 ADD_PREFIX = "new-reading"
 

@@ -14,18 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Member, Unit
-from units.permissions import has_perm, require, scope_for
-
-from .. import selectors, services
-from ..forms.writings import (
+from study import selectors, services
+from study.forms.writings import (
     PaperWritingForm,
     ReviewForm,
     SpotCheckDrawForm,
     SpotCheckResultForm,
     WritingForm,
 )
-from ..models import (
+from study.models import (
     LEADING_CADRE_ESSAYS,
     LONG_ESSAY_CHARACTERS,
     REVIEW_OVERDUE_DAYS,
@@ -36,7 +33,9 @@ from ..models import (
     Writing,
     WritingKind,
 )
-from ._common import get_member, get_unit
+from study.views._common import get_member, get_unit
+from units.models import Member, Unit
+from units.permissions import has_perm, require, scope_for
 
 QUEUE_PER_PAGE = 50
 SPOT_CHECKS_PER_PAGE = 20

@@ -9,9 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.models import CaseKind, InspectionFocus
 from units.models import Member, SupervisionGroup
-
-from ..models import CaseKind, InspectionFocus
 
 DATE_WIDGET_FORMAT = "%Y-%m-%d"
 UNIT_ERRORS = {

@@ -5,7 +5,7 @@ fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import StageRequirement
+from supervision.models import StageRequirement
 
 RATE_ERRORS = {
     "required": _("请填写达标率,0到100之间。"),

@@ -22,11 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from units.models import Unit
-from units.permissions import has_perm, require, scope_for
-
-from .. import selectors, services
-from ..forms.applications import (
+from supervision import selectors, services
+from supervision.forms.applications import (
     AnswersForm,
     ApproveForm,
     EvaluationForm,
@@ -34,13 +31,15 @@ from ..forms.applications import (
     OpinionForm,
     ReturnForm,
 )
-from ..models import (
+from supervision.models import (
     DEFAULT_QUESTIONS,
     AnalysisMeeting,
     ApplicationState,
     TransitionApplication,
 )
-from ..services import APPLYING_KINDS, WorkflowError
+from supervision.services import APPLYING_KINDS, WorkflowError
+from units.models import Unit
+from units.permissions import has_perm, require, scope_for
 
 PER_PAGE = 30
 OPEN_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)

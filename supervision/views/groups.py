@@ -21,19 +21,18 @@ from django.views.decorators.http import require_safe
 
 from campaign.models import Campaign
 from study.selectors import group_rollup
-from units.models import SupervisionGroup
-from units.permissions import scope_for
-
-from .. import selectors_groups as selectors
-from .. import services
-from ..forms.groups import (
+from supervision import selectors_groups as selectors
+from supervision import services
+from supervision.forms.groups import (
     CaseFilterForm,
     InspectionFilterForm,
     InspectionForm,
     KeyUnitForm,
     TypicalCaseForm,
 )
-from ..models import Inspection, KeyUnit, TypicalCase
+from supervision.models import Inspection, KeyUnit, TypicalCase
+from units.models import SupervisionGroup
+from units.permissions import scope_for
 
 PER_PAGE = 20
 

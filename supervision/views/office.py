@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.selectors import current_campaign
+from supervision import services, services_config
+from supervision.forms.office import RequirementForm
+from supervision.models import StageRequirement
 from units.permissions import has_perm, require
-
-from .. import services, services_config
-from ..forms.office import RequirementForm
-from ..models import StageRequirement
 
 NOTIFICATIONS_PER_PAGE = 30
 

@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 from campaign.models import Briefing, BriefingState
 from campaign.tasks import briefing_generate
 from config.celery import app
-
-from ..conftest import log_in, require_service
+from tests.conftest import log_in, require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ approves the second; the branch ends up in 分析评议 with both rounds on reco
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import log_in
+from tests.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from campaign.models import Step
 from campaign.services import step_extend
-
-from ..factories import UserFactory
+from tests.factories import UserFactory
 
 
 @pytest.fixture

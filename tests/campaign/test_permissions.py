@@ -10,8 +10,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from campaign.models import Campaign, Stage, Step, StepExtension
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 READERS = set(PERSONAS) - {"outsider"}
 

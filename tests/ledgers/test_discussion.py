@@ -15,8 +15,7 @@ from campaign.services_leaders import (
     discussion_requirement_write,
     discussion_session_record,
 )
-
-from ..factories import UnitFactory
+from tests.factories import UnitFactory
 
 TODAY = timezone.localdate
 RETIRED = DiscussionGroup.RETIRED

@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 
 from campaign.models import CorrectionAction, IntegrityRecord, LedgerCorrection
 from campaign.services_rectification import integrity_record_create
-
-from ..conftest import PERSONAS, log_in
+from tests.conftest import PERSONAS, log_in
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}
 KEEPERS = {"leader1", "secretary1"}

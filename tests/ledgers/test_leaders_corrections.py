@@ -25,9 +25,8 @@ from campaign.services_leaders import (
     publicity_check_correct,
     publicity_check_record,
 )
-
-from ..conftest import log_in
-from ..factories import MemberFactory
+from tests.conftest import log_in
+from tests.factories import MemberFactory
 
 TODAY = timezone.localdate
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from campaign.models import LeaderLecture, LectureKind
 from campaign.services_leaders import lecture_correct, lecture_delete, lecture_record
-
-from ..factories import MemberFactory
+from tests.factories import MemberFactory
 
 TODAY = timezone.localdate
 

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from campaign import services_practice as services
 from campaign.models import ActivityAttachment, PracticeActivity, PracticeBaseline
 from campaign.selectors_practice import practice_summary
-
-from ..conftest import log_in
+from tests.conftest import log_in
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64

@@ -9,8 +9,7 @@ from django.utils import timezone
 from campaign import services_practice as services
 from campaign.models import CardRecord
 from campaign.selectors_practice import card_totals
-
-from ..factories import day_from_today
+from tests.factories import day_from_today
 
 
 @pytest.fixture

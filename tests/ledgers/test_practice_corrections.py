@@ -21,9 +21,8 @@ from campaign.models import (
     LedgerCorrection,
     PracticeActivity,
 )
-
-from ..conftest import log_in
-from ..factories import day_from_today, resolved
+from tests.conftest import log_in
+from tests.factories import day_from_today, resolved
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from campaign import services_practice as services
 from campaign.models import ActivityAttachment, CardRecord, CardType, PracticeActivity, PracticePlan
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}
 KEEPERS = {"leader1", "secretary1"}

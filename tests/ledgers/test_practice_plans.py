@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from campaign import services_practice as services
 from campaign.models import PracticePlan
+from tests.factories import UnitFactory
 from units.models import Unit, UnitKind
-
-from ..factories import UnitFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DUE = datetime.date(2005, 3, 5)

@@ -8,9 +8,8 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import Campaign, CardType, PracticeBaseline
+from tests.factories import UserFactory
 from units.models import Role, RoleAssignment, Unit, UnitKind
-
-from ..factories import UserFactory
 
 
 @pytest.fixture

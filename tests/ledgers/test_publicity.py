@@ -14,8 +14,7 @@ from campaign.services_leaders import (
     publicity_check_delete,
     publicity_check_record,
 )
-
-from ..factories import UnitFactory
+from tests.factories import UnitFactory
 
 TODAY = timezone.localdate
 

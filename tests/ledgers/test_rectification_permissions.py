@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from campaign.models import IntegrityRecord, RectificationItem, RectificationSource
 from campaign.services_rectification import rectification_item_create
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}
 KEEPERS = {"leader1", "secretary1"}

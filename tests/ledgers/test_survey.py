@@ -13,8 +13,7 @@ from django.utils import timezone
 from campaign.ledgers.rectification import DEVICE_COOKIE
 from campaign.models import RectificationItem, SurveyResponse
 from campaign.services_rectification import survey_answer, survey_token
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 ANSWER = {"office_rating": "4", "organisation_rating": "3", "members_rating": "2"}
 

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from campaign.models import TripKind, TripRequest, TripState
 from campaign.services_leaders import TripError, trip_decide, trip_request, trip_withdraw
-
-from ..conftest import log_in
+from tests.conftest import log_in
 
 TODAY = timezone.localdate
 

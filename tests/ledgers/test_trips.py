@@ -17,9 +17,8 @@ from campaign.models import TripKind, TripRequest, TripState
 from campaign.services_leaders import TripError, trip_decide, trip_request, trip_return
 from study.models import Attendance, AttendanceStatus, MakeUp, MemberProgress
 from study.services import roster_save
+from tests.factories import MemberFactory, UserFactory, make_session
 from units.models import Role, RoleAssignment
-
-from ..factories import MemberFactory, UserFactory, make_session
 
 TODAY = timezone.localdate
 

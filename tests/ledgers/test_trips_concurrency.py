@@ -16,9 +16,8 @@ from django.utils import timezone
 from campaign.models import TripKind, TripRequest, TripState
 from campaign.services_leaders import TripError, trip_decide, trip_return
 from study.models import MakeUp
+from tests.factories import UserFactory
 from units.models import Role, RoleAssignment
-
-from ..factories import UserFactory
 
 pytestmark = [
     pytest.mark.skipif(

@@ -28,10 +28,9 @@ from campaign.services_rectification import integrity_record_create, rectificati
 from study.models import AttendanceStatus, Reading
 from study.services import progress_refresh, roster_save
 from supervision.models import ApplicationState, TransitionApplication
+from tests.conftest import require_service
+from tests.factories import MemberFactory, make_session
 from units.models import Member, Unit, UnitKind
-
-from ..conftest import require_service
-from ..factories import MemberFactory, make_session
 
 PRESENT, ABSENT = AttendanceStatus.PRESENT, AttendanceStatus.ABSENT
 

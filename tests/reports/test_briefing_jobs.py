@@ -18,8 +18,7 @@ from campaign.models import Briefing, BriefingState
 from campaign.services_briefings import briefing_request, briefing_retry
 from campaign.tasks import briefing_generate, briefing_weekly
 from config.celery import app
-
-from ..conftest import require_service
+from tests.conftest import require_service
 
 
 @pytest.fixture(autouse=True)

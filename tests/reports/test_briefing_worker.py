@@ -23,8 +23,7 @@ from django.db import connection
 from campaign.models import Briefing, BriefingState
 from campaign.services_briefings import briefing_request
 from config.celery import app
-
-from ..conftest import require_service
+from tests.conftest import require_service
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 WAIT_SECONDS = 60

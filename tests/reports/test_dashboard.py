@@ -17,10 +17,9 @@ from study.models import AttendanceStatus, MakeUp, MakeUpMethod, Reading, Writin
 from study.services import makeup_complete, roster_save, self_study_log, writing_log_paper
 from supervision import services as transitions
 from supervision.models import TransitionApplication
+from tests.factories import MemberFactory, make_session
+from tests.supervision.test_application_lists import submitted_for
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit, UnitKind
-
-from ..factories import MemberFactory, make_session
-from ..supervision.test_application_lists import submitted_for
 
 PRESENT = AttendanceStatus.PRESENT
 ABSENT = AttendanceStatus.ABSENT

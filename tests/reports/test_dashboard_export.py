@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from .test_dashboard import _grow, build_ledger
+from tests.reports.test_dashboard import _grow, build_ledger
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_a_group_exports_its_own_units(ledger, login):
 
 
 def test_a_general_branchs_own_members_are_exported_last(ledger, login):
-    from ..factories import MemberFactory
+    from tests.factories import MemberFactory
 
     MemberFactory(name="孙护士长", unit=ledger.hospital)
     url = reverse("reports:dashboard_export", args=[ledger.hospital.pk, "units"])

@@ -4,8 +4,8 @@ tables scroll inside their own box, the page itself never scrolls sideways."""
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import log_in
-from .test_dashboard import build_ledger
+from tests.conftest import log_in
+from tests.reports.test_dashboard import build_ledger
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

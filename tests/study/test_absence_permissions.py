@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from study import services
 from study.models import ContactLog, LeaveRequest, MakeUp, SelfStudy
+from tests.conftest import PERSONAS
+from tests.factories import make_session
 from units.models import Member
-
-from ..conftest import PERSONAS
-from ..factories import make_session
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}
 MANAGERS = {"leader1", "secretary1"}

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from study import services
 from study.models import Attendance, AttendanceStatus, MemberProgress
+from tests.factories import UserFactory, make_session
 from units.models import Member
-
-from ..factories import UserFactory, make_session
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from study import services
 from study.models import Attendance, AttendanceStatus, LeaveRequest, LeaveStatus, MakeUp
+from tests.factories import MemberFactory, make_session
 from units.models import Member
-
-from ..factories import MemberFactory, make_session
 
 
 def _session(district, *, hours_from_now, unit=None):

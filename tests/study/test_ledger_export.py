@@ -19,9 +19,8 @@ from study.services import (
     writing_log_paper,
     writing_review,
 )
+from tests.factories import MemberFactory, make_session
 from units.models import Member
-
-from ..factories import MemberFactory, make_session
 
 PRESENT = AttendanceStatus.PRESENT
 

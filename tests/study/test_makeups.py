@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from study import services
 from study.models import AttendanceStatus, MakeUp, MakeUpMethod, MemberProgress
+from tests.factories import MemberFactory, make_session
 from units.models import Member
-
-from ..factories import MemberFactory, make_session
 
 
 def absent_from_session(district, member, *, days_ago=2, hours="2", status="absent"):

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from study.models import ContactLog, ContactMethod
+from tests.factories import MemberFactory
 from units.models import Member
-
-from ..factories import MemberFactory
 
 
 def _contacted(member, days_ago, by):

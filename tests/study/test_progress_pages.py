@@ -13,10 +13,9 @@ from playwright.sync_api import expect
 from study.models import AttendanceStatus, Grade, Reading, Topic, Writing, WritingKind
 from study.selectors import Figures
 from study.services import roster_save, self_study_log, writing_log_paper, writing_review
+from tests.conftest import log_in
+from tests.factories import MemberFactory, make_session
 from units.models import Member, Unit, UnitKind
-
-from ..conftest import log_in
-from ..factories import MemberFactory, make_session
 
 PRESENT = AttendanceStatus.PRESENT
 ABSENT = AttendanceStatus.ABSENT

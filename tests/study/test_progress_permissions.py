@@ -8,9 +8,8 @@ own members and the office; others who see units are refused (403), the rest get
 import pytest
 from django.urls import reverse
 
+from tests.conftest import PERSONAS
 from units.models import Member
-
-from ..conftest import PERSONAS
 
 SEES_SCHOOL1 = {"office", "supervisor1", "leader1", "secretary1"}
 SEES_EDUCATION = {"office", "supervisor1", "leader1"}

@@ -5,8 +5,7 @@ from django.core.management import call_command
 
 from study.models import AttendanceStatus, MemberProgress
 from study.services import roster_save
-
-from ..factories import make_session
+from tests.factories import make_session
 
 
 def test_it_rebuilds_progress_that_went_wrong(live_district):

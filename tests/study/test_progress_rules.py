@@ -16,8 +16,7 @@ from study.services import (
     writing_log_paper,
     writing_submit,
 )
-
-from ..factories import MemberFactory, make_session
+from tests.factories import MemberFactory, make_session
 
 D = Decimal
 

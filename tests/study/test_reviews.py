@@ -13,10 +13,9 @@ from playwright.sync_api import expect
 
 from study.models import Review, Writing, WritingKind
 from study.services import writing_log_paper, writing_review, writing_submit
+from tests.conftest import log_in
+from tests.factories import MemberFactory
 from units.models import Member
-
-from ..conftest import log_in
-from ..factories import MemberFactory
 
 
 def _write(member, *, by, kind=WritingKind.NOTE, title="学习笔记", text="学习党章笔记"):

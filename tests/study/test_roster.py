@@ -21,9 +21,8 @@ from study.models import (
     MakeUp,
     MemberProgress,
 )
+from tests.factories import MemberFactory, make_session
 from units.models import Member
-
-from ..factories import MemberFactory, make_session
 
 PRESENT = AttendanceStatus.PRESENT
 LATE = AttendanceStatus.LATE

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from study.models import MemberProgress, Reading, SelfStudy
+from tests.factories import day_from_today, resolved
 from units.models import Member
-
-from ..factories import day_from_today, resolved
 
 MY_URL = reverse("study:my_self_study")
 

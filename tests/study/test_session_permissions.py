@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from study.models import Attendance, StudySession
+from tests.conftest import PERSONAS
+from tests.factories import make_session
 from units.models import Member
-
-from ..conftest import PERSONAS
-from ..factories import make_session
 
 # Who sees 区一中党支部's ledger, and who keeps it.
 READERS = {"office", "supervisor1", "leader1", "secretary1"}

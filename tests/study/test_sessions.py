@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from study import services
 from study.models import Attendance, AttendanceStatus, MakeUp, StudySession, Topic
+from tests.factories import MemberFactory, make_session
 from units.models import Member
-
-from ..factories import MemberFactory, make_session
 
 
 def _form_data(**overrides):

@@ -7,10 +7,9 @@ from playwright.sync_api import expect
 
 from study.models import SpotCheck, Writing, WritingKind
 from study.services import spot_check_draw, writing_log_paper, writing_review
+from tests.conftest import log_in
+from tests.factories import MemberFactory
 from units.models import Member
-
-from ..conftest import log_in
-from ..factories import MemberFactory
 
 
 def _write(member, *, by, title="学习笔记", characters=800):

@@ -17,9 +17,8 @@ from campaign.models import Campaign
 from study.models import Reading, Topic
 from study.services import FIXED_TOPICS, REQUIRED_READINGS, self_study_log
 from study.services_plan import own_topic_set
-
-from ..conftest import log_in
-from ..factories import make_session
+from tests.conftest import log_in
+from tests.factories import make_session
 
 TOPICS = reverse("study:topics")
 

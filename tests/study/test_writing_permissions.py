@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from study.models import Review, SpotCheck, Writing, WritingKind
 from study.services import spot_check_draw, writing_submit
+from tests.conftest import PERSONAS
 from units.models import Member
-
-from ..conftest import PERSONAS
 
 SEES_SCHOOL1 = {"office", "supervisor1", "leader1", "secretary1"}
 MANAGES_SCHOOL1 = {"leader1", "secretary1"}

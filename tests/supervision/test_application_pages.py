@@ -15,9 +15,8 @@ from django.utils import timezone
 from study import services as study_services
 from supervision import services
 from supervision.models import ApplicationState, TransitionApplication
+from tests.factories import make_session
 from units.models import Unit
-
-from ..factories import make_session
 
 # Rounds in a given state, built through the services as the branch and its group would.
 

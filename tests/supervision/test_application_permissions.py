@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import AnalysisMeeting, ApplicationEvent, TransitionApplication
-
-from ..conftest import PERSONAS
-from .test_application_pages import (
+from tests.conftest import PERSONAS
+from tests.supervision.test_application_pages import (
     answered,
     evaluated,
     started,

@@ -14,9 +14,8 @@ from supervision.models import (
     TransitionApplication,
 )
 from supervision.services import WorkflowError
-
-from ..factories import UserFactory
-from .test_state_machine import (
+from tests.factories import UserFactory
+from tests.supervision.test_state_machine import (
     answer_all,
     application_in,
     approve,

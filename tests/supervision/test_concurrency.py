@@ -17,10 +17,9 @@ from django.utils import timezone
 from supervision import services
 from supervision.models import ApplicationEvent, ApplicationState, TransitionApplication
 from supervision.services import WorkflowError
+from tests.factories import UnitFactory, UserFactory
+from tests.supervision.test_state_machine import application_in, fresh, fresh_unit
 from units.models import Role, RoleAssignment, Unit, UnitKind
-
-from ..factories import UnitFactory, UserFactory
-from .test_state_machine import application_in, fresh, fresh_unit
 
 pytestmark = [
     pytest.mark.skipif(

@@ -22,10 +22,9 @@ from supervision.services import (
     meeting_evaluate,
     meeting_record,
 )
+from tests.conftest import log_in
+from tests.factories import MemberFactory, make_session
 from units.models import Member, Unit, UnitKind
-
-from ..conftest import log_in
-from ..factories import MemberFactory, make_session
 
 
 def home(district, group=0):

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from supervision.models import CaseKind, Inspection, InspectionFocus, KeyUnit, TypicalCase
 from supervision.services import inspection_record, key_unit_choose, typical_case_record
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 MEMBERS = {"supervisor1"}
 READERS = {"supervisor1", "office"}

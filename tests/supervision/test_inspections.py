@@ -10,10 +10,9 @@ from playwright.sync_api import expect
 
 from supervision.models import Inspection, InspectionFocus
 from supervision.services import inspection_record
+from tests.conftest import log_in
+from tests.factories import UserFactory, day_from_today, resolved
 from units.models import Unit, UnitKind
-
-from ..conftest import log_in
-from ..factories import UserFactory, day_from_today, resolved
 
 
 def inspections(district, group=0):

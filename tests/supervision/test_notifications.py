@@ -10,10 +10,8 @@ from django.utils import timezone
 
 from supervision import services
 from supervision.models import Notification
-from units.models import Role, RoleAssignment
-
-from ..factories import UserFactory
-from .test_state_machine import (
+from tests.factories import UserFactory
+from tests.supervision.test_state_machine import (
     answer_all,
     application_in,
     approve,
@@ -24,6 +22,7 @@ from .test_state_machine import (
     start,
     submit,
 )
+from units.models import Role, RoleAssignment
 
 URL = reverse("supervision:notifications")
 

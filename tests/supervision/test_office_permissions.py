@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from supervision import services
 from supervision.models import Notification, StageRequirement
-
-from ..conftest import PERSONAS
+from tests.conftest import PERSONAS
 
 # Everyone with a unit in sight (scope.sees_units).
 READERS = {

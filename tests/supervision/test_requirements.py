@@ -13,10 +13,9 @@ from study.services import roster_save
 from supervision import services
 from supervision.models import DEFAULT_QUESTIONS, StageRequirement
 from supervision.services_config import requirement_update
+from tests.factories import UnitFactory, make_session
+from tests.supervision.test_state_machine import application_in, fresh, start
 from units.models import Member, Unit, UnitKind
-
-from ..factories import UnitFactory, make_session
-from .test_state_machine import application_in, fresh, start
 
 LIST_URL = reverse("supervision:requirements")
 

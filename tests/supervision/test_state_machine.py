@@ -24,9 +24,8 @@ from supervision.models import (
     TransitionApplication,
 )
 from supervision.services import WorkflowError
+from tests.factories import make_session
 from units.models import Member, Unit
-
-from ..factories import make_session
 
 # Helpers the other workflow tests share ------------------------------------------------
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from supervision.models import CaseKind, TypicalCase
 from supervision.services import typical_case_record
+from tests.factories import MemberFactory
 from units.models import Unit, UnitKind
-
-from ..factories import MemberFactory
 
 
 def cases(district, group=0):

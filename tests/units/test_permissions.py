@@ -7,9 +7,8 @@ that ids can't be probed, and an action the persona may not take on what they se
 import pytest
 from django.urls import reverse
 
+from tests.conftest import PERSONAS
 from units.models import Member
-
-from ..conftest import PERSONAS
 
 OFFICE = {"office"}
 SEES_SCHOOL1 = {"office", "supervisor1", "leader1", "secretary1"}

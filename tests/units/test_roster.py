@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from tests.conftest import PERSONAS
 from units.models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
 from units.roster import (
     COLUMNS,
@@ -20,8 +21,6 @@ from units.roster import (
     roster_import_upload,
     roster_validate,
 )
-
-from ..conftest import PERSONAS
 
 HEADERS = [column.header for column in COLUMNS]
 # A valid row for 区二中党支部, in the order of HEADERS.

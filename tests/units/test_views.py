@@ -2,9 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import MemberFactory, UserFactory
 from units.models import Member, MemberCategory, Role, RoleAssignment, Unit, UnitKind
-
-from ..factories import MemberFactory, UserFactory
 
 
 def _grow(district, branches=5, members_per_branch=20):
