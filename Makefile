@@ -1,7 +1,8 @@
 # make run    — the app on SQLite with Celery tasks in-process and the demo district seeded
 # make test   — the whole suite on SQLite, then on PostgreSQL when it is reachable (always under CI)
 # make worker — a Celery worker and beat (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
-# make lint   — ruff, and a check that no migration is missing
+# make lint   — ruff, the apps' import layers (import-linter), and a check that no migration
+#               is missing
 
 PYTHON ?= python3
 VENV := .venv
@@ -41,4 +42,5 @@ worker: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run

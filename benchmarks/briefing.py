@@ -38,8 +38,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks.progress import _pad, log, rows_returned  # noqa: E402
-from campaign.briefings import briefing_collect, briefing_html, briefing_pdf  # noqa: E402
-from campaign.models import Briefing, Campaign, Stage  # noqa: E402
+from campaign.models import Campaign, Stage  # noqa: E402
+from reports.briefing_document import briefing_html, briefing_pdf  # noqa: E402
+from reports.models import Briefing  # noqa: E402
+from reports.selectors.briefing import briefing_collect  # noqa: E402
 from units.models import Member, SupervisionGroup, Unit  # noqa: E402
 
 COLLECT_RUNS = 5

@@ -38,7 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from study.demo import seed_study_ledger  # noqa: E402
+from demo.study import seed_study_ledger  # noqa: E402
 from study.models import Attendance, StudySession  # noqa: E402
 from units.models import Member, SupervisionGroup, Unit, UnitKind  # noqa: E402
 from units.permissions import scope_for  # noqa: E402

@@ -5,16 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Stage, Step, StepExtension
-from campaign.services import extension_end_error
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker, which phones show as a native wheel."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from campaign.services.plan import extension_end_error
+from common.forms import DateInput
 
 
 class CampaignForm(forms.ModelForm):

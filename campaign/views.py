@@ -8,9 +8,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaign import selectors, services
+from campaign import selectors
 from campaign.forms import CampaignForm, StageForm, StepExtendForm, StepForm
-from study import services_plan
+from campaign.services import topics
+from campaign.services import plan as services
 from units.permissions import has_perm, require
 
 # "第一阶段的时间在原安排的基础上延长十天左右": the extension form starts from ten days.
@@ -52,8 +53,8 @@ def plan(request):
         context["stages"] = stages
         # Units in no stage of this campaign: not yet placed, or left in an earlier one.
         context["units_elsewhere"] = sum(counts.values())
-        context["topics"] = services_plan.fixed_topics(campaign)
-        context["readings"] = services_plan.readings(campaign)
+        context["topics"] = topics.fixed_topics(campaign)
+        context["readings"] = topics.readings(campaign)
     return render(request, "campaign/plan.html", context)
 
 

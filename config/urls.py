@@ -16,7 +16,7 @@ urlpatterns = [
     path("plan/", include("campaign.urls")),
     path("study/", include("study.urls")),
     path("supervision/", include("supervision.urls")),
-    path("ledgers/", include("campaign.ledgers.urls")),
-    path("reports/", include("campaign.reports.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

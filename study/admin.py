@@ -7,33 +7,12 @@ from study.models import (
     LeaveRequest,
     MakeUp,
     MemberProgress,
-    Reading,
     Review,
     SelfStudy,
     SpotCheck,
     StudySession,
-    Topic,
     Writing,
 )
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "campaign", "unit", "number"]
-    list_filter = ["campaign"]
-    autocomplete_fields = ["unit"]
-
-
-@admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "number"]
-    list_filter = ["campaign"]
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would silently drop it from every session that covered it.
-        if obj is not None and (obj.sessions.exists() or obj.self_studies.exists()):
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class AttendanceInline(admin.TabularInline):

@@ -5,7 +5,6 @@ from supervision.models import (
     ApplicationEvent,
     Inspection,
     KeyUnit,
-    Notification,
     SelfCheckAnswer,
     StageRequirement,
     TransitionApplication,
@@ -70,12 +69,6 @@ class AnalysisMeetingAdmin(ReadOnlyAdmin):
 class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ["application", "action", "user", "at"]
     list_select_related = ["application__unit", "user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "text", "created_at", "read_at"]
-    list_select_related = ["user"]
 
 
 @admin.register(Inspection)

@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaign.models import Campaign, Stage, Step
+from campaign.services.topics import study_plan_create
 from study.models import SessionKind
-from study.services import session_create, study_plan_create
+from study.services.sessions import session_create
 from units.models import Member, MemberCategory, Unit, UnitKind
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 
-OUR_APPS = ["units", "campaign", "study", "supervision"]
+OUR_APPS = ["common", "units", "campaign", "study", "ledgers", "supervision", "reports"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

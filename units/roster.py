@@ -21,8 +21,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from study.services import progress_refresh
 from units.models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
+from units.signals import members_changed
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_SIZE = 5 * 1024 * 1024
@@ -559,7 +559,7 @@ def roster_import_apply(*, roster_import, user):
             fields = [name for name in DATA_FIELDS if any(name in r.changed for r in changed_rows)]
             Member.objects.bulk_update([row.member for row in changed_rows], fields)
             # The flags decide what writing each member owes.
-            progress_refresh(member_ids=[row.member.pk for row in changed_rows])
+            members_changed.send(sender=Member, member_ids=[row.member.pk for row in changed_rows])
         roster_import.applied_at = applied_at
         roster_import.applied_by = user
         roster_import.created_count = plan.created_count

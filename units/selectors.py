@@ -60,3 +60,8 @@ def units_per_stage(units):
         .annotate(count=Count("pk"))
         .order_by("stage__number")
     )
+
+
+def district_root():
+    """The district itself (区委): the root of the unit tree."""
+    return Unit.objects.filter(parent__isnull=True).order_by("path").first()

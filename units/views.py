@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from study.services import progress_refresh
-from supervision.models import Notification
+from common.models import Notification
 from units import selectors
 from units.forms import MemberFilterForm, MemberForm, UnitForm
 from units.models import Member, SupervisionGroup, Unit
 from units.permissions import has_perm, require, scope_for
 from units.shortcuts import get_unit
+from units.signals import members_changed
 
 MEMBERS_PER_PAGE = 50
 
@@ -165,7 +165,7 @@ def member_edit(request, pk):
         with transaction.atomic():
             form.save()
             # 领导干部 and 有书写能力 decide what writing the member owes.
-            progress_refresh(member_ids=[member.pk])
+            members_changed.send(sender=Member, member_ids=[member.pk])
         messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
         return redirect("units:member", pk=member.pk)
     return render(

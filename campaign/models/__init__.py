@@ -1,8 +1,6 @@
-"""The campaign's plan and the ledgers every unit keeps besides study (split by subject)."""
+"""The campaign itself: its batches, stages and steps, and the study content the office sets
+(四加一 topics, required readings)."""
 
-from campaign.models.briefing import Briefing, BriefingState
-from campaign.models.corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
-from campaign.models.leaders import LeaderLecture, LectureKind, TripKind, TripRequest, TripState
 from campaign.models.plan import (
     Campaign,
     CampaignQuerySet,
@@ -11,66 +9,15 @@ from campaign.models.plan import (
     Step,
     StepExtension,
 )
-from campaign.models.practice import (
-    ActivityAttachment,
-    ActivityKind,
-    CardRecord,
-    CardType,
-    PracticeActivity,
-    PracticeBaseline,
-    PracticePlan,
-    SurveyResponse,
-)
-from campaign.models.publicity import (
-    DiscussionGroup,
-    DiscussionRequirement,
-    DiscussionSession,
-    PublicityCheck,
-    PublicityItem,
-)
-from campaign.models.rectification import (
-    IntegrityRecord,
-    RectificationCategory,
-    RectificationChange,
-    RectificationItem,
-    RectificationSource,
-    RectificationStatus,
-)
+from campaign.models.topics import Reading, Topic
 
 __all__ = [
-    "ActivityAttachment",
-    "ActivityKind",
-    "Briefing",
-    "BriefingState",
     "Campaign",
     "CampaignQuerySet",
-    "CardRecord",
-    "CardType",
-    "CorrectedLedger",
-    "CorrectionAction",
-    "DiscussionGroup",
-    "DiscussionRequirement",
-    "DiscussionSession",
-    "IntegrityRecord",
-    "LeaderLecture",
-    "LedgerCorrection",
-    "LectureKind",
     "PlannedPeriod",
-    "PracticeActivity",
-    "PracticeBaseline",
-    "PracticePlan",
-    "PublicityCheck",
-    "PublicityItem",
-    "RectificationCategory",
-    "RectificationChange",
-    "RectificationItem",
-    "RectificationSource",
-    "RectificationStatus",
+    "Reading",
     "Stage",
     "Step",
     "StepExtension",
-    "SurveyResponse",
-    "TripKind",
-    "TripRequest",
-    "TripState",
+    "Topic",
 ]

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import DateInput
-from study.models import ContactMethod, MakeUpMethod, Reading, StudySession
+from campaign.models import Reading
+from common.forms import DateInput
+from study.models import ContactMethod, MakeUpMethod, StudySession
 from units.models import Member
 
 # The secretary may enter a leave afterwards, for a session of the last month at most.

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign
-from study.models import Reading, SessionKind, Topic
+from campaign.models import Campaign, Reading, Topic
+from study.models import SessionKind
 
 # The roster posts one radio group per member, named by the member's id.
 ROSTER_PREFIX = "status-"

@@ -5,7 +5,7 @@ study.services_plan as errors on these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from study.models import Reading, Topic
+from campaign.models import Reading, Topic
 
 NAME_LENGTH = Topic._meta.get_field("name").max_length
 TITLE_LENGTH = Reading._meta.get_field("title").max_length

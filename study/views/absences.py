@@ -21,7 +21,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from study import selectors, services
 from study.forms.absences import (
     ContactForm,
     LeaveEntryForm,
@@ -39,6 +38,8 @@ from study.models import (
     MemberProgress,
     SelfStudy,
 )
+from study.selectors import absences as selectors
+from study.services import absences as services
 from study.views._common import get_member, get_unit
 from units.models import Member, UnitKind
 from units.permissions import has_perm, require, scope_for

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
-from study import ledger, selectors
+from study import exports as ledger
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -25,6 +25,11 @@ from study.models import (
     MakeUp,
     MemberProgress,
 )
+from study.selectors import progress as selectors
+from study.selectors.absences import mobile_members_out_of_contact
+from study.selectors.sessions import member_session_history
+from study.selectors.topics import readings_with_coverage, topics_with_coverage
+from study.selectors.writings import branches_with_review_backlog
 from study.views._common import get_member, get_unit
 from units.models import Member, SupervisionGroup, UnitKind
 from units.permissions import has_perm, scope_for
@@ -57,7 +62,7 @@ def member_progress(request, pk):
 def _member_page(request, member, *, own):
     progress = MemberProgress.objects.filter(member=member).first() or MemberProgress(member=member)
     now = timezone.now()
-    history = list(selectors.member_session_history(member))
+    history = list(member_session_history(member))
     for session in history:
         session.status_label = AttendanceStatus(session.status).label if session.status else None
         session.is_future = session.starts_at > now
@@ -119,8 +124,8 @@ def unit_progress(request, pk):
         "figures": rollup.figures,
         "rows": rollup.rows,
         "direct": rollup.direct,
-        "review_backlog": selectors.branches_with_review_backlog(unit),
-        "out_of_contact": selectors.mobile_members_out_of_contact(members).count(),
+        "review_backlog": branches_with_review_backlog(unit),
+        "out_of_contact": mobile_members_out_of_contact(members).count(),
         "keeps_ledger": unit.is_branch or rollup.direct is not None,
         "can_manage": has_perm(request.user, "manage_ledger", unit),
     }
@@ -130,8 +135,8 @@ def unit_progress(request, pk):
             member.shortfall = selectors.hours_shortfall(
                 concentrated=member.concentrated_hours, total=member.total_hours
             )
-        readings = list(selectors.readings_with_coverage(unit, campaign))
-        topics = list(selectors.topics_with_coverage(unit, campaign))
+        readings = list(readings_with_coverage(unit, campaign))
+        topics = list(topics_with_coverage(unit, campaign))
         context.update(
             members=table,
             readings=readings,

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from study import services
 from study.forms.sessions import CheckinForm, SessionForm, roster_entries
 from study.models import AttendanceChange, AttendanceStatus, LeaveRequest, LeaveStatus, StudySession
+from study.services import sessions as services
 from study.views._common import get_unit
 from units.models import Member, UnitKind
 from units.permissions import has_perm, require, scope_for

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaign.models import Campaign
-from study import services_plan
+from campaign.services import topics as topic_services
 from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
+from study.selectors.topics import readings_with_uses
 from study.views._common import get_unit
 from units.models import Unit
 from units.permissions import has_perm, require, scope_for
@@ -64,9 +65,9 @@ def _reading_prefix(reading):
 
 
 def _rename_topic(request, campaign):
-    topic = _row(services_plan.fixed_topics(campaign), request)
+    topic = _row(topic_services.fixed_topics(campaign), request)
     form = TopicForm(request.POST, prefix=_topic_prefix(topic))
-    if _save(form, services_plan.topic_rename, topic=topic):
+    if _save(form, topic_services.topic_rename, topic=topic):
         messages.success(request, _("已保存专题“%(name)s”。") % {"name": topic.name})
         return _back_to(_topic_prefix(topic))
     return form
@@ -74,7 +75,7 @@ def _rename_topic(request, campaign):
 
 def _add_reading(request, campaign):
     form = ReadingAddForm(request.POST, prefix=ADD_PREFIX)
-    reading = _save(form, services_plan.reading_add, campaign=campaign)
+    reading = _save(form, topic_services.reading_add, campaign=campaign)
     if reading:
         messages.success(request, _("已添加必读科目“%(title)s”。") % {"title": reading.title})
         return _back_to(_reading_prefix(reading))
@@ -82,18 +83,18 @@ def _add_reading(request, campaign):
 
 
 def _edit_reading(request, campaign):
-    reading = _row(services_plan.readings(campaign), request)
+    reading = _row(topic_services.readings(campaign), request)
     form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
-    if _save(form, services_plan.reading_update, reading=reading):
+    if _save(form, topic_services.reading_update, reading=reading):
         messages.success(request, _("已保存必读科目“%(title)s”。") % {"title": reading.title})
         return _back_to(_reading_prefix(reading))
     return form
 
 
 def _remove_reading(request, campaign):
-    reading = _row(services_plan.readings(campaign), request)
+    reading = _row(topic_services.readings(campaign), request)
     try:
-        services_plan.reading_remove(reading=reading)
+        topic_services.reading_remove(reading=reading)
     except ValidationError as error:
         # Shown on the row, over whatever was typed in it.
         form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
@@ -143,8 +144,8 @@ def _bound_or_new(posted, form_class, prefix, initial):
 
 def _page(request, campaign, posted):
     """The page's rows, each with its form; the one just posted with errors keeps them."""
-    topics = list(services_plan.fixed_topics(campaign))
-    readings = list(services_plan.readings_with_uses(campaign))
+    topics = list(topic_services.fixed_topics(campaign))
+    readings = list(readings_with_uses(campaign))
     for topic in topics:
         topic.form = _bound_or_new(posted, TopicForm, _topic_prefix(topic), {"name": topic.name})
     for reading in readings:
@@ -155,7 +156,7 @@ def _page(request, campaign, posted):
             {"number": reading.number, "title": reading.title},
         )
     scope = scope_for(request.user)
-    own_topics = list(services_plan.own_topics(campaign))
+    own_topics = list(topic_services.own_topics(campaign))
     for topic in own_topics:
         topic.visible = scope.contains_unit(topic.unit)
     return {
@@ -185,12 +186,12 @@ def own_topic(request, pk):
     unit = get_unit(request, pk)
     can_manage = has_perm(request.user, "manage_ledger", unit)
     campaign = Campaign.objects.current()
-    topic = services_plan.own_topic_of(unit=unit, campaign=campaign) if campaign else None
+    topic = topic_services.own_topic_of(unit=unit, campaign=campaign) if campaign else None
     form = None
     if request.method == "POST":
         require(request.user, "manage_ledger", unit)
         form = OwnTopicForm(request.POST)
-        saved = _save(form, services_plan.own_topic_set, unit=unit, campaign=campaign)
+        saved = _save(form, topic_services.own_topic_set, unit=unit, campaign=campaign)
         if saved:
             messages.success(
                 request,
@@ -207,7 +208,7 @@ def own_topic(request, pk):
             "unit": unit,
             "campaign": campaign,
             "topic": topic,
-            "fixed_topics": services_plan.fixed_topics(campaign) if campaign else [],
+            "fixed_topics": topic_services.fixed_topics(campaign) if campaign else [],
             "form": form,
             "can_manage": can_manage,
         },

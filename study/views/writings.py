@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from study import selectors, services
 from study.forms.writings import (
     PaperWritingForm,
     ReviewForm,
@@ -33,6 +32,9 @@ from study.models import (
     Writing,
     WritingKind,
 )
+from study.selectors import writings as selectors
+from study.services import writings as services
+from study.services.progress import writing_requirement_met
 from study.views._common import get_member, get_unit
 from units.models import Member, Unit
 from units.permissions import has_perm, require, scope_for
@@ -98,10 +100,10 @@ def _writing_requirement(member):
         rule = RULE_WRITER
         if counts["essays"] == 0:
             missing.append(_("还差1篇心得体会"))
-    # services.writing_requirement_met asks notes of leading cadres too.
+    # writing_requirement_met asks notes of leading cadres too.
     if rule is not None and counts["notes"] == 0:
         missing.append(_("还没有学习笔记"))
-    done = services.writing_requirement_met(
+    done = writing_requirement_met(
         is_leading_cadre=member.is_leading_cadre, can_write=member.can_write, **counts
     )
     return {"rule": rule, "missing": missing, "done": done, **counts}

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import DateInput
+from common.forms import DateInput
 
 
 def _textarea(rows=4, **attrs):

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from supervision import selectors, services
 from supervision.forms.applications import (
     AnswersForm,
     ApproveForm,
@@ -37,7 +36,10 @@ from supervision.models import (
     ApplicationState,
     TransitionApplication,
 )
-from supervision.services import APPLYING_KINDS, WorkflowError
+from supervision.selectors import transitions as selectors
+from supervision.selectors.transitions import measured_facts
+from supervision.services import transitions as services
+from supervision.services.transitions import APPLYING_KINDS, WorkflowError
 from units.models import Unit
 from units.permissions import has_perm, require, scope_for
 
@@ -315,7 +317,7 @@ def _application_page(request, application, bound=None):
     # A draft shows the ledger as it stands now; a submitted round the figures it was
     # submitted with, so the record doesn't move under the office's decision.
     if is_draft:
-        facts = services.measured_facts(unit=unit, stage=application.from_stage)
+        facts = measured_facts(unit=unit, stage=application.from_stage)
     else:
         facts = application.facts or None
     beside = _facts_beside(facts)

@@ -20,9 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.models import Campaign
-from study.selectors import group_rollup
-from supervision import selectors_groups as selectors
-from supervision import services
+from study.selectors.progress import group_rollup
 from supervision.forms.groups import (
     CaseFilterForm,
     InspectionFilterForm,
@@ -31,6 +29,8 @@ from supervision.forms.groups import (
     TypicalCaseForm,
 )
 from supervision.models import Inspection, KeyUnit, TypicalCase
+from supervision.selectors import groups as selectors
+from supervision.services import groups as services
 from units.models import SupervisionGroup
 from units.permissions import scope_for
 

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.selectors import current_campaign
-from supervision import services, services_config
+from common import notifications as services_config
 from supervision.forms.office import RequirementForm
 from supervision.models import StageRequirement
+from supervision.services import transitions as services
+from supervision.services.requirements import requirement_update
 from units.permissions import has_perm, require
 
 NOTIFICATIONS_PER_PAGE = 30
@@ -73,7 +75,7 @@ def requirement_edit(request, pk):
     form = RequirementForm(request.POST or None, instance=requirement)
     if request.method == "POST" and form.is_valid():
         try:
-            services_config.requirement_update(requirement=requirement, **form.cleaned_data)
+            requirement_update(requirement=requirement, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

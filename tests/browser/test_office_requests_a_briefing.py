@@ -12,9 +12,9 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from campaign.models import Briefing, BriefingState
-from campaign.tasks import briefing_generate
 from config.celery import app
+from reports.models import Briefing, BriefingState
+from reports.services.briefings import briefing_generate
 from tests.conftest import log_in, require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

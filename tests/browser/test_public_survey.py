@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from campaign.models import RectificationItem, SurveyResponse
-from campaign.services_rectification import survey_token
+from ledgers.models import RectificationItem, SurveyResponse
+from ledgers.services.rectification import survey_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

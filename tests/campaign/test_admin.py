@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import Step
-from campaign.services import step_extend
+from campaign.services.plan import step_extend
 from tests.factories import UserFactory
 
 

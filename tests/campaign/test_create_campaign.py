@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from campaign.models import Campaign, Stage, Step
-from campaign.services import campaign_create
+from campaign.services.plan import campaign_create
 
 NEW = reverse("campaign:campaign_create")
 

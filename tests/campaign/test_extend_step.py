@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign.models import Step, StepExtension
-from campaign.services import step_extend
+from campaign.services.plan import step_extend
 
 
 def _step(name):

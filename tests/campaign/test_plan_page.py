@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from campaign.models import Campaign, Step, StepExtension
-from campaign.services import step_extend
+from campaign.services.plan import step_extend
 
 PLAN = reverse("campaign:plan")
 

@@ -8,13 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from campaign.models import CorrectedLedger, CorrectionAction, IntegrityRecord, LedgerCorrection
-from campaign.services_corrections import (
+from ledgers.models import CorrectedLedger, CorrectionAction, IntegrityRecord, LedgerCorrection
+from ledgers.services.corrections import (
     ledger_corrections,
     ledger_record_delete,
     ledger_record_update,
 )
-from campaign.services_rectification import integrity_record_create
+from ledgers.services.integrity import integrity_record_create
 
 FIELDS = ["recorded_on", "refused_banquets", "refused_vouchers_value", "note"]
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import DiscussionGroup, DiscussionRequirement, DiscussionSession
-from campaign.services_leaders import (
+from ledgers.models import DiscussionGroup, DiscussionRequirement, DiscussionSession
+from ledgers.services.discussion import (
     discussion_requirement_adopt,
     discussion_requirement_write,
     discussion_session_record,

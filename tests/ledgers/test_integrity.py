@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from campaign.models import IntegrityRecord
-from campaign.selectors_rectification import approximately, integrity_sentence, integrity_totals
-from campaign.services_rectification import (
+from ledgers.models import IntegrityRecord
+from ledgers.selectors.integrity import approximately, integrity_sentence, integrity_totals
+from ledgers.services.integrity import (
     integrity_record_correct,
     integrity_record_create,
     integrity_record_delete,

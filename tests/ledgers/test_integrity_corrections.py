@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.models import CorrectionAction, IntegrityRecord, LedgerCorrection
-from campaign.services_rectification import integrity_record_create
+from ledgers.models import CorrectionAction, IntegrityRecord, LedgerCorrection
+from ledgers.services.integrity import integrity_record_create
 from tests.conftest import PERSONAS, log_in
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}

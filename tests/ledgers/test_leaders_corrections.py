@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.models import (
+from ledgers.models import (
     CorrectedLedger,
     CorrectionAction,
     LeaderLecture,
@@ -19,12 +19,8 @@ from campaign.models import (
     PublicityCheck,
     PublicityItem,
 )
-from campaign.services_leaders import (
-    lecture_correct,
-    lecture_record,
-    publicity_check_correct,
-    publicity_check_record,
-)
+from ledgers.services.lectures import lecture_correct, lecture_record
+from ledgers.services.publicity import publicity_check_correct, publicity_check_record
 from tests.conftest import log_in
 from tests.factories import MemberFactory
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import LeaderLecture, LectureKind
-from campaign.services_leaders import lecture_correct, lecture_delete, lecture_record
+from ledgers.models import LeaderLecture, LectureKind
+from ledgers.services.lectures import lecture_correct, lecture_delete, lecture_record
 from tests.factories import MemberFactory
 
 TODAY = timezone.localdate

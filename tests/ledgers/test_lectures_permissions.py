@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaign.models import LeaderLecture, LectureKind
+from ledgers.models import LeaderLecture, LectureKind
 
 # view_ledgers: whoever sees the unit; keep_ledgers: its secretary and the leader above it.
 READ = {

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign import services_practice as services
-from campaign.models import ActivityAttachment, PracticeActivity, PracticeBaseline
-from campaign.selectors_practice import practice_summary
+from ledgers.models import ActivityAttachment, PracticeActivity, PracticeBaseline
+from ledgers.selectors.practice import practice_summary
+from ledgers.services import practice as services
 from tests.conftest import log_in
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import services_practice as services
-from campaign.models import CardRecord
-from campaign.selectors_practice import card_totals
+from ledgers.models import CardRecord
+from ledgers.selectors.practice import card_totals
+from ledgers.services import practice as services
 from tests.factories import day_from_today
 
 

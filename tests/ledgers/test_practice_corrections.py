@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign import services_practice as services
-from campaign.models import (
+from ledgers.models import (
     ActivityAttachment,
     CardRecord,
     CorrectedLedger,
@@ -21,6 +20,7 @@ from campaign.models import (
     LedgerCorrection,
     PracticeActivity,
 )
+from ledgers.services import practice as services
 from tests.conftest import log_in
 from tests.factories import day_from_today, resolved
 

@@ -14,8 +14,8 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import services_practice as services
-from campaign.models import ActivityAttachment, CardRecord, CardType, PracticeActivity, PracticePlan
+from ledgers.models import ActivityAttachment, CardRecord, CardType, PracticeActivity, PracticePlan
+from ledgers.services import practice as services
 from tests.conftest import PERSONAS
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}

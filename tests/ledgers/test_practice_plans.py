@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import services_practice as services
-from campaign.models import PracticePlan
+from ledgers.models import PracticePlan
+from ledgers.services import practice as services
 from tests.factories import UnitFactory
 from units.models import Unit, UnitKind
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from campaign.selectors_practice import (
+from ledgers.selectors.practice import (
     LastYear,
     PracticeSummary,
     format_about,

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from campaign.models import Campaign, CardType, PracticeBaseline
+from campaign.models import Campaign
+from ledgers.models import CardType, PracticeBaseline
 from tests.factories import UserFactory
 from units.models import Role, RoleAssignment, Unit, UnitKind
 

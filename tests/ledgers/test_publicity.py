@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import PublicityCheck, PublicityItem
-from campaign.services_leaders import (
+from ledgers.models import PublicityCheck, PublicityItem
+from ledgers.services.publicity import (
     publicity_check_correct,
     publicity_check_delete,
     publicity_check_record,

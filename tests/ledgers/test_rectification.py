@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import selectors_rectification as selectors
-from campaign.models import RectificationChange, RectificationItem
-from campaign.services_rectification import rectification_item_create, rectification_item_update
+from ledgers.models import RectificationChange, RectificationItem
+from ledgers.selectors import rectification as selectors
+from ledgers.services.rectification import rectification_item_create, rectification_item_update
 
 TODAY = datetime.date(2005, 3, 15)
 

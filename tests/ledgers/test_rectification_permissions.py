@@ -11,8 +11,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from campaign.models import IntegrityRecord, RectificationItem, RectificationSource
-from campaign.services_rectification import rectification_item_create
+from ledgers.models import IntegrityRecord, RectificationItem, RectificationSource
+from ledgers.services.rectification import rectification_item_create
 from tests.conftest import PERSONAS
 
 READERS = {"office", "supervisor1", "leader1", "secretary1"}

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.ledgers.rectification import DEVICE_COOKIE
-from campaign.models import RectificationItem, SurveyResponse
-from campaign.services_rectification import survey_answer, survey_token
+from ledgers.models import RectificationItem, SurveyResponse
+from ledgers.services.rectification import survey_answer, survey_token
+from ledgers.views.rectification import DEVICE_COOKIE
 from tests.conftest import PERSONAS
 
 ANSWER = {"office_rating": "4", "organisation_rating": "3", "members_rating": "2"}

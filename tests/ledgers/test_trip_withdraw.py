@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.models import TripKind, TripRequest, TripState
-from campaign.services_leaders import TripError, trip_decide, trip_request, trip_withdraw
+from ledgers.models import TripKind, TripRequest, TripState
+from ledgers.services.trips import TripError, trip_decide, trip_request, trip_withdraw
 from tests.conftest import log_in
 
 TODAY = timezone.localdate

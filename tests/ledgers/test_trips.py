@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import TripKind, TripRequest, TripState
-from campaign.services_leaders import TripError, trip_decide, trip_request, trip_return
+from ledgers.models import TripKind, TripRequest, TripState
+from ledgers.services.trips import TripError, trip_decide, trip_request, trip_return
 from study.models import Attendance, AttendanceStatus, MakeUp, MemberProgress
-from study.services import roster_save
+from study.services.sessions import roster_save
 from tests.factories import MemberFactory, UserFactory, make_session
 from units.models import Role, RoleAssignment
 

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from campaign.models import TripKind, TripRequest, TripState
-from campaign.services_leaders import TripError, trip_decide, trip_return
+from ledgers.models import TripKind, TripRequest, TripState
+from ledgers.services.trips import TripError, trip_decide, trip_return
 from study.models import MakeUp
 from tests.factories import UserFactory
 from units.models import Role, RoleAssignment

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import TripKind, TripRequest, TripState
+from ledgers.models import TripKind, TripRequest, TripState
 
 TODAY = timezone.localdate
 

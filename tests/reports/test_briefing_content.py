@@ -13,20 +13,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaign.briefings import briefing_collect, briefing_html, briefing_pdf
-from campaign.models import (
-    Briefing,
+from campaign.models import Reading
+from ledgers.models import (
     LectureKind,
     PracticeBaseline,
     PublicityItem,
     RectificationItem,
     RectificationStatus,
 )
-from campaign.services_leaders import lecture_record, publicity_check_record
-from campaign.services_practice import practice_activity_record
-from campaign.services_rectification import integrity_record_create, rectification_item_create
-from study.models import AttendanceStatus, Reading
-from study.services import progress_refresh, roster_save
+from ledgers.services.integrity import integrity_record_create
+from ledgers.services.lectures import lecture_record
+from ledgers.services.practice import practice_activity_record
+from ledgers.services.publicity import publicity_check_record
+from ledgers.services.rectification import rectification_item_create
+from reports.briefing_document import briefing_html, briefing_pdf
+from reports.models import Briefing
+from reports.selectors.briefing import briefing_collect
+from study.models import AttendanceStatus
+from study.services.progress import progress_refresh
+from study.services.sessions import roster_save
 from supervision.models import ApplicationState, TransitionApplication
 from tests.conftest import require_service
 from tests.factories import MemberFactory, make_session

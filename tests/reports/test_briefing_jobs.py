@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
-from campaign import briefings
-from campaign.models import Briefing, BriefingState
-from campaign.services_briefings import briefing_request, briefing_retry
-from campaign.tasks import briefing_generate, briefing_weekly
 from config.celery import app
+from reports import briefing_document
+from reports.models import Briefing, BriefingState
+from reports.services.briefings import briefing_generate, briefing_request, briefing_retry
+from reports.tasks import briefing_weekly
 from tests.conftest import require_service
 
 
@@ -159,7 +159,7 @@ def test_a_failure_is_recorded_with_its_reason_and_can_be_retried(
         raise RuntimeError("找不到中文字体")
 
     with monkeypatch.context() as patch:
-        patch.setattr(briefings, "briefing_pdf", broken)
+        patch.setattr(briefing_document, "briefing_pdf", broken)
         briefing = request(district, run=django_capture_on_commit_callbacks)
 
     assert briefing.state == BriefingState.FAILED
@@ -301,7 +301,7 @@ def test_no_weekly_briefing_outside_the_campaign(district):
 
 def test_the_weekly_briefing_is_scheduled_on_friday_afternoons():
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-briefing"]
-    assert entry["task"] == briefing_weekly.name == "campaign.tasks.briefing_weekly"
+    assert entry["task"] == briefing_weekly.name == "reports.tasks.briefing_weekly"
     schedule = entry["schedule"]
     assert schedule.day_of_week == {5}
     assert (schedule.hour, schedule.minute) == ({16}, {0})
@@ -309,7 +309,7 @@ def test_the_weekly_briefing_is_scheduled_on_friday_afternoons():
 
 
 def test_a_briefing_whose_worker_died_is_marked_failed_and_can_be_retried(live_district):
-    from campaign.tasks import briefing_sweep
+    from reports.tasks import briefing_sweep
 
     d = live_district
     now = timezone.now()

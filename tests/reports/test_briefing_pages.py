@@ -8,9 +8,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from campaign import briefings
-from campaign.models import Briefing, BriefingState
 from config.celery import app
+from reports import briefing_document
+from reports.models import Briefing, BriefingState
 
 FAKE_PDF = b"%PDF-1.7\n% a stand-in for a briefing\n"
 
@@ -379,7 +379,7 @@ def test_a_failed_briefing_shows_the_reason_and_is_retried(
         "issue_number": "1",
     }
     with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
-        patch.setattr(briefings, "briefing_pdf", broken)
+        patch.setattr(briefing_document, "briefing_pdf", broken)
         client.post(url("briefing_list"), form)
     # The task ran as the request committed: the page shows what it left.
     briefing = Briefing.objects.get()

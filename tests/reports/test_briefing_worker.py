@@ -20,9 +20,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from campaign.models import Briefing, BriefingState
-from campaign.services_briefings import briefing_request
 from config.celery import app
+from reports.models import Briefing, BriefingState
+from reports.services.briefings import briefing_request
 from tests.conftest import require_service
 
 REDIS_URL = "redis://127.0.0.1:6379/15"

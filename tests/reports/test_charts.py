@@ -4,7 +4,7 @@ figure in them, bars to scale, and nothing that runs."""
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from campaign.charts import bar_chart, stage_chart
+from reports.charts import bar_chart, stage_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

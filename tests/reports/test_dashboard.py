@@ -9,14 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import ActivityKind, RectificationSource, RectificationStatus
-from campaign.selectors_dashboard import COLUMNS, DONE
-from campaign.services_practice import practice_activity_record
-from campaign.services_rectification import rectification_item_create
-from study.models import AttendanceStatus, MakeUp, MakeUpMethod, Reading, WritingKind
-from study.services import makeup_complete, roster_save, self_study_log, writing_log_paper
-from supervision import services as transitions
+from campaign.models import Reading
+from ledgers.models import ActivityKind, RectificationSource, RectificationStatus
+from ledgers.services.practice import practice_activity_record
+from ledgers.services.rectification import rectification_item_create
+from reports.selectors.dashboard import COLUMNS, DONE
+from study.models import AttendanceStatus, MakeUp, MakeUpMethod, WritingKind
+from study.services.absences import makeup_complete, self_study_log
+from study.services.sessions import roster_save
+from study.services.writings import writing_log_paper
 from supervision.models import TransitionApplication
+from supervision.services import transitions
 from tests.factories import MemberFactory, make_session
 from tests.supervision.test_application_lists import submitted_for
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit, UnitKind
@@ -431,7 +434,7 @@ def test_stages_over_time_count_the_branches_per_stage_each_week(ledger, login):
 
 
 def _weeks(d, response):
-    from campaign.selectors_dashboard import campaign_stages, stages_over_time, unit_area
+    from reports.selectors.dashboard import campaign_stages, stages_over_time, unit_area
 
     return stages_over_time(
         unit_area(d.root),

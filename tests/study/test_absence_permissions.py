@@ -15,8 +15,9 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
 from study.models import ContactLog, LeaveRequest, MakeUp, SelfStudy
+from study.services import absences as services
+from study.services.sessions import roster_save
 from tests.conftest import PERSONAS
 from tests.factories import make_session
 from units.models import Member
@@ -43,7 +44,7 @@ def ledger(live_district):
     d = live_district
     secretary = d.users["secretary1"]
     past = make_session(d.school1, secretary, starts_at=timezone.now() - datetime.timedelta(days=2))
-    services.roster_save(session=past, entries=[(d.member1.pk, "absent")], user=secretary)
+    roster_save(session=past, entries=[(d.member1.pk, "absent")], user=secretary)
     upcoming = make_session(
         d.school1, secretary, starts_at=timezone.now() + datetime.timedelta(days=2)
     )

@@ -8,8 +8,8 @@ import segno
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
 from study.models import Attendance, AttendanceStatus, MemberProgress
+from study.services import sessions as services
 from tests.factories import UserFactory, make_session
 from units.models import Member
 

@@ -9,8 +9,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
 from study.models import Attendance, AttendanceStatus, LeaveRequest, LeaveStatus, MakeUp
+from study.services import absences as services
+from study.services.sessions import roster_save
 from tests.factories import MemberFactory, make_session
 from units.models import Member
 
@@ -46,9 +47,7 @@ def test_member_asks_in_advance_and_the_secretary_approves(live_district, login)
     assert "赴市里开会" in page and "待批准" in page
 
     # The session is held; the secretary marks the roster before looking at the request.
-    services.roster_save(
-        session=session, entries=[(d.member1.pk, "absent")], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(d.member1.pk, "absent")], user=d.users["secretary1"])
     secretary = login(d.users["secretary1"])
     listing = secretary.get(reverse("study:leave_list", args=[d.school1.pk]))
     assert [leave.pk] == [item.pk for item in listing.context["pending"]]
@@ -74,9 +73,7 @@ def test_a_refused_leave_leaves_the_absence_as_it_was(live_district, login):
     d = live_district
     session = _session(d, hours_from_now=3)
     _ask(login(d.users["member1"]), session)
-    services.roster_save(
-        session=session, entries=[(d.member1.pk, "absent")], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(d.member1.pk, "absent")], user=d.users["secretary1"])
     leave = LeaveRequest.objects.get()
     response = _decide(login(d.users["secretary1"]), leave, "refuse")
     assert "已登记张建国的请假未批准" in response.content.decode()

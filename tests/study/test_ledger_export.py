@@ -11,14 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from study.models import AttendanceStatus, Grade, MakeUp, MakeUpMethod, Reading, WritingKind
-from study.services import (
-    makeup_complete,
-    roster_save,
-    self_study_log,
-    writing_log_paper,
-    writing_review,
-)
+from campaign.models import Reading
+from study.models import AttendanceStatus, Grade, MakeUp, MakeUpMethod, WritingKind
+from study.services.absences import makeup_complete, self_study_log
+from study.services.sessions import roster_save
+from study.services.writings import writing_log_paper, writing_review
 from tests.factories import MemberFactory, make_session
 from units.models import Member
 

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
 from study.models import AttendanceStatus, MakeUp, MakeUpMethod, MemberProgress
+from study.services import absences as services
+from study.services.sessions import roster_save
 from tests.factories import MemberFactory, make_session
 from units.models import Member
 
@@ -27,7 +28,7 @@ def absent_from_session(district, member, *, days_ago=2, hours="2", status="abse
         starts_at=timezone.now() - datetime.timedelta(days=days_ago),
         hours=hours,
     )
-    services.roster_save(session=session, entries=[(member.pk, status)], user=secretary)
+    roster_save(session=session, entries=[(member.pk, status)], user=secretary)
     return MakeUp.objects.get(attendance__session=session, member=member)
 
 
@@ -268,7 +269,7 @@ def test_the_list_costs_the_same_however_many_makeups(live_district, login, coun
             d.users["leader1"],
             starts_at=timezone.now() - datetime.timedelta(days=days_ago),
         )
-        services.roster_save(
+        roster_save(
             session=session, entries=[(m.pk, "absent") for m in members], user=d.users["leader1"]
         )
     for makeup in MakeUp.objects.filter(member__in=members[:6]):

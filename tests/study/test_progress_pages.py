@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from study.models import AttendanceStatus, Grade, Reading, Topic, Writing, WritingKind
-from study.selectors import Figures
-from study.services import roster_save, self_study_log, writing_log_paper, writing_review
+from campaign.models import Reading, Topic
+from study.models import AttendanceStatus, Grade, Writing, WritingKind
+from study.selectors.progress import Figures
+from study.services.absences import self_study_log
+from study.services.sessions import roster_save
+from study.services.writings import writing_log_paper, writing_review
 from tests.conftest import log_in
 from tests.factories import MemberFactory, make_session
 from units.models import Member, Unit, UnitKind

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from study.models import AttendanceStatus, MemberProgress
-from study.services import roster_save
+from study.services.sessions import roster_save
 from tests.factories import make_session
 
 

@@ -8,14 +8,10 @@ import pytest
 from django.utils import timezone
 
 from study.models import AttendanceStatus, MakeUp, MakeUpMethod, MemberProgress, WritingKind
-from study.selectors import hours_shortfall, writing_shortfall
-from study.services import (
-    makeup_complete,
-    roster_save,
-    self_study_log,
-    writing_log_paper,
-    writing_submit,
-)
+from study.selectors.progress import hours_shortfall, writing_shortfall
+from study.services.absences import makeup_complete, self_study_log
+from study.services.sessions import roster_save
+from study.services.writings import writing_log_paper, writing_submit
 from tests.factories import MemberFactory, make_session
 
 D = Decimal
@@ -234,7 +230,7 @@ def test_hours_shortfall(concentrated, total, hours, needed_concentrated):
 )
 def test_doing_what_the_shortfall_says_completes(concentrated, total):
     """Adding the concentrated hours named, and the rest as self-study, always completes."""
-    from study.services import hours_requirement_met
+    from study.services.progress import hours_requirement_met
 
     shortfall = hours_shortfall(concentrated=D(concentrated), total=D(total))
     final_concentrated = D(concentrated) + shortfall.concentrated

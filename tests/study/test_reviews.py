@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
 from study.models import Review, Writing, WritingKind
-from study.services import writing_log_paper, writing_review, writing_submit
+from study.services.writings import writing_log_paper, writing_review, writing_submit
 from tests.conftest import log_in
 from tests.factories import MemberFactory
 from units.models import Member

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
 from study.models import (
     Attendance,
     AttendanceChange,
@@ -21,6 +20,8 @@ from study.models import (
     MakeUp,
     MemberProgress,
 )
+from study.services import absences as services
+from study.services.sessions import roster_is_open, roster_save
 from tests.factories import MemberFactory, make_session
 from units.models import Member
 
@@ -62,7 +63,7 @@ def _post(client, session, choices):
 
 def test_saving_the_roster_records_everyone_and_their_make_ups(branch):
     d, m, session = branch
-    services.roster_save(
+    roster_save(
         session=session,
         entries=[(m["张建国"].pk, PRESENT), (m["李秀英"].pk, HOME), (m["王强"].pk, ABSENT)],
         user=d.users["secretary1"],
@@ -82,20 +83,14 @@ def test_saving_the_roster_records_everyone_and_their_make_ups(branch):
 
 def test_leave_owes_a_make_up_too(branch):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, LEAVE)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, LEAVE)], user=d.users["secretary1"])
     assert MakeUp.objects.get(member=m["王强"]).hours == Decimal("2")
 
 
 def test_correcting_absent_to_present_removes_the_make_up_and_credits_the_hours(branch):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"]
-    )
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["leader1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"])
+    roster_save(session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["leader1"])
 
     assert not MakeUp.objects.exists()
     progress = MemberProgress.objects.get(member=m["王强"])
@@ -109,27 +104,23 @@ def test_correcting_absent_to_present_removes_the_make_up_and_credits_the_hours(
 
 def test_first_save_is_not_a_change(branch):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["secretary1"])
     assert not AttendanceChange.objects.exists()
 
 
 def test_roster_can_be_corrected_for_seven_days_then_it_stands(branch):
     d, m, session = branch
     user = d.users["secretary1"]
-    services.roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=user)
+    roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=user)
 
     six_days = session.starts_at + datetime.timedelta(days=6)
-    services.roster_save(session=session, entries=[(m["王强"].pk, LATE)], user=user, now=six_days)
+    roster_save(session=session, entries=[(m["王强"].pk, LATE)], user=user, now=six_days)
     assert _statuses(session) == {"王强": LATE}
 
     eight_days = session.starts_at + datetime.timedelta(days=8)
-    assert not services.roster_is_open(session, now=eight_days)
+    assert not roster_is_open(session, now=eight_days)
     with pytest.raises(ValidationError, match="超过7天"):
-        services.roster_save(
-            session=session, entries=[(m["王强"].pk, PRESENT)], user=user, now=eight_days
-        )
+        roster_save(session=session, entries=[(m["王强"].pk, PRESENT)], user=user, now=eight_days)
     assert _statuses(session) == {"王强": LATE}
 
 
@@ -137,7 +128,7 @@ def test_a_member_of_another_branch_is_refused_and_nothing_saved(branch):
     d, m, session = branch
     outsider = Member.objects.get(name="赵敏")
     with pytest.raises(ValidationError, match="赵敏不是本支部党员"):
-        services.roster_save(
+        roster_save(
             session=session,
             entries=[(m["张建国"].pk, PRESENT), (outsider.pk, PRESENT)],
             user=d.users["secretary1"],
@@ -148,7 +139,7 @@ def test_a_member_of_another_branch_is_refused_and_nothing_saved(branch):
 def test_the_same_member_twice_is_refused(branch):
     d, m, session = branch
     with pytest.raises(ValidationError, match="出现了两次:王强"):
-        services.roster_save(
+        roster_save(
             session=session,
             entries=[(m["王强"].pk, PRESENT), (m["王强"].pk, ABSENT)],
             user=d.users["secretary1"],
@@ -202,7 +193,7 @@ def test_approved_leave_and_saved_statuses_are_preselected(live_district, login)
     assert services.leave_decide(leave=refused, approve=False, user=secretary).status == (
         LeaveStatus.REFUSED
     )
-    services.roster_save(session=session, entries=[(m["张建国"].pk, LATE)], user=secretary)
+    roster_save(session=session, entries=[(m["张建国"].pk, LATE)], user=secretary)
 
     page = login(secretary).get(reverse("study:session", args=[session.pk])).content.decode()
 
@@ -247,9 +238,7 @@ def test_an_empty_roster_asks_for_a_choice(branch, login):
 
 def test_correction_on_the_page_is_recorded_in_the_history(branch, login):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"])
     client = login(d.users["leader1"])
     response = _post(client, session, [(m["王强"], PRESENT)])
     assert response.status_code == 302
@@ -312,7 +301,7 @@ def _old_session(d, statuses):
     session = make_session(
         d.school1, d.users["secretary1"], starts_at=timezone.now() - datetime.timedelta(days=8)
     )
-    services.roster_save(
+    roster_save(
         session=session,
         entries=[(Member.objects.get(name=n).pk, s) for n, s in statuses.items()],
         user=d.users["secretary1"],
@@ -352,9 +341,7 @@ def test_an_old_session_never_signed_in_can_still_be_recorded(live_district, log
 
 def test_supervisor_sees_the_attendance_read_only(branch, login):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"])
     response = login(d.users["supervisor1"]).get(reverse("study:session", args=[session.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -369,9 +356,7 @@ def test_supervisor_sees_the_attendance_read_only(branch, login):
 
 def test_a_member_moved_away_stays_on_the_record(branch, login):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, PRESENT)], user=d.users["secretary1"])
     Member.objects.filter(pk=m["王强"].pk).update(unit=d.school2)
     page = login(d.users["secretary1"]).get(reverse("study:session", args=[session.pk]))
     page = page.content.decode()
@@ -382,10 +367,8 @@ def test_a_member_moved_away_stays_on_the_record(branch, login):
 def _grow(d, session, extra_members):
     secretary = d.users["secretary1"]
     new = [MemberFactory(unit=d.school1, is_infirm=i % 2 == 0) for i in range(extra_members)]
-    services.roster_save(session=session, entries=[(x.pk, ABSENT) for x in new], user=secretary)
-    services.roster_save(
-        session=session, entries=[(x.pk, PRESENT) for x in new], user=d.users["leader1"]
-    )
+    roster_save(session=session, entries=[(x.pk, ABSENT) for x in new], user=secretary)
+    roster_save(session=session, entries=[(x.pk, PRESENT) for x in new], user=d.users["leader1"])
     for member in new[:3]:
         leave = services.leave_request(
             member=member, session=session, reason="出差", user=secretary
@@ -396,9 +379,7 @@ def _grow(d, session, extra_members):
 
 def test_roster_page_query_count_is_fixed(branch, login, count_queries):
     d, m, session = branch
-    services.roster_save(
-        session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"]
-    )
+    roster_save(session=session, entries=[(m["王强"].pk, ABSENT)], user=d.users["secretary1"])
     url = reverse("study:session", args=[session.pk])
     secretary = login(d.users["secretary1"])
     before = count_queries(secretary, url)

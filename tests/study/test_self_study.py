@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from study.models import MemberProgress, Reading, SelfStudy
+from campaign.models import Reading
+from study.models import MemberProgress, SelfStudy
 from tests.factories import day_from_today, resolved
 from units.models import Member
 

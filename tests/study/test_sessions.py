@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services
-from study.models import Attendance, AttendanceStatus, MakeUp, StudySession, Topic
+from campaign.models import Topic
+from campaign.services.topics import FIXED_TOPICS
+from study.models import Attendance, AttendanceStatus, MakeUp, StudySession
+from study.services import sessions as services
 from tests.factories import MemberFactory, make_session
 from units.models import Member
 
@@ -159,7 +161,7 @@ def test_form_offers_the_four_topics_and_those_of_the_branch_and_above(live_dist
     response = _secretary(d, login).get(reverse("study:session_create", args=[d.school1.pk]))
 
     offered = {t.name for t in response.context["form"].fields["topic"].queryset}
-    assert offered == set(services.FIXED_TOPICS) | {"一中自选专题", "教育党委专题"}
+    assert offered == set(FIXED_TOPICS) | {"一中自选专题", "教育党委专题"}
     page = response.content.decode()
     assert 'type="datetime-local"' in page
     assert "《中国共产党章程》" in page

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from study.models import SpotCheck, Writing, WritingKind
-from study.services import spot_check_draw, writing_log_paper, writing_review
+from study.services.writings import spot_check_draw, writing_log_paper, writing_review
 from tests.conftest import log_in
 from tests.factories import MemberFactory
 from units.models import Member

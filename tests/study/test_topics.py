@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
-from campaign.models import Campaign
-from study.models import Reading, Topic
-from study.services import FIXED_TOPICS, REQUIRED_READINGS, self_study_log
-from study.services_plan import own_topic_set
+from campaign.models import Campaign, Reading, Topic
+from campaign.services.topics import FIXED_TOPICS, REQUIRED_READINGS, own_topic_set
+from study.services.absences import self_study_log
 from tests.conftest import log_in
 from tests.factories import make_session
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from study.models import Review, SpotCheck, Writing, WritingKind
-from study.services import spot_check_draw, writing_submit
+from study.services.writings import spot_check_draw, writing_submit
 from tests.conftest import PERSONAS
 from units.models import Member
 

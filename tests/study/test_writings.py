@@ -7,7 +7,12 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from study.models import MemberProgress, Writing, WritingKind
-from study.services import count_characters, writing_log_paper, writing_review, writing_submit
+from study.services.writings import (
+    count_characters,
+    writing_log_paper,
+    writing_review,
+    writing_submit,
+)
 from tests.conftest import log_in
 from tests.factories import MemberFactory, UserFactory
 from units.models import Member

@@ -6,8 +6,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision import services
 from supervision.models import TransitionApplication
+from supervision.services import transitions as services
 from units.models import Unit, UnitKind
 
 LIST = reverse("supervision:applications")

@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from study import services as study_services
-from supervision import services
+from study.services import sessions as study_services
 from supervision.models import ApplicationState, TransitionApplication
+from supervision.services import transitions as services
 from tests.factories import make_session
 from units.models import Unit
 
@@ -748,7 +748,7 @@ def test_submitting_emails_the_group_and_the_office(
 def test_questions_three_and_four_show_the_discussion_and_rectification_ledgers(
     live_district, login
 ):
-    from campaign.models import DiscussionRequirement, RectificationItem
+    from ledgers.models import DiscussionRequirement, RectificationItem
 
     d = live_district
     application = started(d)

@@ -6,14 +6,14 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision import services
 from supervision.models import (
     AnalysisMeeting,
     ApplicationEvent,
     SelfCheckAnswer,
     TransitionApplication,
 )
-from supervision.services import WorkflowError
+from supervision.services import transitions as services
+from supervision.services.transitions import WorkflowError
 from tests.factories import UserFactory
 from tests.supervision.test_state_machine import (
     answer_all,

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from supervision import services
 from supervision.models import ApplicationEvent, ApplicationState, TransitionApplication
-from supervision.services import WorkflowError
+from supervision.services import transitions as services
+from supervision.services.transitions import WorkflowError
 from tests.factories import UnitFactory, UserFactory
 from tests.supervision.test_state_machine import application_in, fresh, fresh_unit
 from units.models import Role, RoleAssignment, Unit, UnitKind

@@ -10,15 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from study.models import AttendanceStatus
-from study.services import roster_save
+from study.services.sessions import roster_save
 from supervision.models import InspectionFocus, TransitionApplication
-from supervision.services import (
+from supervision.services.groups import inspection_record, key_unit_choose
+from supervision.services.transitions import (
     answers_save,
     application_start,
     application_submit,
     group_opinion_give,
-    inspection_record,
-    key_unit_choose,
     meeting_evaluate,
     meeting_record,
 )

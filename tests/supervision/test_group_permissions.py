@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import CaseKind, Inspection, InspectionFocus, KeyUnit, TypicalCase
-from supervision.services import inspection_record, key_unit_choose, typical_case_record
+from supervision.services.groups import inspection_record, key_unit_choose, typical_case_record
 from tests.conftest import PERSONAS
 
 MEMBERS = {"supervisor1"}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from supervision.models import Inspection, InspectionFocus
-from supervision.services import inspection_record
+from supervision.services.groups import inspection_record
 from tests.conftest import log_in
 from tests.factories import UserFactory, day_from_today, resolved
 from units.models import Unit, UnitKind

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supervision.models import InspectionFocus, KeyUnit
-from supervision.services import inspection_record, key_unit_choose
+from supervision.services.groups import inspection_record, key_unit_choose
 from units.models import Unit, UnitKind
 
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision import services
-from supervision.models import Notification
+from common.models import Notification
+from supervision.services import transitions as services
 from tests.factories import UserFactory
 from tests.supervision.test_state_machine import (
     answer_all,

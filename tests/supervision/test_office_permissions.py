@@ -10,8 +10,9 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from supervision import services
-from supervision.models import Notification, StageRequirement
+from common.models import Notification
+from supervision.models import StageRequirement
+from supervision.services import transitions as services
 from tests.conftest import PERSONAS
 
 # Everyone with a unit in sight (scope.sees_units).

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from campaign.models import Campaign, Stage
 from study.models import AttendanceStatus
-from study.services import roster_save
-from supervision import services
+from study.services.sessions import roster_save
 from supervision.models import DEFAULT_QUESTIONS, StageRequirement
-from supervision.services_config import requirement_update
+from supervision.selectors.transitions import measured_facts
+from supervision.services import transitions as services
+from supervision.services.requirements import requirement_update
 from tests.factories import UnitFactory, make_session
 from tests.supervision.test_state_machine import application_in, fresh, start
 from units.models import Member, Unit, UnitKind
@@ -25,7 +26,7 @@ def _edit_url(stage):
 
 
 def _checks(d):
-    facts = services.measured_facts(unit=d.school1, stage=d.stages[0])
+    facts = measured_facts(unit=d.school1, stage=d.stages[0])
     return {check["label"]: check for check in facts["checks"]}, facts
 
 
@@ -121,7 +122,7 @@ def test_changing_the_requirement_leaves_submitted_applications_as_they_were(liv
     assert application.facts == facts
     assert list(application.answers.values_list("number", "question", "answer")) == questions
     # What the branch would be measured on now has changed; the record hasn't.
-    assert services.measured_facts(unit=d.school1, stage=d.stages[0])["all_met"]
+    assert measured_facts(unit=d.school1, stage=d.stages[0])["all_met"]
 
 
 def test_a_draft_keeps_its_questions_but_is_checked_on_the_new_rates(live_district):
@@ -343,8 +344,9 @@ def test_a_finished_campaigns_requirement_is_not_edited(live_district, login):
 
 
 def test_open_rectification_items_are_measured_and_can_be_required(live_district):
-    from campaign.models import RectificationItem, RectificationSource, RectificationStatus
-    from supervision.services import measured_facts, requirement_for
+    from ledgers.models import RectificationItem, RectificationSource, RectificationStatus
+    from supervision.selectors.transitions import measured_facts
+    from supervision.services.transitions import requirement_for
 
     d = live_district
     stage = d.stages[0]

@@ -14,8 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from study.models import AttendanceStatus
-from study.services import roster_save
-from supervision import services
+from study.services.sessions import roster_save
 from supervision.models import (
     AnalysisMeeting,
     ApplicationEvent,
@@ -23,7 +22,9 @@ from supervision.models import (
     SelfCheckAnswer,
     TransitionApplication,
 )
-from supervision.services import WorkflowError
+from supervision.selectors.transitions import measured_facts
+from supervision.services import transitions as services
+from supervision.services.transitions import WorkflowError
 from tests.factories import make_session
 from units.models import Member, Unit
 
@@ -456,6 +457,6 @@ def test_the_measured_facts_are_frozen_at_submission(live_district):
         user=d.users["secretary1"],
     )
 
-    now = services.measured_facts(unit=d.school1, stage=d.stages[0])
+    now = measured_facts(unit=d.school1, stage=d.stages[0])
     assert now["makeups_owed"] == members.count()
     assert fresh(application).facts == stored

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from supervision.models import CaseKind, TypicalCase
-from supervision.services import typical_case_record
+from supervision.services.groups import typical_case_record
 from tests.factories import MemberFactory
 from units.models import Unit, UnitKind
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaign.models import Campaign
-from units.management.commands.seed_demo import DEMO_USERS, ROOT_NAME
+from demo.management.commands.seed_demo import DEMO_USERS, ROOT_NAME
 from units.models import (
     TOP_LEVEL_KINDS,
     Member,
@@ -294,7 +294,7 @@ def test_scale_must_be_positive(db):
 
 def test_the_demo_ledger_shows_a_campaign_under_way_and_uneven(root):
     from study.models import MakeUp, MemberProgress, StudySession
-    from study.selectors import units_with_review_backlog
+    from study.selectors.writings import units_with_review_backlog
 
     branches = Unit.objects.branches()
     assert not branches.exclude(study_sessions__isnull=False).exists()
@@ -312,7 +312,7 @@ def test_the_demo_ledger_shows_a_campaign_under_way_and_uneven(root):
 
 
 def test_the_demo_units_keep_their_other_ledgers_unevenly(root):
-    from campaign.models import PracticeActivity, PracticePlan, PublicityCheck, PublicityItem
+    from ledgers.models import PracticeActivity, PracticePlan, PublicityCheck, PublicityItem
 
     branches = Unit.objects.branches()
     with_activities = branches.filter(practice_activities__isnull=False).distinct().count()

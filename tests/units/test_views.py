@@ -268,7 +268,7 @@ def test_unit_pages_query_count_does_not_grow_with_the_district(
 
 def test_making_a_member_a_leading_cadre_raises_what_they_owe(district, login):
     from study.models import MemberProgress, WritingKind
-    from study.services import writing_submit
+    from study.services.writings import writing_submit
 
     member = Member.objects.get(name="王强")
     for kind in (WritingKind.NOTE, WritingKind.ESSAY):
@@ -296,7 +296,7 @@ def test_making_a_member_a_leading_cadre_raises_what_they_owe(district, login):
 
 
 def test_home_says_how_many_notices_are_unread(district, login):
-    from supervision.models import Notification
+    from common.models import Notification
 
     user = district.users["secretary1"]
     Notification.objects.create(user=user, text="转段申请已退回", link="/")

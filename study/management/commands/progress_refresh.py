@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from study.services import progress_refresh
+from study.services.progress import progress_refresh
 from units.models import Member
 
 

@@ -1,0 +1,70 @@
+"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+
+Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
+thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
+for every member present, late, or taught at home (送课上门); an absence or leave owes a
+make-up (补课), which restores the session's concentrated hours once done. 自学 counts
+toward the total but not the concentrated share.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.Model):
+    """四加一专题: four fixed for the whole district, plus one each unit chooses."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="topics"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
+    name = models.CharField(_("专题名称"), max_length=100)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("自选专题的党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_topics",
+        help_text=_("留空为全区统一的四个专题;填写则是该党组织结合实际自选的“加一”专题。"),
+    )
+
+    class Meta:
+        verbose_name = _("四加一专题")
+        verbose_name_plural = _("四加一专题")
+        ordering = ["campaign", "unit_id", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="one_own_topic_per_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_own(self):
+        return self.unit_id is not None
+
+
+class Reading(models.Model):
+    """必读科目: "必读科目不少一篇"."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign",
+        verbose_name=_("批次"),
+        on_delete=models.CASCADE,
+        related_name="readings",
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
+    title = models.CharField(_("篇目"), max_length=200)
+
+    class Meta:
+        verbose_name = _("必读科目")
+        verbose_name_plural = _("必读科目")
+        ordering = ["campaign", "number", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,1 +1,0 @@
-"""The office's dashboards and PDF briefings (简报)."""

@@ -1,5 +1,0 @@
-from campaign.reports import briefing_views, dashboard
-
-app_name = "reports"
-
-urlpatterns = [*dashboard.urlpatterns, *briefing_views.urlpatterns]

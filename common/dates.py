@@ -1,0 +1,33 @@
+"""The one way a date is written for people: 2005年3月1日, and with a time 2005年3月1日 14:30
+(Beijing time). The same in pages, messages, Excel titles and briefings; only form inputs
+keep the ISO form (2005-03-01) the browser's date picker reads and writes.
+
+Templates use the `day` and `day_time` filters of `{% load days %}`.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def day_text(day):
+    """date(2026, 1, 5) → "2026年1月5日"; None → ""."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_time_text(moment):
+    """An aware datetime in Beijing time: "2026年1月5日 14:30"; None → ""."""
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{day_text(moment.date())} {moment:%H:%M}"
+
+
+def days_ago(days, today=None):
+    """The date `days` days before `today` (Beijing time, by default today)."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=days)

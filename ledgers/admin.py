@@ -1,0 +1,152 @@
+from django.contrib import admin
+
+from ledgers.models import (
+    ActivityAttachment,
+    CardRecord,
+    CardType,
+    DiscussionRequirement,
+    DiscussionSession,
+    IntegrityRecord,
+    LeaderLecture,
+    LedgerCorrection,
+    PracticeActivity,
+    PracticeBaseline,
+    PracticePlan,
+    PublicityCheck,
+    RectificationChange,
+    RectificationItem,
+    SurveyResponse,
+    TripRequest,
+)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """The units' ledgers: searchable by unit, newest first."""
+
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name"]
+
+
+@admin.register(PracticePlan)
+class PracticePlanAdmin(RecordAdmin):
+    list_display = ["unit", "submitted_at", "is_late"]
+
+
+class ActivityAttachmentInline(admin.TabularInline):
+    model = ActivityAttachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(PracticeActivity)
+class PracticeActivityAdmin(RecordAdmin):
+    list_display = ["unit", "held_on", "kind", "households", "funds", "person_times", "deeds"]
+    list_filter = ["kind"]
+    inlines = [ActivityAttachmentInline]
+
+
+@admin.register(ActivityAttachment)
+class ActivityAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "activity", "size", "uploaded_at"]
+    raw_id_fields = ["activity"]
+
+
+@admin.register(PracticeBaseline)
+class PracticeBaselineAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "year", "households", "funds"]
+
+
+@admin.register(CardType)
+class CardTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "number"]
+
+
+@admin.register(CardRecord)
+class CardRecordAdmin(RecordAdmin):
+    list_display = ["unit", "card_type", "recorded_on", "issued", "returned"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(RecordAdmin):
+    list_display = ["unit", "answered_at", "office_rating", "organisation_rating", "members_rating"]
+
+
+class RectificationChangeInline(admin.TabularInline):
+    model = RectificationChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["changed_by", "changed_at", "changes"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(RecordAdmin):
+    list_display = ["__str__", "unit", "source", "category", "status", "deadline"]
+    list_filter = ["status", "source", "category"]
+    inlines = [RectificationChangeInline]
+
+
+@admin.register(RectificationChange)
+class RectificationChangeAdmin(admin.ModelAdmin):
+    list_display = ["item", "changed_by", "changed_at"]
+    raw_id_fields = ["item"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntegrityRecord)
+class IntegrityRecordAdmin(RecordAdmin):
+    list_display = ["unit", "recorded_on", "refused_banquets", "refused_vouchers"]
+
+
+@admin.register(LeaderLecture)
+class LeaderLectureAdmin(RecordAdmin):
+    list_display = ["lecturer", "kind", "given_on", "unit", "audience"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["unit", "lecturer"]
+
+
+@admin.register(TripRequest)
+class TripRequestAdmin(admin.ModelAdmin):
+    list_display = ["traveller", "kind", "destination", "leaves_on", "returns_on", "state"]
+    list_filter = ["state", "kind"]
+    autocomplete_fields = ["traveller"]
+    raw_id_fields = ["makeup"]
+
+
+@admin.register(PublicityCheck)
+class PublicityCheckAdmin(RecordAdmin):
+    list_display = ["unit", "item", "done_on"]
+    list_filter = ["item"]
+
+
+@admin.register(DiscussionRequirement)
+class DiscussionRequirementAdmin(RecordAdmin):
+    list_display = ["unit", "group", "version", "is_adopted"]
+    list_filter = ["group", "is_adopted"]
+
+
+@admin.register(DiscussionSession)
+class DiscussionSessionAdmin(RecordAdmin):
+    list_display = ["unit", "held_on", "participants"]
+
+
+@admin.register(LedgerCorrection)
+class LedgerCorrectionAdmin(RecordAdmin):
+    """Read only: a correction is the record of a change, not something to change."""
+
+    list_display = ["unit", "ledger", "action", "record", "changed_by", "changed_at"]
+    list_filter = ["ledger", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

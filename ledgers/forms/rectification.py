@@ -1,0 +1,119 @@
+"""Input for the rectification ledger, the integrity record and the public survey.
+
+The forms check what one field can tell (a date, a number, a choice); the ledger's rules
+(一时还解决不了 needs the explanation given to the public, a record needs a figure) live in
+campaign.services_rectification and come back as errors on these fields.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import DateInput
+from ledgers.models import RectificationCategory, RectificationSource, RectificationStatus
+from ledgers.services.rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
+
+DATE_ERRORS = {"invalid": _("请填写正确的日期,如 2005-03-01。")}
+
+
+class RectificationItemForm(forms.Form):
+    """A keeper files a problem. `for_supervisor` leaves out what the unit decides (the
+    source is 督导检查, the status 待整改); `item` edits one, whose source stays."""
+
+    problem = forms.CharField(
+        label=_("存在的问题"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如:窗口服务态度生硬,群众办事要跑多次"),
+    )
+    source = forms.ChoiceField(label=_("问题来源"), choices=RectificationSource.choices)
+    category = forms.ChoiceField(label=_("问题类别"), choices=RectificationCategory.choices)
+    measure = forms.CharField(
+        label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    deadline = forms.DateField(
+        label=_("整改时限"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    status = forms.ChoiceField(label=_("整改情况"), choices=RectificationStatus.choices)
+    public_explanation = forms.CharField(
+        label=_("向群众的解释"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选“一时还解决不了”时必填:向群众作了怎样的解释。"),
+    )
+
+    def __init__(self, *args, for_supervisor=False, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_supervisor:
+            for name in ("source", "status", "public_explanation"):
+                del self.fields[name]
+        if item is not None:
+            del self.fields["source"]
+            # The public's own words stay as they were written.
+            if item.source == RectificationSource.PUBLIC:
+                del self.fields["problem"]
+
+    @staticmethod
+    def initial_for(item):
+        return {
+            "problem": item.problem,
+            "category": item.category,
+            "measure": item.measure,
+            "responsible": item.responsible,
+            "deadline": item.deadline,
+            "status": item.status,
+            "public_explanation": item.public_explanation,
+        }
+
+
+class RectificationFilterForm(forms.Form):
+    """The list's filters, from the query string; an unknown value is ignored."""
+
+    status = forms.ChoiceField(
+        label=_("整改情况"),
+        required=False,
+        choices=[("", _("全部情况")), *RectificationStatus.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("问题类别"),
+        required=False,
+        choices=[("", _("全部类别")), *RectificationCategory.choices],
+    )
+    source = forms.ChoiceField(
+        label=_("问题来源"),
+        required=False,
+        choices=[("", _("全部来源")), *RectificationSource.choices],
+    )
+    overdue = forms.BooleanField(label=_("只看超期"), required=False)
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class SurveyForm(forms.Form):
+    """群众满意度测评: three ratings and an optional opinion."""
+
+    opinion = forms.CharField(
+        label=_("您的意见和建议(可不填)"),
+        required=False,
+        max_length=OPINION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("意见请不要超过%(limit_value)d字。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in SURVEY_QUESTIONS:
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=SURVEY_RATINGS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("请选择一项。")},
+            )
+        # The ratings first, the opinion last, as the page asks them.
+        self.order_fields([name for name, _label in SURVEY_QUESTIONS])
+
+    def questions(self):
+        return [self[name] for name, _label in SURVEY_QUESTIONS]

@@ -1,0 +1,72 @@
+"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
+
+The forms check what one field can tell; the rules (a date not in the future, a reason for
+every decision, return not before leaving) live in campaign.services_leaders and come back
+as errors on these fields. A correction is the same form as the record's, plus its reason.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import DateInput
+from ledgers.forms.lectures import CadreChoiceField
+from ledgers.models import TripKind
+from units.models import Member
+
+DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期,如 2005-03-08。")}
+
+
+class TripRequestForm(forms.Form):
+    traveller = CadreChoiceField(
+        label=_("外出领导干部"),
+        queryset=Member.objects.none(),
+        error_messages={
+            "required": _("请选择外出的领导干部。"),
+            "invalid_choice": _("只能为本单位及下级单位的党员领导干部或本人提出申请。"),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=TripKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择出国出境还是外出参观考察。")},
+    )
+    destination = forms.CharField(
+        label=_("目的地"), max_length=100, error_messages={"required": _("请填写目的地。")}
+    )
+    purpose = forms.CharField(
+        label=_("事由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("只有参加重要会议或签订时限性很强的项目等确需外出的,才可申请。"),
+        error_messages={"required": _("请写明确需外出的事由。")},
+    )
+    leaves_on = forms.DateField(label=_("出发日期"), widget=DateInput(), error_messages=DATE_ERRORS)
+    returns_on = forms.DateField(
+        label=_("返回日期"), widget=DateInput(), error_messages=DATE_ERRORS
+    )
+
+    def __init__(self, *args, travellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["traveller"].queryset = travellers
+
+
+class TripDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审批结果"),
+        choices=[("0", _("不同意")), ("1", _("同意"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择同意还是不同意。")},
+    )
+    reason = forms.CharField(
+        label=_("审批意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("同意或不同意都要写明理由。"),
+        error_messages={"required": _("请填写审批意见:同意或不同意都要写明理由。")},
+    )
+
+
+class TripReturnForm(forms.Form):
+    returned_on = forms.DateField(
+        label=_("实际返回日期"), widget=DateInput(), error_messages=DATE_ERRORS
+    )

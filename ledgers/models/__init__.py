@@ -1,0 +1,57 @@
+"""The units' ledgers besides study, one module a subject: 二三五 practice, rectification (with
+the public survey), integrity, leaders' lectures, trips, publicity, the 大讨论, and the
+corrections of them all."""
+
+from ledgers.models.corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
+from ledgers.models.discussion import DiscussionGroup, DiscussionRequirement, DiscussionSession
+from ledgers.models.integrity import IntegrityRecord
+from ledgers.models.lectures import LeaderLecture, LectureKind
+from ledgers.models.practice import (
+    ActivityAttachment,
+    ActivityKind,
+    CardRecord,
+    CardType,
+    PracticeActivity,
+    PracticeBaseline,
+    PracticePlan,
+)
+from ledgers.models.publicity import PublicityCheck, PublicityItem
+from ledgers.models.rectification import (
+    RectificationCategory,
+    RectificationChange,
+    RectificationItem,
+    RectificationSource,
+    RectificationStatus,
+    SurveyResponse,
+)
+from ledgers.models.trips import TripKind, TripRequest, TripState
+
+__all__ = [
+    "ActivityAttachment",
+    "ActivityKind",
+    "CardRecord",
+    "CardType",
+    "CorrectedLedger",
+    "CorrectionAction",
+    "DiscussionGroup",
+    "DiscussionRequirement",
+    "DiscussionSession",
+    "IntegrityRecord",
+    "LeaderLecture",
+    "LectureKind",
+    "LedgerCorrection",
+    "PracticeActivity",
+    "PracticeBaseline",
+    "PracticePlan",
+    "PublicityCheck",
+    "PublicityItem",
+    "RectificationCategory",
+    "RectificationChange",
+    "RectificationItem",
+    "RectificationSource",
+    "RectificationStatus",
+    "SurveyResponse",
+    "TripKind",
+    "TripRequest",
+    "TripState",
+]

@@ -1,0 +1,206 @@
+"""The 二三五 主题实践活动 and the 五卡, and the public satisfaction survey of 创三满意.
+
+"两深入":深入群众、深入基层;"创三满意":最满意机关、最满意党组织、最满意共产党员;
+"五送":信息、技术、观念、健康和温暖. The figures are the ones the speech reports:
+households visited or helped (of which poor), funds (万元), 干群连心活动 人次,
+为民办实事 件(次).
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityKind(models.TextChoices):
+    AMONG_PEOPLE = "among_people", _("两深入·深入群众")
+    GRASSROOTS = "grassroots", _("两深入·深入基层")
+    SATISFIED_OFFICE = "satisfied_office", _("创三满意·最满意机关")
+    SATISFIED_ORGANISATION = "satisfied_organisation", _("创三满意·最满意党组织")
+    SATISFIED_MEMBER = "satisfied_member", _("创三满意·最满意共产党员")
+    SEND_INFORMATION = "send_information", _("五送·送信息")
+    SEND_TECHNOLOGY = "send_technology", _("五送·送技术")
+    SEND_IDEAS = "send_ideas", _("五送·送观念")
+    SEND_HEALTH = "send_health", _("五送·送健康")
+    SEND_WARMTH = "send_warmth", _("五送·送温暖")
+
+
+class PracticePlan(models.Model):
+    """A unit's plan for the 二三五 activities, filed by the office's deadline."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="practice_plans",
+    )
+    content = models.TextField(_("计划内容"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+
+    class Meta:
+        verbose_name = _("二三五活动计划")
+        verbose_name_plural = _("二三五活动计划")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_practice_plan_per_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · 二三五活动计划"
+
+
+class PracticeActivity(models.Model):
+    """One entry of a unit's activity log, with the figures the briefings add up."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="practice_activities",
+    )
+    held_on = models.DateField(_("日期"))
+    kind = models.CharField(_("活动类别"), max_length=30, choices=ActivityKind.choices)
+    participants = models.CharField(_("参加人员"), max_length=200)
+    description = models.TextField(_("活动内容"))
+    households = models.PositiveIntegerField(_("帮扶走访困难群众(户)"), default=0)
+    poor_households = models.PositiveIntegerField(_("其中贫困户(户)"), default=0)
+    funds = models.DecimalField(
+        _("投入资金(万元)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    person_times = models.PositiveIntegerField(_("干群连心活动(人次)"), default=0)
+    deeds = models.PositiveIntegerField(_("为民办实事(件次)"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("二三五活动记录")
+        verbose_name_plural = _("二三五活动记录")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["unit", "held_on"])]
+
+    def __str__(self):
+        return f"{self.unit} · {self.held_on} · {self.get_kind_display()}"
+
+
+class ActivityAttachment(models.Model):
+    """A photo or scanned document of an activity (size- and type-checked on upload)."""
+
+    activity = models.ForeignKey(
+        PracticeActivity,
+        verbose_name=_("活动记录"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("文件"), upload_to="activities/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动附件")
+        verbose_name_plural = _("活动附件")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class PracticeBaseline(models.Model):
+    """Last year's district figures, so that reports can say "比上年增长25%"."""
+
+    campaign = models.OneToOneField(
+        "campaign.Campaign",
+        verbose_name=_("批次"),
+        on_delete=models.CASCADE,
+        related_name="practice_baseline",
+    )
+    year = models.PositiveSmallIntegerField(_("上年年份"))
+    households = models.PositiveIntegerField(_("帮扶走访困难群众(户)"), default=0)
+    funds = models.DecimalField(_("投入资金(万元)"), max_digits=10, decimal_places=2, default=0)
+    person_times = models.PositiveIntegerField(_("干群连心活动(人次)"), default=0)
+    deeds = models.PositiveIntegerField(_("为民办实事(件次)"), default=0)
+
+    class Meta:
+        verbose_name = _("上年同期数据")
+        verbose_name_plural = _("上年同期数据")
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class CardType(models.Model):
+    """五卡: the card types the office sets (e.g. 联系卡, 民情卡)."""
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign",
+        verbose_name=_("批次"),
+        on_delete=models.CASCADE,
+        related_name="card_types",
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
+
+    class Meta:
+        verbose_name = _("五卡卡种")
+        verbose_name_plural = _("五卡卡种")
+        ordering = ["campaign", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="card_type_name_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CardRecord(models.Model):
+    """Cards a unit issued and got back."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="card_records"
+    )
+    card_type = models.ForeignKey(
+        CardType, verbose_name=_("卡种"), on_delete=models.PROTECT, related_name="records"
+    )
+    recorded_on = models.DateField(_("日期"))
+    issued = models.PositiveIntegerField(_("发出(张)"), default=0)
+    returned = models.PositiveIntegerField(_("收回(张)"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("五卡发放记录")
+        verbose_name_plural = _("五卡发放记录")
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.card_type} · {self.issued}/{self.returned}"

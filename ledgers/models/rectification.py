@@ -1,0 +1,133 @@
+"""The 二三五 主题实践活动 and the 五卡, and the public satisfaction survey of 创三满意.
+
+"两深入":深入群众、深入基层;"创三满意":最满意机关、最满意党组织、最满意共产党员;
+"五送":信息、技术、观念、健康和温暖. The figures are the ones the speech reports:
+households visited or helped (of which poor), funds (万元), 干群连心活动 人次,
+为民办实事 件(次).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveyResponse(models.Model):
+    """群众满意度测评: one anonymous answer from the public page of a unit."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("测评单位"),
+        on_delete=models.CASCADE,
+        related_name="survey_responses",
+    )
+    # 1 (不满意) … 4 (满意) for each of the three: the unit, its party organisation, its members.
+    office_rating = models.PositiveSmallIntegerField(_("对机关(单位)"))
+    organisation_rating = models.PositiveSmallIntegerField(_("对党组织"))
+    members_rating = models.PositiveSmallIntegerField(_("对共产党员"))
+    opinion = models.TextField(_("意见和建议"), blank=True)
+    # A keyed hash of the device cookie and the day: one answer per device per day, and
+    # nothing that identifies the person.
+    device_day = models.CharField(_("设备标识"), max_length=64, editable=False)
+    answered_at = models.DateTimeField(_("测评时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("群众满意度测评")
+        verbose_name_plural = _("群众满意度测评")
+        ordering = ["-answered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "device_day"], name="one_answer_per_device_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.answered_at:%Y-%m-%d}"
+
+
+class RectificationSource(models.TextChoices):
+    SELF_CHECK = "self_check", _("自查")
+    SUPERVISION = "supervision", _("督导检查")
+    PUBLIC = "public", _("群众意见")
+
+
+class RectificationCategory(models.TextChoices):
+    CONDUCT = "conduct", _("作风方面")
+    LIVELIHOOD = "livelihood", _("群众生产生活")
+    DEVELOPMENT = "development", _("经济社会发展")
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    RECTIFIED = "rectified", _("已整改")
+    NOT_YET = "not_yet", _("一时还解决不了")
+
+
+class RectificationItem(models.Model):
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+    )
+    problem = models.TextField(_("存在的问题"))
+    source = models.CharField(_("问题来源"), max_length=20, choices=RectificationSource.choices)
+    category = models.CharField(_("问题类别"), max_length=20, choices=RectificationCategory.choices)
+    measure = models.TextField(_("整改措施"), blank=True)
+    responsible = models.CharField(_("责任人"), max_length=50, blank=True)
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
+    status = models.CharField(
+        _("整改情况"),
+        max_length=20,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    public_explanation = models.TextField(
+        _("向群众的解释"),
+        blank=True,
+        help_text=_("一时还解决不了的问题,要向群众解释清楚。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("群众在公开页面提出的意见没有登记人。"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("边学边改问题")
+        verbose_name_plural = _("边学边改问题")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return self.problem[:40]
+
+
+class RectificationChange(models.Model):
+    """Every change to an item: who, when, which fields from what to what."""
+
+    item = models.ForeignKey(
+        RectificationItem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("修改时间"), auto_now_add=True)
+    changes = models.JSONField(_("修改内容"), default=dict)
+
+    class Meta:
+        verbose_name = _("整改修改记录")
+        verbose_name_plural = _("整改修改记录")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.item} · {self.changed_at:%Y-%m-%d}"

@@ -1,0 +1,97 @@
+"""Reads of the leaders' ledgers, publicity and the 大讨论 that aggregate.
+
+Each is one query whatever the number of units, cadres or records.
+"""
+
+from django.db.models import Count, Q, Sum
+
+from ledgers.models import LeaderLecture, LectureKind
+from units.models import Member, Unit
+
+
+def under_any(paths, field="path"):
+    """Rows whose unit path (in `field`) lies in one of the subtrees rooted at `paths`."""
+    condition = Q(pk__in=[])
+    for path in filter(None, paths):
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def managed_paths(scope):
+    """Where the user keeps the ledgers: a secretary's branch, a leader's subtree."""
+    return scope.leader_paths + scope.secretary_paths
+
+
+# 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+def leading_cadres_under(paths):
+    return (
+        Member.objects.filter(under_any(paths, "unit__path"), is_leading_cadre=True)
+        .select_related("unit")
+        .order_by("unit__path", "name", "pk")
+    )
+
+
+def in_campaign(campaign, field="given_on"):
+    """Lectures of a batch: those given between its first and last day (a cadre lectures
+    again in every batch, and each batch's 统计 counts its own)."""
+    if campaign is None:
+        return Q()
+    return Q(**{f"{field}__range": (campaign.starts_on, campaign.ends_on)})
+
+
+def lectures_of(unit, *, campaign):
+    """Lectures given at the unit's subtree, or by a cadre of it wherever they spoke."""
+    return LeaderLecture.objects.filter(
+        Q(unit__path__startswith=unit.path) | Q(lecturer__unit__path__startswith=unit.path),
+        in_campaign(campaign),
+    ).select_related("lecturer__unit", "unit", "recorded_by")
+
+
+def lecture_totals(lectures):
+    return lectures.aggregate(
+        party_lectures=Count("pk", filter=Q(kind=LectureKind.PARTY_LECTURE)),
+        situation_reports=Count("pk", filter=Q(kind=LectureKind.SITUATION_REPORT)),
+        audience=Sum("audience"),
+    )
+
+
+def _by_kind(relation, campaign):
+    batch = in_campaign(campaign, f"{relation}__given_on")
+    return {
+        "party_lectures": Count(
+            relation, filter=batch & Q(**{f"{relation}__kind": LectureKind.PARTY_LECTURE})
+        ),
+        "situation_reports": Count(
+            relation, filter=batch & Q(**{f"{relation}__kind": LectureKind.SITUATION_REPORT})
+        ),
+        "lecture_count": Count(relation, filter=batch),
+    }
+
+
+def lecture_counts_per_cadre(paths, *, campaign):
+    """The leading cadres of these subtrees with how many 党课 and 形势报告 each has given
+    (anywhere) in the batch; those with none first, since they are the ones to be asked
+    about."""
+    return (
+        leading_cadres_under(paths)
+        .annotate(**_by_kind("lectures", campaign))
+        .order_by("lecture_count", "unit__path", "name", "pk")
+    )
+
+
+def lecture_counts_per_unit(paths, *, campaign):
+    """The units of these subtrees with the lectures given at each in the batch, in tree
+    order."""
+    return (
+        Unit.objects.filter(under_any(paths))
+        .annotate(
+            **_by_kind("leader_lectures", campaign),
+            audience=Sum(
+                "leader_lectures__audience",
+                filter=in_campaign(campaign, "leader_lectures__given_on"),
+            ),
+        )
+        .order_by("path")
+    )

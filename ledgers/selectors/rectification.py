@@ -1,0 +1,234 @@
+"""Reads of the 边学边查边改 ledger, the integrity record and the satisfaction survey.
+
+Every figure is a database aggregate over a unit's subtree (materialized-path prefix), so
+each function is a fixed number of queries however many items, units or answers there are.
+The 转段 self-check and the briefings read `open_rectification_count` and
+`rectification_summary`.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.utils import timezone
+
+from ledgers.models import (
+    RectificationCategory,
+    RectificationItem,
+    RectificationStatus,
+    SurveyResponse,
+)
+from ledgers.services.rectification import (
+    SATISFIED_RATINGS,
+    SURVEY_QUESTIONS,
+    SURVEY_RATINGS,
+    TRACKED_FIELDS,
+)
+from study.selectors.progress import percent
+
+# 待整改 and 整改中 are still to be dealt with; 一时还解决不了 has been explained to the
+# public and is counted on its own, not as overdue.
+OPEN_STATUSES = (RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS)
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def overdue_q(today=None, prefix=""):
+    """Deadline passed (before today: an item due today is not late yet) and not dealt with."""
+    return Q(**{f"{prefix}deadline__lt": _today(today), f"{prefix}status__in": OPEN_STATUSES})
+
+
+def is_overdue(item, today=None):
+    """The same rule as `overdue_q`, for one item already loaded."""
+    return (
+        item.deadline is not None and item.deadline < _today(today) and item.status in OPEN_STATUSES
+    )
+
+
+def items_of_subtree(unit):
+    return RectificationItem.objects.filter(unit__path__startswith=unit.path)
+
+
+def rectification_items(unit, *, today=None, status="", category="", source="", overdue=False):
+    """The items of `unit`'s subtree, overdue first, then open before dealt with, then by
+    deadline (none last). Each row has `is_overdue`."""
+    items = items_of_subtree(unit).annotate(
+        is_overdue=Case(
+            When(overdue_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        is_open=Case(
+            When(status__in=OPEN_STATUSES, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+    if status:
+        items = items.filter(status=status)
+    if category:
+        items = items.filter(category=category)
+    if source:
+        items = items.filter(source=source)
+    if overdue:
+        items = items.filter(overdue_q(today))
+    return items.select_related("unit").order_by(
+        "-is_overdue", "-is_open", "deadline", "-created_at", "-pk"
+    )
+
+
+def item_history(item):
+    """The recorded changes of an item, oldest first: each with `rows` of
+    (field label, old, new) in the order of the form."""
+    labels = {name: RectificationItem._meta.get_field(name).verbose_name for name in TRACKED_FIELDS}
+    changes = list(item.changes.select_related("changed_by").order_by("changed_at", "pk"))
+    for change in changes:
+        change.rows = [
+            (labels.get(name, name), *change.changes[name])
+            for name in sorted(change.changes, key=_field_order)
+        ]
+    return changes
+
+
+def _field_order(name):
+    return TRACKED_FIELDS.index(name) if name in TRACKED_FIELDS else len(TRACKED_FIELDS)
+
+
+def open_rectification_count(unit):
+    """Problems of the subtree not yet rectified nor explained (待整改 + 整改中)."""
+    return items_of_subtree(unit).filter(status__in=OPEN_STATUSES).count()
+
+
+@dataclass
+class RectificationSummary:
+    total: int
+    overdue: int
+    open: int
+    by_status: list  # [(value, label, count)] in the order of RectificationStatus
+    by_category: list  # [(value, label, count)]
+    public: int  # of which from 群众意见
+
+    @property
+    def rectified(self):
+        return next(count for value, _label, count in self.by_status if value == "rectified")
+
+    @property
+    def rectified_rate(self):
+        """已整改 as a percentage of all problems found (None when none were found)."""
+        return percent(self.rectified, self.total)
+
+
+def rectification_summary(unit, today=None):
+    """Counts of `unit`'s subtree by status and category, overdue and open: one query."""
+    row = items_of_subtree(unit).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(today)),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        public=Count("pk", filter=Q(source="public")),
+        **{
+            f"status_{value}": Count("pk", filter=Q(status=value))
+            for value in RectificationStatus.values
+        },
+        **{
+            f"category_{value}": Count("pk", filter=Q(category=value))
+            for value in RectificationCategory.values
+        },
+    )
+    return RectificationSummary(
+        total=row["total"],
+        overdue=row["overdue"],
+        open=row["open"],
+        public=row["public"],
+        by_status=[(v, label, row[f"status_{v}"]) for v, label in RectificationStatus.choices],
+        by_category=[
+            (v, label, row[f"category_{v}"]) for v, label in RectificationCategory.choices
+        ],
+    )
+
+
+def rectification_by_unit(unit, today=None):
+    """One row per unit of the subtree that has items: total, open, overdue, rectified;
+    most overdue first. One grouped query."""
+    return (
+        items_of_subtree(unit)
+        .values("unit_id", "unit__name")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=overdue_q(today)),
+            rectified=Count("pk", filter=Q(status=RectificationStatus.RECTIFIED)),
+        )
+        .order_by("-overdue", "-open", "unit__name")
+    )
+
+
+# The satisfaction survey -------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    field: str
+    label: str
+    counts: list  # [(rating, label, count)], 满意 first
+    answers: int
+
+    @property
+    def satisfied(self):
+        return sum(count for rating, _label, count in self.counts if rating in SATISFIED_RATINGS)
+
+    @property
+    def satisfied_rate(self):
+        """满意率: 满意 and 基本满意 as a percentage of the answers."""
+        return percent(self.satisfied, self.answers)
+
+
+def survey_responses(unit):
+    return SurveyResponse.objects.filter(unit__path__startswith=unit.path)
+
+
+def _satisfied_counts():
+    return {
+        f"{field}_satisfied": Count("pk", filter=Q(**{f"{field}__in": SATISFIED_RATINGS}))
+        for field, _label in SURVEY_QUESTIONS
+    }
+
+
+def survey_results(unit):
+    """Answers of `unit`'s subtree and, per question, the count of each rating: one query."""
+    row = survey_responses(unit).aggregate(
+        answers=Count("pk"),
+        opinions=Count("pk", filter=~Q(opinion="")),
+        **{
+            f"{field}_{rating}": Count("pk", filter=Q(**{field: rating}))
+            for field, _label in SURVEY_QUESTIONS
+            for rating, _rating_label in SURVEY_RATINGS
+        },
+    )
+    questions = [
+        QuestionResult(
+            field=field,
+            label=label,
+            counts=[(r, r_label, row[f"{field}_{r}"]) for r, r_label in SURVEY_RATINGS],
+            answers=row["answers"],
+        )
+        for field, label in SURVEY_QUESTIONS
+    ]
+    return {"answers": row["answers"], "opinions": row["opinions"], "questions": questions}
+
+
+def survey_by_unit(unit):
+    """One row per unit of the subtree that has answers, with the 满意率 of each question
+    (`rates`, in question order); lowest 满意率 for the unit (机关) first. One query."""
+    rows = list(
+        survey_responses(unit)
+        .values("unit_id", "unit__name")
+        .annotate(answers=Count("pk"), **_satisfied_counts())
+        .order_by("unit__name")
+    )
+    for row in rows:
+        row["rates"] = [
+            percent(row[f"{field}_satisfied"], row["answers"]) for field, _l in SURVEY_QUESTIONS
+        ]
+    rows.sort(key=lambda row: row["rates"][0])
+    return rows

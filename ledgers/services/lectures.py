@@ -1,0 +1,101 @@
+"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
+including the corrections of lectures and publicity records.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written. Who may call it is decided by the views through
+units.permissions; these functions check what the data itself must satisfy.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgers.models import CorrectedLedger, LeaderLecture
+from ledgers.services.corrections import ledger_record_delete, ledger_record_update
+
+logger = logging.getLogger(__name__)
+
+
+def _not_in_future(day, field, message):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def _required_text(value, field, message):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+# 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+LECTURE_FIELDS = ["lecturer", "unit", "kind", "given_on", "place", "topic", "audience"]
+
+
+def _lecture_rules(lecture):
+    """What a lecture must satisfy, whether recorded or corrected."""
+    if not lecture.lecturer.is_leading_cadre:
+        raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
+    _not_in_future(
+        lecture.given_on, "given_on", _("只能登记已经讲过的党课或形势报告,日期不能晚于今天。")
+    )
+    if lecture.audience is not None and lecture.audience < 1:
+        raise ValidationError({"audience": _("听课人数至少为1人。")})
+
+
+def _lecture_values(*, lecturer, unit, kind, given_on, topic, audience, place=""):
+    return {
+        "lecturer": lecturer,
+        "unit": unit,
+        "kind": kind,
+        "given_on": given_on,
+        "place": (place or "").strip(),
+        "topic": (topic or "").strip(),
+        "audience": audience,
+    }
+
+
+def lecture_record(*, lecturer, unit, kind, given_on, topic, audience, user, place=""):
+    """A leading cadre's 党课 or 形势报告, recorded after it was given."""
+    values = _lecture_values(
+        lecturer=lecturer,
+        unit=unit,
+        kind=kind,
+        given_on=given_on,
+        place=place,
+        topic=topic,
+        audience=audience,
+    )
+    lecture = LeaderLecture(**values, recorded_by=user)
+    _lecture_rules(lecture)
+    lecture.full_clean()
+    lecture.save()
+    return lecture
+
+
+def lecture_correct(*, lecture, user, reason, **fields):
+    """Correct a recorded lecture (`fields` as for lecture_record) under the same rules;
+    returns (lecture, {label: [before, after]})."""
+    return ledger_record_update(
+        record=lecture,
+        ledger=CorrectedLedger.LECTURE,
+        fields=LECTURE_FIELDS,
+        values=_lecture_values(**fields),
+        user=user,
+        reason=reason,
+        validate=_lecture_rules,
+    )
+
+
+def lecture_delete(*, lecture, user, reason):
+    return ledger_record_delete(
+        record=lecture,
+        ledger=CorrectedLedger.LECTURE,
+        fields=LECTURE_FIELDS,
+        user=user,
+        reason=reason,
+    )

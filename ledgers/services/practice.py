@@ -1,0 +1,509 @@
+"""Every write to the 二三五 practice ledgers: the office's settings, the units' plans,
+their activity log with its attachments, and the 五卡, including corrections of the last two.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written, and writes inside one transaction.
+"""
+
+import datetime
+import functools
+import pathlib
+import uuid
+import zoneinfo
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from ledgers.models import (
+    ActivityAttachment,
+    CardRecord,
+    CardType,
+    CorrectedLedger,
+    PracticeActivity,
+    PracticeBaseline,
+    PracticePlan,
+)
+from ledgers.services.corrections import clean_reason, ledger_record_delete, ledger_record_update
+from units.models import Unit, UnitKind
+
+# The deadline is a date in Beijing time whatever the server's clock says: a plan filed
+# at 23:59 on the due day is on time.
+DEADLINE_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+# What a photo or a scan starts with, and the extensions each may carry. The content
+# decides the type: a renamed .doc is refused even as "scan.pdf".
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}, "JPG"),
+    "image/png": (b"\x89PNG\r\n\x1a\n", {".png"}, "PNG"),
+    "application/pdf": (b"%PDF-", {".pdf"}, "PDF"),
+}
+ALLOWED_EXTENSIONS = {ext for _sig, exts, _label in SIGNATURES.values() for ext in exts}
+
+# What a keeper may correct; the unit, who recorded it and (for the 五卡) the card type stay.
+ACTIVITY_FIELDS = [
+    "held_on",
+    "kind",
+    "participants",
+    "description",
+    "households",
+    "poor_households",
+    "funds",
+    "person_times",
+    "deeds",
+]
+CARD_FIELDS = ["recorded_on", "issued", "returned"]
+
+
+def _day(value):
+    return date_format(value, "Y年n月j日")
+
+
+def _current_campaign():
+    campaign = Campaign.objects.current()
+    if campaign is None:
+        raise ValidationError(_("尚未设置当前批次,请先由区委先进性教育办公室制定活动安排。"))
+    return campaign
+
+
+# Office settings -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def practice_deadline_set(*, campaign, practice_plan_due):
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if practice_plan_due is not None and not (
+        campaign.starts_on <= practice_plan_due <= campaign.ends_on
+    ):
+        raise ValidationError(
+            {
+                "practice_plan_due": _("截止日期应在本批次活动期间(%(start)s至%(end)s)内。")
+                % {"start": _day(campaign.starts_on), "end": _day(campaign.ends_on)}
+            }
+        )
+    campaign.practice_plan_due = practice_plan_due
+    campaign.full_clean()
+    campaign.save(update_fields=["practice_plan_due"])
+    return campaign
+
+
+@transaction.atomic
+def practice_baseline_set(*, campaign, year, households, funds, person_times, deeds):
+    """Enter or correct last year's district figures (one set per campaign)."""
+    if year >= campaign.starts_on.year:
+        raise ValidationError(
+            {
+                "year": _("上年年份应早于本批次开始的年份(%(year)d年)。")
+                % {"year": campaign.starts_on.year}
+            }
+        )
+    if funds < 0:
+        raise ValidationError({"funds": _("投入资金不能是负数。")})
+    baseline, _created = PracticeBaseline.objects.select_for_update().get_or_create(
+        campaign=campaign, defaults={"year": year}
+    )
+    baseline.year = year
+    baseline.households = households
+    baseline.funds = funds
+    baseline.person_times = person_times
+    baseline.deeds = deeds
+    baseline.full_clean()
+    baseline.save()
+    return baseline
+
+
+def _card_name_taken(campaign, name, exclude_pk=None):
+    return CardType.objects.filter(campaign=campaign, name=name).exclude(pk=exclude_pk).exists()
+
+
+def card_type_add(*, campaign, name):
+    name = name.strip()
+    if _card_name_taken(campaign, name):
+        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
+    try:
+        with transaction.atomic():
+            last = CardType.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"]
+            card_type = CardType(campaign=campaign, name=name, number=(last or 0) + 1)
+            card_type.full_clean(validate_constraints=False)
+            card_type.save()
+    except IntegrityError as error:
+        # Another office user added the same name a moment ago.
+        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}}) from error
+    return card_type
+
+
+def card_type_rename(*, card_type, name):
+    name = name.strip()
+    if _card_name_taken(card_type.campaign_id, name, exclude_pk=card_type.pk):
+        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
+    card_type.name = name
+    card_type.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            card_type.save(update_fields=["name"])
+    except IntegrityError as error:
+        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}}) from error
+    return card_type
+
+
+# Plans ---------------------------------------------------------------------------------
+
+
+def plan_is_late(*, due, submitted_at):
+    """Late when filed after the end of the due day in Beijing time."""
+    if due is None:
+        return False
+    end_of_due_day = datetime.datetime.combine(
+        due + datetime.timedelta(days=1), datetime.time.min, tzinfo=DEADLINE_ZONE
+    )
+    return submitted_at >= end_of_due_day
+
+
+def practice_plan_file(*, unit, content, user, now=None):
+    """File the unit's 二三五 plan for the current campaign; once filed it stands."""
+    campaign = _current_campaign()
+    if unit.kind == UnitKind.DISTRICT:
+        raise ValidationError(_("计划由区委以下各级党组织报送,区委不需要报送。"))
+    content = content.strip()
+    if not content:
+        raise ValidationError({"content": _("请填写计划内容。")})
+    now = now or timezone.now()
+    plan = PracticePlan(
+        campaign=campaign,
+        unit=unit,
+        content=content,
+        submitted_by=user,
+        submitted_at=now,
+        is_late=plan_is_late(due=campaign.practice_plan_due, submitted_at=now),
+    )
+    plan.full_clean(validate_constraints=False)
+    already = ValidationError(_("本单位已经报送过计划,不能重复报送。"))
+    if PracticePlan.objects.filter(campaign=campaign, unit=unit).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as error:
+        raise already from error
+    return plan
+
+
+# Activities ----------------------------------------------------------------------------
+
+
+def attachment_type(upload):
+    """The content type of an upload judged by its first bytes, or ValidationError with a
+    message naming the file."""
+    name = upload.name
+    extension = pathlib.PurePath(name).suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("“%(name)s”不能上传:只能上传照片(JPG、PNG)或扫描件(PDF)。") % {"name": name}
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("“%(name)s”有%(size)sMB,超过了每个文件5MB的上限,请压缩后再上传。")
+            % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}"}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for content_type, (signature, extensions, label) in SIGNATURES.items():
+        if extension in extensions:
+            if head.startswith(signature):
+                return content_type
+            raise ValidationError(
+                _(
+                    "“%(name)s”的内容不是%(label)s文件(可能只是改了扩展名),请上传原始的照片或扫描件。"
+                )
+                % {"name": name, "label": label}
+            )
+    raise AssertionError("every allowed extension has a signature")
+
+
+def _check_attachments(files, *, kept=0):
+    """The content types of `files`, once they and the `kept` attachments fit the limit."""
+    if kept + len(files) > MAX_ATTACHMENTS:
+        if kept:
+            message = _(
+                "每条活动最多%(max)d个附件:原有附件保留%(kept)d个,这次又选了%(count)d个。"
+                "请少选几个,或勾选删除原有的附件。"
+            ) % {"max": MAX_ATTACHMENTS, "kept": kept, "count": len(files)}
+        else:
+            message = _("每条活动最多%(max)d个附件,这次选了%(count)d个。") % {
+                "max": MAX_ATTACHMENTS,
+                "count": len(files),
+            }
+        raise ValidationError({"files": message})
+    types, errors = [], []
+    for upload in files:
+        try:
+            types.append(attachment_type(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return types
+
+
+def _attachment_save(*, activity, upload, content_type, user):
+    extension = pathlib.PurePath(upload.name).suffix.lower()
+    attachment = ActivityAttachment(
+        activity=activity,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    # The stored name is ours: what a phone calls a photo is no concern of the disk.
+    attachment.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+def _attachment_delete(attachment):
+    """Delete the row now and the file only once that is committed: a rolled-back
+    correction must not leave an attachment whose file is gone."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(functools.partial(storage.delete, name))
+
+
+def _attachment_names(attachments):
+    return "、".join(attachment.original_name for attachment in attachments)
+
+
+def practice_activity_check(activity):
+    """The activity log's rules, the same when an activity is logged and when it is
+    corrected: held inside the current campaign and not in the future, 贫困户 among the
+    households visited, no negative funds."""
+    campaign = _current_campaign()
+    errors = {}
+    if activity.held_on > timezone.localdate():
+        errors["held_on"] = _("活动日期不能晚于今天。")
+    elif not campaign.starts_on <= activity.held_on <= campaign.ends_on:
+        errors["held_on"] = _("活动日期应在本批次活动期间(%(start)s至%(end)s)内。") % {
+            "start": _day(campaign.starts_on),
+            "end": _day(campaign.ends_on),
+        }
+    if activity.poor_households > activity.households:
+        errors["poor_households"] = _(
+            "其中贫困户(%(poor)d户)不能多于帮扶走访的困难群众(%(all)d户)。"
+        ) % {"poor": activity.poor_households, "all": activity.households}
+    if activity.funds < 0:
+        errors["funds"] = _("投入资金不能是负数。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def practice_activity_record(
+    *,
+    unit,
+    user,
+    held_on,
+    kind,
+    participants,
+    description,
+    households=0,
+    poor_households=0,
+    funds=Decimal("0"),
+    person_times=0,
+    deeds=0,
+    files=(),
+):
+    """Log one activity of `unit` with its photos or scans."""
+    activity = PracticeActivity(
+        unit=unit,
+        held_on=held_on,
+        kind=kind,
+        participants=participants.strip(),
+        description=description.strip(),
+        households=households,
+        poor_households=poor_households,
+        funds=funds,
+        person_times=person_times,
+        deeds=deeds,
+        recorded_by=user,
+    )
+    practice_activity_check(activity)
+    files = list(files)
+    types = _check_attachments(files)
+    activity.full_clean()
+    with transaction.atomic():
+        activity.save()
+        for upload, content_type in zip(files, types, strict=True):
+            _attachment_save(activity=activity, upload=upload, content_type=content_type, user=user)
+    return activity
+
+
+def practice_activity_correct(*, activity, user, reason, files=(), remove=(), **values):
+    """Correct what an activity says, remove some of its attachments (`remove`) and add
+    `files`. Returns (activity, {label: [before, after]}), empty when nothing changed;
+    the attachments' change is part of the same correction."""
+    for name in ("participants", "description"):
+        if name in values:
+            values[name] = values[name].strip()
+    files = list(files)
+    remove_ids = {attachment.pk for attachment in remove}
+    if remove_ids or files:
+        # Before any file is written: a refusal must not leave new files behind.
+        reason = clean_reason(reason)
+
+    def change_attachments(locked):
+        attachments = list(locked.attachments.all())
+        removed = [attachment for attachment in attachments if attachment.pk in remove_ids]
+        types = _check_attachments(files, kept=len(attachments) - len(removed))
+        for attachment in removed:
+            _attachment_delete(attachment)
+        for upload, content_type in zip(files, types, strict=True):
+            _attachment_save(activity=locked, upload=upload, content_type=content_type, user=user)
+        return {
+            _("附件"): [
+                _attachment_names(attachments),
+                _attachment_names(locked.attachments.all()),
+            ]
+        }
+
+    return ledger_record_update(
+        record=activity,
+        ledger=CorrectedLedger.ACTIVITY,
+        fields=ACTIVITY_FIELDS,
+        values=values,
+        user=user,
+        reason=reason,
+        validate=practice_activity_check,
+        extra=change_attachments,
+    )
+
+
+def practice_activity_delete(*, activity, user, reason):
+    """Delete an activity and its attachments, keeping what it said and which files it had."""
+
+    def delete_attachments(locked):
+        attachments = list(locked.attachments.all())
+        for attachment in attachments:
+            _attachment_delete(attachment)
+        return {_("附件"): [_attachment_names(attachments), ""]}
+
+    return ledger_record_delete(
+        record=activity,
+        ledger=CorrectedLedger.ACTIVITY,
+        fields=ACTIVITY_FIELDS,
+        user=user,
+        reason=reason,
+        before_delete=delete_attachments,
+    )
+
+
+# 五卡 -----------------------------------------------------------------------------------
+
+
+def _lock_unit(unit_id):
+    """One writer of a unit's 五卡 at a time, so that two records cannot both pass the
+    check of what was returned against what was issued."""
+    Unit.objects.select_for_update().filter(pk=unit_id).first()
+
+
+def _cards_so_far(record):
+    """What the record's unit issued and got back of its card type, not counting it."""
+    records = CardRecord.objects.filter(unit_id=record.unit_id, card_type_id=record.card_type_id)
+    if record.pk:
+        records = records.exclude(pk=record.pk)
+    totals = records.aggregate(
+        issued=Coalesce(Sum("issued"), 0), returned=Coalesce(Sum("returned"), 0)
+    )
+    return totals["issued"], totals["returned"]
+
+
+def card_record_check(record):
+    """The 五卡 rules, the same when cards are recorded and when a record is corrected:
+    something was counted, not in the future, and what the unit got back of a card type
+    never exceeds what it gave out, counting every record. The caller holds the unit's
+    lock (`_lock_unit`)."""
+    if not record.issued and not record.returned:
+        raise ValidationError(_("请填写发出或收回的张数。"))
+    if record.recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("日期不能晚于今天。")})
+    issued, returned = _cards_so_far(record)
+    issued_total = issued + record.issued
+    returned_total = returned + record.returned
+    if returned_total > issued_total:
+        raise ValidationError(
+            {
+                "returned": _("%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张,请核对。")
+                % {
+                    "card": record.card_type.name,
+                    "returned": returned_total,
+                    "issued": issued_total,
+                }
+            }
+        )
+
+
+def card_record(*, unit, card_type, recorded_on, issued, returned, user):
+    """Record cards issued and returned by `unit`."""
+    record = CardRecord(
+        unit=unit,
+        card_type=card_type,
+        recorded_on=recorded_on,
+        issued=issued,
+        returned=returned,
+        recorded_by=user,
+    )
+    with transaction.atomic():
+        _lock_unit(unit.pk)
+        card_record_check(record)
+        record.full_clean()
+        record.save()
+    return record
+
+
+def card_record_correct(*, record, user, reason, **values):
+    """Correct the date or the counts of a 五卡 record. Returns (record,
+    {label: [before, after]}), empty when nothing changed."""
+    with transaction.atomic():
+        _lock_unit(record.unit_id)
+        return ledger_record_update(
+            record=record,
+            ledger=CorrectedLedger.CARD,
+            fields=CARD_FIELDS,
+            values=values,
+            user=user,
+            reason=reason,
+            validate=card_record_check,
+        )
+
+
+def _card_record_may_go(record):
+    issued, returned = _cards_so_far(record)
+    if returned > issued:
+        raise ValidationError(
+            _(
+                "删除这条记录后,%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张。"
+                "请先更正收回的记录。"
+            )
+            % {"card": record.card_type.name, "returned": returned, "issued": issued}
+        )
+
+
+def card_record_delete(*, record, user, reason):
+    """Delete a 五卡 record unless the unit would then have got back more than it gave out."""
+    with transaction.atomic():
+        _lock_unit(record.unit_id)
+        return ledger_record_delete(
+            record=record,
+            ledger=CorrectedLedger.CARD,
+            fields=["card_type", *CARD_FIELDS],
+            user=user,
+            reason=reason,
+            before_delete=_card_record_may_go,
+        )

@@ -1,0 +1,83 @@
+"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
+including the corrections of lectures and publicity records.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written. Who may call it is decided by the views through
+units.permissions; these functions check what the data itself must satisfy.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgers.models import CorrectedLedger, PublicityCheck
+from ledgers.services.corrections import ledger_record_delete, ledger_record_update
+
+logger = logging.getLogger(__name__)
+
+
+def _not_in_future(day, field, message):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def _required_text(value, field, message):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+# Publicity ---------------------------------------------------------------------------------
+
+
+PUBLICITY_FIELDS = ["item", "done_on", "evidence"]
+
+
+def _publicity_check_rules(check):
+    """What a publicity record must satisfy, whether recorded or corrected."""
+    _not_in_future(check.done_on, "done_on", _("日期不能晚于今天。"))
+    _required_text(check.evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。"))
+
+
+def publicity_check_record(*, unit, item, done_on, evidence, user):
+    """One of the five "墙上有标语……支部有信息简报" items, with what shows it is done."""
+    check = PublicityCheck(
+        unit=unit,
+        item=item,
+        done_on=done_on,
+        evidence=(evidence or "").strip(),
+        recorded_by=user,
+    )
+    _publicity_check_rules(check)
+    check.full_clean()
+    check.save()
+    return check
+
+
+def publicity_check_correct(*, check, item, done_on, evidence, user, reason):
+    """Correct a publicity record under the same rules; returns (check, {label: [before,
+    after]})."""
+    return ledger_record_update(
+        record=check,
+        ledger=CorrectedLedger.PUBLICITY,
+        fields=PUBLICITY_FIELDS,
+        values={"item": item, "done_on": done_on, "evidence": (evidence or "").strip()},
+        user=user,
+        reason=reason,
+        validate=_publicity_check_rules,
+    )
+
+
+def publicity_check_delete(*, check, user, reason):
+    """Deleting the only 宣传栏 record puts the unit back among the empty boards the
+    office's overview lists first."""
+    return ledger_record_delete(
+        record=check,
+        ledger=CorrectedLedger.PUBLICITY,
+        fields=PUBLICITY_FIELDS,
+        user=user,
+        reason=reason,
+    )

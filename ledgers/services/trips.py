@@ -1,0 +1,171 @@
+"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
+including the corrections of lectures and publicity records.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written. Who may call it is decided by the views through
+units.permissions; these functions check what the data itself must satisfy.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgers.models import (
+    TripRequest,
+    TripState,
+)
+from study.models import MakeUp, StudySession
+from study.services.progress import progress_refresh
+
+logger = logging.getLogger(__name__)
+
+
+# A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
+# 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
+MIN_TRIP_MAKEUP_HOURS = Decimal("1")
+
+
+def _not_in_future(day, field, message):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: message})
+
+
+def _required_text(value, field, message):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+# Trips abroad and study tours ------------------------------------------------------------
+
+
+class TripError(ValidationError):
+    """A trip was already decided, returned or withdrawn by someone else: the user is told
+    so."""
+
+
+def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on, user):
+    """ "确需外出的,必须事先书面征求先进性教育办公室的同意": asked before leaving."""
+    if not traveller.is_leading_cadre:
+        raise ValidationError({"traveller": _("只有党员领导干部外出需要报办公室审批。")})
+    if leaves_on is not None and leaves_on < timezone.localdate():
+        raise ValidationError({"leaves_on": _("须在出发之前提出申请,出发日期不能早于今天。")})
+    if leaves_on and returns_on and returns_on < leaves_on:
+        raise ValidationError({"returns_on": _("返回日期不能早于出发日期。")})
+    trip = TripRequest(
+        traveller=traveller,
+        kind=kind,
+        destination=(destination or "").strip(),
+        purpose=(purpose or "").strip(),
+        leaves_on=leaves_on,
+        returns_on=returns_on,
+        requested_by=user,
+    )
+    trip.full_clean()
+    trip.save()
+    return trip
+
+
+def trip_decide(*, trip, approve, reason, user):
+    """The office approves or refuses, with its reason either way ("从严审批把关").
+
+    Conditional on the request still pending: of two office users deciding at once, or a
+    decision and a withdrawal, the first write wins and the other is told.
+    """
+    reason = _required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
+    state = TripState.APPROVED if approve else TripState.REFUSED
+    now = timezone.now()
+    claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
+        state=state, decided_by=user, decided_at=now, decision_reason=reason
+    )
+    if not claimed:
+        if TripRequest.objects.filter(pk=trip.pk, state=TripState.WITHDRAWN).exists():
+            raise TripError(_("这份申请已被撤回,无需审批。"))
+        raise TripError(_("这份申请已经有人审批过了,请刷新页面查看审批结果。"))
+    trip.state, trip.decided_by, trip.decided_at, trip.decision_reason = state, user, now, reason
+    return trip
+
+
+def trip_withdraw(*, trip, user):
+    """撤回申请: taken back while the office has not decided yet. The request stays, marked
+    withdrawn with who and when, so the office's list still shows what was asked.
+
+    Conditional on the request still pending, like trip_decide: of a withdrawal and a
+    decision at the same moment, the first write wins and the other is told.
+    """
+    now = timezone.now()
+    claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
+        state=TripState.WITHDRAWN, withdrawn_by=user, withdrawn_at=now
+    )
+    if not claimed:
+        state = TripRequest.objects.filter(pk=trip.pk).values_list("state", flat=True).first()
+        if state == TripState.WITHDRAWN:
+            raise TripError(_("这份申请已经撤回了。"))
+        raise TripError(
+            _("办公室已经审批了这份申请(%(state)s),不能再撤回。请刷新页面查看审批结果。")
+            % {"state": TripState(state).label}
+        )
+    trip.state, trip.withdrawn_by, trip.withdrawn_at = TripState.WITHDRAWN, user, now
+    return trip
+
+
+def _missed_hours(trip, returned_on):
+    """The concentrated hours of the branch's sessions held while the cadre was away.
+
+    Sessions where the cadre already has a roster entry are left out: an absence or leave
+    there already owes its own make-up (study.services), and counting it again would owe
+    the same hours twice.
+    """
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(trip.leaves_on, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        returned_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    total = (
+        StudySession.objects.filter(
+            unit_id=trip.traveller.unit_id, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(attendances__member_id=trip.traveller_id)
+        .aggregate(hours=Sum("hours"))["hours"]
+    )
+    # SQLite sums decimals as floats.
+    hours = Decimal(str(total or 0)).quantize(Decimal("0.1"))
+    return max(hours, MIN_TRIP_MAKEUP_HOURS)
+
+
+def trip_return(*, trip, returned_on, user):
+    """Record the actual return; an approved trip then owes a make-up in the study ledger."""
+    if returned_on is None:
+        raise ValidationError({"returned_on": _("请填写实际返回日期。")})
+    if returned_on < trip.leaves_on:
+        raise ValidationError({"returned_on": _("返回日期不能早于出发日期。")})
+    _not_in_future(returned_on, "returned_on", _("返回日期不能晚于今天。"))
+    if trip.state != TripState.APPROVED:
+        raise TripError(_("只有经办公室同意的外出才能登记返回。"))
+    with transaction.atomic():
+        claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.APPROVED).update(
+            state=TripState.RETURNED, returned_on=returned_on
+        )
+        if not claimed:
+            raise TripError(_("这次外出已经登记过返回了。"))
+        makeup = MakeUp(
+            member=trip.traveller,
+            attendance=None,
+            hours=_missed_hours(trip, returned_on),
+            reason=_("%(kind)s返回后补课:%(destination)s")
+            % {"kind": trip.get_kind_display(), "destination": trip.destination},
+            recorded_by=user,
+        )
+        makeup.full_clean()
+        makeup.save()
+        TripRequest.objects.filter(pk=trip.pk).update(makeup=makeup)
+        progress_refresh(member_ids=[trip.traveller_id])
+    trip.state, trip.returned_on, trip.makeup = TripState.RETURNED, returned_on, makeup
+    return trip

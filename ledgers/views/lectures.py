@@ -1,0 +1,218 @@
+"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
+
+"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
+"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
+"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
+
+Every unit ledger here is read by all who see the unit and kept by its secretary or the
+leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+correct or delete a lecture or a publicity record, and the correction stays on the list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from ledgers.forms.corrections import DeletionForm
+from ledgers.forms.lectures import LectureCorrectionForm, LectureForm
+from ledgers.models import (
+    CorrectedLedger,
+    LeaderLecture,
+)
+from ledgers.selectors import lectures as selectors
+from ledgers.services import lectures as services
+from ledgers.services.corrections import ledger_corrections
+from ledgers.views.corrections import kept_record, report_correction
+from units.models import SupervisionGroup, Unit
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
+
+PER_PAGE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its rule errors land on the form, which stays
+    bound to what the user typed. Returns what the service saved, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+# 党课 and 形势报告 ------------------------------------------------------------------------
+
+
+def _lecture_form(request, form_class, **kwargs):
+    """Recording and correcting offer the same cadres and units, so they cannot drift."""
+    scope = scope_for(request.user)
+    return form_class(
+        request.POST or None,
+        cadres=selectors.leading_cadres_under(selectors.managed_paths(scope)),
+        units=scope.units().order_by("path"),
+        **kwargs,
+    )
+
+
+@login_required
+def lecture_list(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    form = None
+    if can_keep:
+        form = _lecture_form(
+            request, LectureForm, initial={"unit": unit, "given_on": timezone.localdate()}
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    lecture = request.method == "POST" and _save(form, services.lecture_record, user=request.user)
+    if lecture:
+        messages.success(
+            request,
+            _("已登记%(name)s的%(kind)s《%(topic)s》。")
+            % {
+                "name": lecture.lecturer.name,
+                "kind": lecture.get_kind_display(),
+                "topic": lecture.topic,
+            },
+        )
+        return redirect("ledgers:leaders_lectures", pk=unit.pk)
+    lectures = selectors.lectures_of(unit, campaign=Campaign.objects.current())
+    page = _page(request, lectures.order_by("-given_on", "-pk"))
+    # The list also shows what the unit's cadres gave elsewhere; those are kept there.
+    for lecture in page:
+        lecture.can_keep = has_perm(request.user, "keep_ledgers", lecture.unit)
+    return render(
+        request,
+        "ledgers/leaders/lectures.html",
+        {
+            "unit": unit,
+            "form": form,
+            "totals": selectors.lecture_totals(lectures),
+            "lectures": page,
+            "corrections": ledger_corrections(unit, CorrectedLedger.LECTURE),
+        },
+    )
+
+
+def _kept_lecture(request, pk):
+    """The lecture, kept by whoever keeps the ledgers of the unit it was given at."""
+    lectures = LeaderLecture.objects.select_related("unit__parent", "lecturer__unit", "recorded_by")
+    return kept_record(request, lectures, pk)
+
+
+@login_required
+def lecture_edit(request, pk):
+    lecture = _kept_lecture(request, pk)
+    form = _lecture_form(
+        request,
+        LectureCorrectionForm,
+        initial={name: getattr(lecture, name) for name in services.LECTURE_FIELDS},
+    )
+    corrected = request.method == "POST" and _save(
+        form, services.lecture_correct, lecture=lecture, user=request.user
+    )
+    if corrected:
+        saved, changes = corrected
+        report_correction(request, changes)
+        return redirect("ledgers:leaders_lectures", pk=saved.unit_id)
+    return render(
+        request,
+        "ledgers/leaders/lecture_edit.html",
+        {"unit": lecture.unit, "lecture": lecture, "form": form},
+    )
+
+
+@login_required
+def lecture_delete(request, pk):
+    lecture = _kept_lecture(request, pk)
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.lecture_delete, lecture=lecture, user=request.user
+    ):
+        messages.success(
+            request,
+            _("已删除%(name)s的%(kind)s《%(topic)s》,删除前的内容已记入更正记录。")
+            % {
+                "name": lecture.lecturer.name,
+                "kind": lecture.get_kind_display(),
+                "topic": lecture.topic,
+            },
+        )
+        return redirect("ledgers:leaders_lectures", pk=lecture.unit_id)
+    return render(
+        request,
+        "ledgers/leaders/lecture_delete.html",
+        {"unit": lecture.unit, "lecture": lecture, "form": form},
+    )
+
+
+def _stats_scope(request):
+    """The units the statistics cover: a supervision group's (`?group=`), a unit's subtree
+    (`?unit=`), or by default the widest the user has."""
+    scope = scope_for(request.user)
+    if not scope.sees_units:
+        raise PermissionDenied
+    group_id, unit_id = request.GET.get("group"), request.GET.get("unit")
+    if group_id or (not unit_id and not scope.is_office and scope.groups):
+        group = get_object_or_404(SupervisionGroup, pk=_int(group_id or scope.groups[0]))
+        if not (scope.is_office or group.pk in scope.groups):
+            raise Http404
+        tops = list(group.units.order_by("path"))
+        return group.name, [u.path for u in tops], {"group": group}
+    if unit_id:
+        unit = get_unit(request, _int(unit_id), "view_ledgers")
+    elif scope.is_office:
+        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    else:
+        unit = scope.units().order_by("depth", "path").first()
+    if unit is None:
+        raise Http404
+    require(request.user, "view_ledgers", unit)
+    return unit.name, [unit.path], {"unit": unit}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def lecture_stats(request):
+    title, paths, context = _stats_scope(request)
+    campaign = Campaign.objects.current()
+    cadres = list(selectors.lecture_counts_per_cadre(paths, campaign=campaign))
+    return render(
+        request,
+        "ledgers/leaders/lecture_stats.html",
+        {
+            **context,
+            "title": title,
+            "cadres": cadres,
+            "without": [c for c in cadres if not c.lecture_count],
+            "units": selectors.lecture_counts_per_unit(paths, campaign=campaign),
+        },
+    )
+
+
+urlpatterns = [
+    path("units/<int:pk>/lectures/", lecture_list, name="leaders_lectures"),
+    path("lectures/<int:pk>/edit/", lecture_edit, name="leaders_lecture_edit"),
+    path("lectures/<int:pk>/delete/", lecture_delete, name="leaders_lecture_delete"),
+    path("lectures/stats/", lecture_stats, name="leaders_lecture_stats"),
+]

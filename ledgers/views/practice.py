@@ -1,0 +1,442 @@
+"""The 二三五 主题实践活动 and the 五卡: the office's settings, each unit's plan, activity
+log (with photos and scans) and cards, and the figures written as the speech writes them.
+
+Read by everyone whose scope holds the unit; kept (and corrected, with every correction
+kept) by the unit's secretary or the leader above it; set up by the office.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from campaign.models import Campaign
+from ledgers.forms.corrections import DeletionForm
+from ledgers.forms.practice import (
+    ActivityCorrectionForm,
+    ActivityForm,
+    BaselineForm,
+    CardRecordCorrectionForm,
+    CardRecordForm,
+    CardTypeForm,
+    DeadlineForm,
+    PlanForm,
+)
+from ledgers.models import (
+    ActivityAttachment,
+    CardRecord,
+    CardType,
+    CorrectedLedger,
+    PracticeActivity,
+    PracticePlan,
+)
+from ledgers.selectors import practice as selectors
+from ledgers.services import practice as services
+from ledgers.services.corrections import ledger_corrections
+from ledgers.views.corrections import kept_record, report_correction
+from units.models import UnitKind
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
+
+PER_PAGE = 20
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its rule errors land on the form's fields.
+
+    Returns what the service saved, or None: the form, still bound to what the user typed,
+    then shows why.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _mark_keepable(user, page):
+    """Which rows of a page the user may correct: a committee's page lists its branches'
+    records, and a user may keep some units of a page and not others."""
+    for record in page:
+        record.can_keep = has_perm(user, "keep_ledgers", record.unit)
+    return page
+
+
+# Office settings -----------------------------------------------------------------------
+
+
+@login_required
+def practice_settings(request):
+    require(request.user, "change_practice_settings")
+    campaign = Campaign.objects.current()
+    if campaign is None:
+        return render(request, "ledgers/practice/settings.html", {"campaign": None})
+    card_types = list(CardType.objects.filter(campaign=campaign))
+    baseline = getattr(campaign, "practice_baseline", None)
+    posted = request.POST.get("form") if request.method == "POST" else None
+
+    def bound(name):
+        return request.POST if posted == name else None
+
+    deadline_form = DeadlineForm(
+        bound("deadline"), initial={"practice_plan_due": campaign.practice_plan_due}
+    )
+    baseline_initial = {"year": campaign.starts_on.year - 1}
+    if baseline is not None:
+        baseline_initial = {
+            field: getattr(baseline, field)
+            for field in ("year", "households", "funds", "person_times", "deeds")
+        }
+    baseline_form = BaselineForm(bound("baseline"), initial=baseline_initial)
+    add_form = CardTypeForm(bound("card_add"), prefix="add")
+    for card_type in card_types:
+        card_type.form = CardTypeForm(
+            bound(f"card_{card_type.pk}"),
+            prefix=f"card{card_type.pk}",
+            initial={"name": card_type.name},
+        )
+
+    saved = None
+    if posted == "deadline":
+        saved = _save(deadline_form, services.practice_deadline_set, campaign=campaign)
+        done = _("已设置计划报送截止日期。")
+    elif posted == "baseline":
+        saved = _save(baseline_form, services.practice_baseline_set, campaign=campaign)
+        done = _("已保存上年数据。")
+    elif posted == "card_add":
+        saved = _save(add_form, services.card_type_add, campaign=campaign)
+        done = _("已增加卡种。")
+    else:
+        for card_type in card_types:
+            if posted == f"card_{card_type.pk}":
+                saved = _save(card_type.form, services.card_type_rename, card_type=card_type)
+                done = _("已修改卡种名称。")
+    if saved is not None:
+        messages.success(request, done)
+        return redirect("ledgers:practice_settings")
+    return render(
+        request,
+        "ledgers/practice/settings.html",
+        {
+            "campaign": campaign,
+            "deadline_form": deadline_form,
+            "baseline_form": baseline_form,
+            "baseline": baseline,
+            "add_form": add_form,
+            "card_types": card_types,
+            "posted": posted,
+        },
+    )
+
+
+# Plans ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def practice_plans(request):
+    """Who has filed the plan and who has not, for the units the user sees."""
+    require(request.user, "browse_units")
+    campaign = Campaign.objects.current()
+    context = {"campaign": campaign}
+    if campaign is not None:
+        units = scope_for(request.user).units()
+        context["rows"] = selectors.plan_status_rows(units, campaign=campaign)
+        context["counts"] = selectors.plan_status_counts(units, campaign=campaign)
+        context["can_change"] = has_perm(request.user, "change_practice_settings")
+    return render(request, "ledgers/practice/plans.html", context)
+
+
+@login_required
+def practice_plan(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    campaign = Campaign.objects.current()
+    plan = None
+    if campaign is not None:
+        plan = (
+            PracticePlan.objects.filter(campaign=campaign, unit=unit)
+            .select_related("submitted_by")
+            .first()
+        )
+    expected = unit.kind != UnitKind.DISTRICT
+    can_file = (
+        campaign is not None
+        and plan is None
+        and expected
+        and has_perm(request.user, "keep_ledgers", unit)
+    )
+    form = PlanForm(request.POST or None) if can_file else None
+    if request.method == "POST":
+        require(request.user, "keep_ledgers", unit)
+        if form is None:
+            if plan is not None:
+                messages.error(request, _("本单位已经报送过计划,不能重复报送。"))
+            return redirect("ledgers:practice_plan", pk=unit.pk)
+        plan = _save(form, services.practice_plan_file, unit=unit, user=request.user)
+        if plan is not None:
+            if plan.is_late:
+                messages.warning(request, _("计划已报送。已过截止日期,记为逾期报送。"))
+            else:
+                messages.success(request, _("计划已报送区委先进性教育办公室和所属督导组。"))
+            return redirect("ledgers:practice_plan", pk=unit.pk)
+    return render(
+        request,
+        "ledgers/practice/plan.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "plan": plan,
+            "form": form,
+            "expected": expected,
+            "tab": "plan",
+        },
+    )
+
+
+# Activities ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def practice_activities(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    campaign = Campaign.objects.current()
+    summary = selectors.practice_summary(unit, campaign=campaign)
+    context = {
+        "unit": unit,
+        "campaign": campaign,
+        "summary": summary,
+        "can_keep": has_perm(request.user, "keep_ledgers", unit),
+        "tab": "activities",
+    }
+    if not unit.is_branch:
+        # "占全区总户数的X%" is said of the district only.
+        households_total = unit.households if unit.kind == UnitKind.DISTRICT else None
+        context["sentences"] = selectors.practice_sentences(
+            summary, households_total=households_total
+        )
+        context["children"] = selectors.practice_children(unit, campaign=campaign)
+    activities = (
+        selectors.activities_under(unit, campaign=campaign)
+        .select_related("unit", "recorded_by")
+        .prefetch_related("attachments")
+    )
+    context["page"] = _mark_keepable(request.user, _page(request, activities))
+    context["corrections"] = ledger_corrections(unit, CorrectedLedger.ACTIVITY)
+    return render(request, "ledgers/practice/activities.html", context)
+
+
+@login_required
+def practice_activity_create(request, pk):
+    unit = get_unit(request, pk, "keep_ledgers")
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        activity = _save(form, services.practice_activity_record, unit=unit, user=request.user)
+        if activity is not None:
+            messages.success(
+                request,
+                _("已登记%(date)s的活动。") % {"date": date_format(activity.held_on, "n月j日")},
+            )
+            return redirect("ledgers:practice_activities", pk=unit.pk)
+        if request.FILES:
+            # A browser never refills a file input: say so rather than let it look kept.
+            messages.warning(request, _("请重新选择要上传的照片或扫描件。"))
+    return render(
+        request,
+        "ledgers/practice/activity_form.html",
+        {"unit": unit, "form": form, "tab": "activities"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_activity_edit(request, pk):
+    activity = kept_record(request, PracticeActivity.objects.select_related("unit"), pk)
+    form = ActivityCorrectionForm(request.POST or None, request.FILES or None, activity=activity)
+    if request.method == "POST":
+        corrected = _save(
+            form, services.practice_activity_correct, activity=activity, user=request.user
+        )
+        if corrected is not None:
+            _activity, changes = corrected
+            report_correction(request, changes)
+            return redirect("ledgers:practice_activities", pk=activity.unit_id)
+        if request.FILES:
+            messages.warning(request, _("请重新选择要上传的照片或扫描件。"))
+    return render(
+        request,
+        "ledgers/practice/activity_form.html",
+        {"unit": activity.unit, "form": form, "activity": activity, "tab": "activities"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_activity_delete(request, pk):
+    activity = kept_record(
+        request,
+        PracticeActivity.objects.select_related("unit", "recorded_by").prefetch_related(
+            "attachments"
+        ),
+        pk,
+    )
+    form = DeletionForm(request.POST or None)
+    deleted = request.method == "POST" and _save(
+        form, services.practice_activity_delete, activity=activity, user=request.user
+    )
+    if deleted:
+        messages.success(
+            request,
+            _("已删除%(date)s的活动记录。") % {"date": date_format(activity.held_on, "n月j日")},
+        )
+        return redirect("ledgers:practice_activities", pk=activity.unit_id)
+    return render(
+        request,
+        "ledgers/practice/activity_delete.html",
+        {"unit": activity.unit, "activity": activity, "form": form, "tab": "activities"},
+    )
+
+
+@login_required
+@require_safe
+def practice_attachment(request, pk):
+    """A photo or scan, only for those who see the unit (never a public media URL)."""
+    attachment = get_object_or_404(
+        ActivityAttachment.objects.select_related("activity__unit"), pk=pk
+    )
+    require(request.user, "view_ledgers", attachment.activity.unit)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    # The type is the one the upload's content proved, not what the browser claimed.
+    return FileResponse(
+        handle, content_type=attachment.content_type, filename=attachment.original_name
+    )
+
+
+# 五卡 -----------------------------------------------------------------------------------
+
+
+@login_required
+def practice_cards(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    campaign = Campaign.objects.current()
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    form = None
+    if campaign is not None and can_keep:
+        form = CardRecordForm(
+            request.POST or None, campaign=campaign, initial={"recorded_on": timezone.localdate()}
+        )
+    if request.method == "POST":
+        require(request.user, "keep_ledgers", unit)
+        if form is None:
+            raise Http404
+        record = _save(form, services.card_record, unit=unit, user=request.user)
+        if record is not None:
+            messages.success(
+                request,
+                _("已登记%(card)s:发出%(issued)d张,收回%(returned)d张。")
+                % {
+                    "card": record.card_type.name,
+                    "issued": record.issued,
+                    "returned": record.returned,
+                },
+            )
+            return redirect("ledgers:practice_cards", pk=unit.pk)
+    totals = selectors.card_totals(unit, campaign=campaign) if campaign else []
+    records = CardRecord.objects.filter(
+        unit__path__startswith=unit.path, card_type__campaign=campaign
+    ).select_related("unit", "card_type", "recorded_by")
+    return render(
+        request,
+        "ledgers/practice/cards.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "totals": totals,
+            "page": _mark_keepable(request.user, _page(request, records)),
+            "corrections": ledger_corrections(unit, CorrectedLedger.CARD),
+            "form": form,
+            "can_keep": can_keep,
+            "tab": "cards",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_card_edit(request, pk):
+    record = kept_record(request, CardRecord.objects.select_related("unit", "card_type"), pk)
+    form = CardRecordCorrectionForm(request.POST or None, record=record)
+    if request.method == "POST":
+        corrected = _save(form, services.card_record_correct, record=record, user=request.user)
+        if corrected is not None:
+            _record, changes = corrected
+            report_correction(request, changes)
+            return redirect("ledgers:practice_cards", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/practice/card_form.html",
+        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_card_delete(request, pk):
+    record = kept_record(
+        request, CardRecord.objects.select_related("unit", "card_type", "recorded_by"), pk
+    )
+    form = DeletionForm(request.POST or None)
+    deleted = request.method == "POST" and _save(
+        form, services.card_record_delete, record=record, user=request.user
+    )
+    if deleted:
+        messages.success(
+            request,
+            _("已删除%(card)s的一条记录:发出%(issued)d张,收回%(returned)d张。")
+            % {"card": record.card_type.name, "issued": record.issued, "returned": record.returned},
+        )
+        return redirect("ledgers:practice_cards", pk=record.unit_id)
+    return render(
+        request,
+        "ledgers/practice/card_delete.html",
+        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
+    )
+
+
+urlpatterns = [
+    path("practice/settings/", practice_settings, name="practice_settings"),
+    path("practice/plans/", practice_plans, name="practice_plans"),
+    path("practice/units/<int:pk>/", practice_activities, name="practice_activities"),
+    path("practice/units/<int:pk>/new/", practice_activity_create, name="practice_activity_create"),
+    path("practice/units/<int:pk>/plan/", practice_plan, name="practice_plan"),
+    path("practice/units/<int:pk>/cards/", practice_cards, name="practice_cards"),
+    path(
+        "practice/activities/<int:pk>/edit/", practice_activity_edit, name="practice_activity_edit"
+    ),
+    path(
+        "practice/activities/<int:pk>/delete/",
+        practice_activity_delete,
+        name="practice_activity_delete",
+    ),
+    path("practice/cards/<int:pk>/edit/", practice_card_edit, name="practice_card_edit"),
+    path("practice/cards/<int:pk>/delete/", practice_card_delete, name="practice_card_delete"),
+    path("practice/attachments/<int:pk>/", practice_attachment, name="practice_attachment"),
+]

@@ -1,0 +1,153 @@
+"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
+
+"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
+"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
+"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
+
+Every unit ledger here is read by all who see the unit and kept by its secretary or the
+leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+correct or delete a lecture or a publicity record, and the correction stays on the list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledgers.forms.corrections import DeletionForm
+from ledgers.forms.publicity import PublicityCheckCorrectionForm, PublicityCheckForm
+from ledgers.models import (
+    CorrectedLedger,
+    PublicityCheck,
+    PublicityItem,
+)
+from ledgers.selectors import publicity as selectors
+from ledgers.services import publicity as services
+from ledgers.services.corrections import ledger_corrections
+from ledgers.views.corrections import kept_record, report_correction
+from units.permissions import has_perm
+from units.shortcuts import get_unit
+
+PER_PAGE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its rule errors land on the form, which stays
+    bound to what the user typed. Returns what the service saved, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+# Publicity ---------------------------------------------------------------------------------
+
+
+@login_required
+def publicity_checks(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    if request.method == "POST" and not can_keep:
+        raise PermissionDenied
+    form = None
+    if can_keep:
+        form = PublicityCheckForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    check = request.method == "POST" and _save(
+        form, services.publicity_check_record, unit=unit, user=request.user
+    )
+    if check:
+        messages.success(request, _("已登记“%(item)s”。") % {"item": check.get_item_display()})
+        return redirect("ledgers:publicity_checks", pk=unit.pk)
+    records = PublicityCheck.objects.filter(unit=unit).select_related("recorded_by")
+    return render(
+        request,
+        "ledgers/publicity/checks.html",
+        {
+            "unit": unit,
+            "form": form,
+            "items": selectors.publicity_latest(unit),
+            "records": _page(request, records.order_by("-done_on", "-pk")),
+            "can_keep": can_keep,
+            "corrections": ledger_corrections(unit, CorrectedLedger.PUBLICITY),
+        },
+    )
+
+
+def _kept_check(request, pk):
+    return kept_record(request, PublicityCheck.objects.select_related("unit__parent"), pk)
+
+
+@login_required
+def publicity_check_edit(request, pk):
+    check = _kept_check(request, pk)
+    form = PublicityCheckCorrectionForm(
+        request.POST or None,
+        initial={name: getattr(check, name) for name in services.PUBLICITY_FIELDS},
+    )
+    corrected = request.method == "POST" and _save(
+        form, services.publicity_check_correct, check=check, user=request.user
+    )
+    if corrected:
+        _saved, changes = corrected
+        report_correction(request, changes)
+        return redirect("ledgers:publicity_checks", pk=check.unit_id)
+    return render(
+        request,
+        "ledgers/publicity/check_edit.html",
+        {"unit": check.unit, "check": check, "form": form},
+    )
+
+
+@login_required
+def publicity_check_delete(request, pk):
+    check = _kept_check(request, pk)
+    form = DeletionForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.publicity_check_delete, check=check, user=request.user
+    ):
+        messages.success(
+            request,
+            _("已删除“%(item)s”的一条记录,删除前的内容已记入更正记录。")
+            % {"item": check.get_item_display()},
+        )
+        return redirect("ledgers:publicity_checks", pk=check.unit_id)
+    return render(
+        request,
+        "ledgers/publicity/check_delete.html",
+        {"unit": check.unit, "check": check, "form": form},
+    )
+
+
+@login_required
+def publicity_overview(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    rows = list(selectors.publicity_overview([unit.path]))
+    return render(
+        request,
+        "ledgers/publicity/overview.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "empty_boards": sum(1 for row in rows if row.last_bulletin_board is None),
+            "items": PublicityItem.choices,
+        },
+    )
+
+
+urlpatterns = [
+    path("units/<int:pk>/publicity/", publicity_checks, name="publicity_checks"),
+    path("publicity/<int:pk>/edit/", publicity_check_edit, name="publicity_check_edit"),
+    path("publicity/<int:pk>/delete/", publicity_check_delete, name="publicity_check_delete"),
+    path("units/<int:pk>/publicity/overview/", publicity_overview, name="publicity_overview"),
+]

@@ -1,0 +1,301 @@
+"""边学边查边改: the rectification ledger, the integrity record, and the public 群众满意度测评.
+
+The ledger is read by everyone whose scope holds the unit and kept by its secretary or the
+leader above it; its supervision group may file what it found (督导检查). The survey page
+is public: anyone with the unit's link or QR code answers it, without logging in, once a
+day per device, and an opinion left there lands in the unit's ledger as 群众意见.
+"""
+
+import io
+import re
+import secrets
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ledgers.forms.rectification import RectificationFilterForm, RectificationItemForm, SurveyForm
+from ledgers.models import RectificationItem, RectificationSource
+from ledgers.selectors import rectification as selectors
+from ledgers.services import rectification as services
+from units.models import Unit
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_unit
+
+PER_PAGE = 30
+
+
+# The device cookie of the public survey: random, long, only ever hashed server-side.
+DEVICE_COOKIE = "survey_device"
+
+
+DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60
+
+
+DEVICE_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+# Answers one client address may send per hour, across all units.
+RATE_LIMIT = 20
+
+
+RATE_WINDOW = 60 * 60
+
+
+def _get_item(request, pk, action="view_ledgers"):
+    item = get_object_or_404(RectificationItem.objects.select_related("unit", "created_by"), pk=pk)
+    require(request.user, action, item.unit)
+    return item
+
+
+def _add_service_error(form, error):
+    """Put a service's ValidationError on the form: by field where the field is on it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _may_add_items(user, unit):
+    """Keepers file any problem; the unit's supervision group files what it found."""
+    return has_perm(user, "keep_ledgers", unit) or scope_for(user).supervises(unit)
+
+
+# The rectification ledger ------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def rectification_items(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    today = timezone.localdate()
+    filter_form = RectificationFilterForm(request.GET)
+    items = selectors.rectification_items(unit, today=today, **filter_form.filters())
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledgers/rectification/items.html",
+        {
+            "unit": unit,
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": bool(filter_form.filters()),
+            "summary": selectors.rectification_summary(unit, today),
+            "by_unit": [] if unit.is_branch else selectors.rectification_by_unit(unit, today),
+            "can_add": _may_add_items(request.user, unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def rectification_item_create(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    if has_perm(request.user, "keep_ledgers", unit):
+        for_supervisor = False
+    elif scope_for(request.user).supervises(unit):
+        for_supervisor = True
+    else:
+        raise PermissionDenied
+    form = RectificationItemForm(request.POST or None, for_supervisor=for_supervisor)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if for_supervisor:
+            fields["source"] = RectificationSource.SUPERVISION
+        try:
+            item = services.rectification_item_create(unit=unit, user=request.user, **fields)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("问题已登记。"))
+            return redirect("ledgers:rectification_item", pk=item.pk)
+    return render(
+        request,
+        "ledgers/rectification/item_form.html",
+        {"form": form, "unit": unit, "for_supervisor": for_supervisor},
+    )
+
+
+@login_required
+@require_safe
+def rectification_item(request, pk):
+    item = _get_item(request, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "ledgers/rectification/item.html",
+        {
+            "item": item,
+            "unit": item.unit,
+            "is_overdue": selectors.is_overdue(item, today),
+            "history": selectors.item_history(item),
+            "can_keep": has_perm(request.user, "keep_ledgers", item.unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def rectification_item_edit(request, pk):
+    item = _get_item(request, pk, "keep_ledgers")
+    form = RectificationItemForm(
+        request.POST or None, item=item, initial=RectificationItemForm.initial_for(item)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _item, changes = services.rectification_item_update(
+                item=item, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            if changes:
+                messages.success(request, _("已保存,修改已记录在整改记录中。"))
+            else:
+                messages.info(request, _("没有修改。"))
+            return redirect("ledgers:rectification_item", pk=item.pk)
+    return render(
+        request,
+        "ledgers/rectification/item_form.html",
+        {"form": form, "unit": item.unit, "item": item},
+    )
+
+
+# The satisfaction survey: results for the unit's people, the public page for anyone -------
+
+
+def _survey_url(request, unit):
+    return request.build_absolute_uri(reverse("ledgers:survey", args=[services.survey_token(unit)]))
+
+
+@login_required
+@require_safe
+def survey_results(request, pk):
+    unit = get_unit(request, pk, "view_ledgers")
+    return render(
+        request,
+        "ledgers/rectification/survey_results.html",
+        {
+            "unit": unit,
+            "results": selectors.survey_results(unit),
+            "by_unit": [] if unit.is_branch else selectors.survey_by_unit(unit),
+            "survey_url": _survey_url(request, unit),
+        },
+    )
+
+
+@login_required
+@require_safe
+def survey_qr(request, pk):
+    """The public survey link as a QR code, to print and put up where the public comes."""
+    unit = get_unit(request, pk, "view_ledgers")
+    url = _survey_url(request, unit)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer,
+        kind="svg",
+        scale=8,
+        border=2,
+        title=_("%(unit)s群众满意度测评:%(url)s") % {"unit": unit.name, "url": url},
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def _over_rate_limit(request):
+    """Count this answer against the client address's hourly allowance."""
+    window = int(time.time() // RATE_WINDOW)
+    # Behind the production proxy REMOTE_ADDR is the proxy's; CLIENT_IP_HEADER names the
+    # header the proxy sets (e.g. X-Real-IP), which clients can't forge past it.
+    address = request.META.get(settings.CLIENT_IP_HEADER or "REMOTE_ADDR") or request.META.get(
+        "REMOTE_ADDR", ""
+    )
+    key = f"survey-rate:{address}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # Expired between add and incr: this answer opens a new count.
+        cache.set(key, 1, timeout=RATE_WINDOW)
+        count = 1
+    return count > RATE_LIMIT
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey(request, token):
+    try:
+        unit_id = services.survey_unit_id(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    unit = get_object_or_404(Unit, pk=unit_id)
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    new_device = not DEVICE_PATTERN.fullmatch(device)
+    if new_device:
+        device = secrets.token_urlsafe(32)
+    today = timezone.localdate()
+    state = "form"
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST":
+        if _over_rate_limit(request):
+            return render(request, "ledgers/public/too_many.html", {"unit": unit}, status=429)
+        if form.is_valid():
+            try:
+                services.survey_answer(unit=unit, device=device, day=today, **form.cleaned_data)
+            except services.AlreadyAnswered:
+                state = "already"
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                response = redirect(f"{request.path}?thanks=1")
+                _remember_device(response, request, device)
+                return response
+    elif request.GET.get("thanks"):
+        state = "thanks"
+    elif not new_device and services.survey_answered(unit=unit, device=device, day=today):
+        state = "already"
+    response = render(
+        request, "ledgers/public/survey.html", {"unit": unit, "form": form, "state": state}
+    )
+    if new_device:
+        _remember_device(response, request, device)
+    return response
+
+
+def _remember_device(response, request, device):
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+urlpatterns = [
+    path("units/<int:pk>/rectification/", rectification_items, name="rectification_items"),
+    path(
+        "units/<int:pk>/rectification/new/",
+        rectification_item_create,
+        name="rectification_item_create",
+    ),
+    path("rectification/<int:pk>/", rectification_item, name="rectification_item"),
+    path("rectification/<int:pk>/edit/", rectification_item_edit, name="rectification_item_edit"),
+    path("units/<int:pk>/survey/", survey_results, name="survey_results"),
+    path("units/<int:pk>/survey/qr.svg", survey_qr, name="survey_qr"),
+    path("public/<str:token>/", survey, name="survey"),
+]

@@ -1,0 +1,225 @@
+"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
+
+"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
+"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
+"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
+
+Every unit ledger here is read by all who see the unit and kept by its secretary or the
+leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+correct or delete a lecture or a publicity record, and the correction stays on the list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ledgers.forms.trips import TripDecisionForm, TripRequestForm, TripReturnForm
+from ledgers.models import (
+    TripState,
+)
+from ledgers.selectors import lectures as selectors
+from ledgers.selectors.trips import pending_first, trips_for
+from ledgers.services import trips as services
+from units.models import Member
+from units.permissions import has_perm, require, scope_for
+
+PER_PAGE = 20
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; its rule errors land on the form, which stays
+    bound to what the user typed. Returns what the service saved, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+# Trips -------------------------------------------------------------------------------------
+
+
+def _travellers(scope):
+    """Whom the user may ask a trip for: the leading cadres where they keep the ledgers,
+    and themself if they are one."""
+    cadres = Member.objects.filter(
+        selectors.under_any(selectors.managed_paths(scope), "unit__path"), is_leading_cadre=True
+    )
+    if scope.member is not None and scope.member.is_leading_cadre:
+        cadres = cadres | Member.objects.filter(pk=scope.member.pk)
+    return cadres.select_related("unit").order_by("unit__path", "name", "pk")
+
+
+def _may_request(scope):
+    return bool(selectors.managed_paths(scope)) or (
+        scope.member is not None and scope.member.is_leading_cadre
+    )
+
+
+def _requester_side(user, trip):
+    """The cadre themself or whoever keeps the ledgers of the cadre's branch."""
+    scope = scope_for(user)
+    is_self = scope.member is not None and scope.member.pk == trip.traveller_id
+    return is_self or has_perm(user, "keep_ledgers", trip.traveller.unit)
+
+
+def _may_withdraw(user, trip):
+    """Whoever asked, or whoever keeps the ledgers of the cadre's branch."""
+    return trip.requested_by_id == user.pk or has_perm(user, "keep_ledgers", trip.traveller.unit)
+
+
+@login_required
+def trip_list(request):
+    scope = scope_for(request.user)
+    if not (scope.sees_units or scope.member is not None):
+        raise PermissionDenied
+    trips = trips_for(request.user, scope)
+    context = {"may_request": _may_request(scope), "is_office": scope.is_office}
+    if scope.is_office:
+        # The office's queue: what awaits a decision, oldest request first.
+        context["pending"] = trips.filter(state=TripState.PENDING).order_by("requested_at", "pk")
+        trips = trips.exclude(state=TripState.PENDING)
+    context["trips"] = _page(request, pending_first(trips))
+    return render(request, "ledgers/leaders/trips.html", context)
+
+
+@login_required
+def trip_new(request):
+    scope = scope_for(request.user)
+    if not _may_request(scope):
+        raise PermissionDenied
+    form = TripRequestForm(request.POST or None, travellers=_travellers(scope))
+    if request.method == "POST":
+        trip = _save(form, services.trip_request, user=request.user)
+        if trip:
+            messages.success(request, _("申请已报区委先进性教育办公室审批。"))
+            return redirect("ledgers:leaders_trip", pk=trip.pk)
+    return render(request, "ledgers/leaders/trip_form.html", {"form": form})
+
+
+def _get_trip(request, pk):
+    """The trip, if the user sees it; 404 otherwise."""
+    return get_object_or_404(trips_for(request.user, scope_for(request.user)), pk=pk)
+
+
+def _trip_page(request, trip, decision_form=None, status=200):
+    pending = trip.state == TripState.PENDING
+    can_decide = pending and has_perm(request.user, "decide_trip")
+    can_return = trip.state == TripState.APPROVED and _requester_side(request.user, trip)
+    return render(
+        request,
+        "ledgers/leaders/trip_detail.html",
+        {
+            "trip": trip,
+            "decision_form": decision_form or (TripDecisionForm() if can_decide else None),
+            "can_return": can_return,
+            "can_withdraw": pending and _may_withdraw(request.user, trip),
+        },
+        status=status,
+    )
+
+
+@login_required
+def trip_detail(request, pk):
+    return _trip_page(request, _get_trip(request, pk))
+
+
+@login_required
+@require_POST
+def trip_decide(request, pk):
+    trip = trips_for(request.user, scope_for(request.user)).filter(pk=pk).first()
+    if trip is None:
+        raise Http404
+    require(request.user, "decide_trip")
+    form = TripDecisionForm(request.POST)
+    if not form.is_valid():
+        return _trip_page(request, trip, form)
+    try:
+        services.trip_decide(trip=trip, user=request.user, **form.cleaned_data)
+    except services.TripError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _trip_page(request, trip, form)
+    if trip.state == TripState.APPROVED:
+        done = _("已同意%(name)s的外出申请。")
+    else:
+        done = _("已答复不同意%(name)s的外出申请。")
+    messages.success(request, done % {"name": trip.traveller.name})
+    return redirect("ledgers:leaders_trips")
+
+
+@login_required
+def trip_withdraw(request, pk):
+    trip = _get_trip(request, pk)
+    if not _may_withdraw(request.user, trip):
+        raise PermissionDenied
+    if trip.state == TripState.WITHDRAWN:
+        messages.info(request, _("这份申请已经撤回了。"))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    if trip.state != TripState.PENDING:
+        messages.error(
+            request,
+            _("办公室已经审批了这份申请(%(state)s),不能再撤回。")
+            % {"state": trip.get_state_display()},
+        )
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    if request.method != "POST":
+        return render(request, "ledgers/leaders/trip_withdraw.html", {"trip": trip})
+    try:
+        services.trip_withdraw(trip=trip, user=request.user)
+    except services.TripError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    messages.success(
+        request,
+        _("已撤回%(name)s去%(destination)s的外出申请。")
+        % {"name": trip.traveller.name, "destination": trip.destination},
+    )
+    return redirect("ledgers:leaders_trip", pk=trip.pk)
+
+
+@login_required
+def trip_return(request, pk):
+    trip = _get_trip(request, pk)
+    if not _requester_side(request.user, trip):
+        raise PermissionDenied
+    if trip.state != TripState.APPROVED:
+        messages.info(request, _("这次外出不是待返回状态,无需登记返回。"))
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    form = TripReturnForm(
+        request.POST or None, initial={"returned_on": min(trip.returns_on, timezone.localdate())}
+    )
+    if request.method == "POST" and _save(form, services.trip_return, trip=trip, user=request.user):
+        messages.success(
+            request,
+            _("已登记返回。%(name)s需补课%(hours)s学时,已记入学习台账。")
+            % {"name": trip.traveller.name, "hours": floatformat(trip.makeup.hours, -1)},
+        )
+        return redirect("ledgers:leaders_trip", pk=trip.pk)
+    return render(request, "ledgers/leaders/trip_return.html", {"trip": trip, "form": form})
+
+
+urlpatterns = [
+    path("trips/", trip_list, name="leaders_trips"),
+    path("trips/new/", trip_new, name="leaders_trip_new"),
+    path("trips/<int:pk>/", trip_detail, name="leaders_trip"),
+    path("trips/<int:pk>/decide/", trip_decide, name="leaders_trip_decide"),
+    path("trips/<int:pk>/return/", trip_return, name="leaders_trip_return"),
+    path("trips/<int:pk>/withdraw/", trip_withdraw, name="leaders_trip_withdraw"),
+]

@@ -1,0 +1,306 @@
+"""What goes into a 简报, and how it becomes a PDF.
+
+`briefing_collect` gathers the figures of the briefing's scope (the district, a unit's
+subtree or a supervision group's units) in a fixed number of queries whatever the size of
+the district, and writes them as the speech writes them; `briefing_html` lays them out
+after GB/T 9704-2012 (templates/briefings/briefing.html); `briefing_pdf` renders with
+WeasyPrint. The Celery task in campaign/tasks.py strings them together.
+
+A scope is a list of subtrees ("tops"): the one unit, or the units a group is assigned.
+Every figure is one aggregate over the rows under any of them, so a group's briefing costs
+the same queries as the district's.
+"""
+
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from ledgers.selectors.practice import format_percent
+from reports.charts import bar_chart, stage_chart
+from study.models import CONTACT_OVERDUE_DAYS, REVIEW_OVERDUE_DAYS
+
+# How many units a chart shows.
+CHART_ROWS = 20
+
+
+def _number(value):
+    """Decimal("12.50") → "12.5", Decimal("40.0") → "40"."""
+    return f"{Decimal(value).normalize():f}" if value is not None else "—"
+
+
+def _rate(value):
+    return format_percent(value) if value is not None else "—"
+
+
+def _names(names, total=None):
+    """["A", "B"] → "A、B"; with more behind them than listed, "A、B等"."""
+    text = "、".join(names)
+    if total is not None and total > len(names):
+        text += _("等")
+    return text
+
+
+# Writing it as the speech does -----------------------------------------------------------
+
+
+def _overview(data):
+    f, subject = data["figures"], data["subject"]
+    sentences = [
+        _(
+            "截至%(date)s,%(subject)s共有党员%(members)s名,已有%(complete)s名完成40学时的"
+            "学习任务(集中学习占三分之二以上),达标率%(rate)s%%;人均学习%(average)s学时,"
+            "集中学习占全部学时的%(share)s%%。"
+        )
+        % {
+            "date": data["date"],
+            "subject": subject,
+            "members": f["members"],
+            "complete": f["complete"],
+            "rate": _rate(f["completion_rate"]),
+            "average": _number(f["average_hours"] or 0),
+            "share": _rate(f["concentrated_share"] or 0),
+        }
+    ]
+    # "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+    gaps = []
+    gaps.append(
+        _("缺课未补%(n)s人次") % {"n": f["makeups_owed"]}
+        if f["makeups_owed"]
+        else _("缺课均已补上")
+    )
+    gaps.append(
+        _("还有%(n)s名党员没有参加学习") % {"n": f["no_participation"]}
+        if f["no_participation"]
+        else _("党员参学无一遗漏")
+    )
+    gaps.append(
+        _("各支部合计还有%(n)s篇(次)必读科目没有学到") % {"n": f["readings_uncovered"]}
+        if f["readings_uncovered"]
+        else _("必读科目均已学到")
+    )
+    sentences.append(
+        _("对照“规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇”的要求,%(gaps)s。")
+        % {"gaps": ";".join(gaps)}
+    )
+    sentences.append(
+        _(
+            "党员共写出学习笔记%(notes)s篇、心得体会%(essays)s篇(其中3000字以上的"
+            "%(long)s篇),%(done)s名党员完成了学习笔记和心得体会的要求。"
+        )
+        % {
+            "notes": f["notes"],
+            "essays": f["essays"],
+            "long": f["long_essays"],
+            "done": f["writing_done"],
+        }
+    )
+    stages = data["stages"]
+    branches = sum(stages["totals"])
+    if branches:
+        parts = [
+            _("%(n)s个处于%(stage)s阶段") % {"n": count, "stage": label}
+            if label not in (_("已完成"), _("未开始"))
+            else _("%(n)s个%(stage)s") % {"n": count, "stage": label}
+            for label, count in zip(stages["labels"], stages["totals"], strict=True)
+            if count
+        ]
+        sentences.append(
+            _("%(subject)s共有%(branches)s个党支部,其中%(parts)s。")
+            % {"subject": subject, "branches": branches, "parts": ",".join(parts)}
+        )
+    t = data["transitions"]
+    sentences.append(
+        _(
+            "本期共报送转段申请%(submitted)s份,同意转段%(approved)s份,"
+            "退回补课%(returned)s份;目前还有%(waiting)s份等待审批。"
+        )
+        % t
+    )
+    lectures = data["lectures"]
+    if lectures["party_lectures"] or lectures["situation_reports"]:
+        sentences.append(
+            _(
+                "党员领导干部带头上党课%(party)s次、作形势报告%(situation)s次,"
+                "听课%(audience)s人次,其中本期%(in_period)s次。"
+            )
+            % {
+                "party": lectures["party_lectures"],
+                "situation": lectures["situation_reports"],
+                "audience": lectures["audience"] or 0,
+                "in_period": lectures["in_period"],
+            }
+        )
+    return sentences
+
+
+def _progress(data):
+    """The 发展不平衡 sentence: the best unit and those below the scope's own rate."""
+    rated = [row for row in data["rows"] if row["members"]]
+    sentences = []
+    if len(rated) >= 2:
+        best = max(rated, key=lambda row: row["completion_rate"])
+        lagging = [row for row in rated if row["lagging"]][:3]
+        if lagging:
+            sentences.append(
+                _(
+                    "从各单位看,发展不平衡:%(best)s达标率最高,为%(best_rate)s%%;"
+                    "%(names)s较低,分别只有%(rates)s。"
+                )
+                % {
+                    "best": best["name"],
+                    "best_rate": _rate(best["completion_rate"]),
+                    "names": "、".join(row["name"] for row in lagging),
+                    "rates": "、".join(f"{_rate(row['completion_rate'])}%" for row in lagging),
+                }
+            )
+        else:
+            sentences.append(_("从各单位看,进展基本平衡。"))
+    laggards = data["lagging_branches"]
+    if laggards:
+        sentences.append(
+            _("达标率最低的党支部是:%(list)s。")
+            % {
+                "list": "、".join(
+                    _("%(name)s(达标率%(rate)s%%,人均%(hours)s学时)")
+                    % {
+                        "name": row["name"],
+                        "rate": _rate(row["completion_rate"]),
+                        "hours": _number(row["average_hours"] or 0),
+                    }
+                    for row in laggards
+                )
+            }
+        )
+    return sentences
+
+
+def _practice_text(data):
+    practice = data["practice"]
+    if not practice["sentences"]:
+        return [_("本期尚未登记“二三五”主题实践活动。")]
+    return [
+        _("围绕“两深入、创三满意、五送”,%(subject)s共开展主题实践活动%(n)s次,%(what)s。")
+        % {
+            "subject": data["subject"],
+            "n": practice["activities"],
+            "what": ";".join(practice["sentences"]),
+        }
+    ]
+
+
+def _rectification_text(data):
+    r = data["rectification"]
+    if not r["total"]:
+        rectification = [_("边学边查边改台账尚未登记问题。")]
+    else:
+        text = _(
+            "坚持边学边查边改,共查找出问题%(total)s个(其中群众提出%(public)s个),"
+            "已整改%(rectified)s个,整改率%(rate)s%%;正在整改和待整改%(open)s个,"
+            "其中超过整改时限%(overdue)s个"
+        ) % {**r, "rate": _rate(r["rectified_rate"])}
+        if r["not_yet"]:
+            text += _(";一时还解决不了的%(n)s个,已向群众解释清楚") % {"n": r["not_yet"]}
+        rectification = [text + "。"]
+    integrity = (
+        [_("党员干部廉洁自律,%(what)s。") % {"what": data["integrity"]}]
+        if data["integrity"]
+        else [_("本期未登记拒吃请、拒收礼金等情况。")]
+    )
+    return rectification, integrity
+
+
+def _problems(data):
+    problems = []
+    backlog = data["review_backlog"]
+    if backlog["count"]:
+        problems.append(
+            _("%(n)s个党支部的学习笔记、心得体会超过%(days)s天未批阅(%(names)s)。")
+            % {
+                "n": backlog["count"],
+                "days": REVIEW_OVERDUE_DAYS,
+                "names": _names(backlog["names"], backlog["count"]),
+            }
+        )
+    if data["out_of_contact"]:
+        problems.append(
+            _("%(n)s名流动党员超过%(days)s天没有联系。")
+            % {"n": data["out_of_contact"], "days": CONTACT_OVERDUE_DAYS}
+        )
+    r = data["rectification"]
+    if r["overdue"]:
+        problems.append(
+            _("%(n)s个问题超过整改时限仍未整改,主要在%(where)s。")
+            % {
+                "n": r["overdue"],
+                "where": "、".join(
+                    _("%(name)s(%(n)s个)") % {"name": name, "n": n}
+                    for name, n in r["overdue_units"]
+                ),
+            }
+        )
+    boards = data["bulletin_boards"]
+    if boards["count"]:
+        problems.append(
+            _("%(n)s个单位的宣传栏里还没有先进性教育活动的内容(%(names)s)。")
+            % {"n": boards["count"], "names": _names(boards["names"], boards["count"])}
+        )
+    f = data["figures"]
+    if f["no_participation"]:
+        problems.append(
+            _("%(n)s名党员至今没有参加学习,缺课未补%(owed)s人次。")
+            % {"n": f["no_participation"], "owed": f["makeups_owed"]}
+        )
+    return problems or [_("本期未发现突出问题。")]
+
+
+def briefing_sections(data):
+    rectification, integrity = _rectification_text(data)
+    return {
+        "overview": _overview(data),
+        "progress": _progress(data),
+        "practice": _practice_text(data),
+        "rectification": rectification,
+        "integrity": integrity,
+        "problems": _problems(data),
+    }
+
+
+def briefing_charts(data):
+    """Progress by unit, and stages by unit. A 党委 with hundreds of branches would make
+    a chart nobody can read: past CHART_ROWS units, the lowest (the table's first) only."""
+    charts = {}
+    rows = data["rows"][:CHART_ROWS]
+    clipped = len(data["rows"]) > CHART_ROWS
+    suffix = _("(达标率最低的%(n)s个单位)") % {"n": CHART_ROWS} if clipped else ""
+    if len(rows) >= 2:
+        charts["completion"] = bar_chart(
+            [(row["name"], row["completion_rate"]) for row in rows],
+            title=_("各单位40学时达标率") + suffix,
+            unit_label="%",
+            max_value=100,
+            reference=data["figures"]["completion_rate"],
+            reference_label=_("平均"),
+        )
+    stages = data["stages"]
+    # In the table's order: the same units as the bars.
+    stage_rows = stages["rows"][:CHART_ROWS]
+    if len(stage_rows) >= 2 and sum(stages["totals"]):
+        charts["stages"] = stage_chart(
+            stage_rows, title=_("各单位党支部所处阶段") + suffix, stages=stages["labels"]
+        )
+    return charts
+
+
+# Layout and PDF --------------------------------------------------------------------------
+
+
+def briefing_html(data, briefing):
+    return render_to_string("briefings/briefing.html", {"briefing": briefing, **data})
+
+
+def briefing_pdf(html):
+    # Imported here: WeasyPrint loads Pango at import, which only the worker needs.
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,182 @@
+"""简报 (briefings): the list with the request form, a briefing's progress, its PDF.
+
+The office briefs on the district, a 党委 or a supervision group; a supervision group on
+itself. The PDF is made by a Celery task (campaign.tasks.briefing_generate); the detail
+page polls `briefing_status` until it is done or failed.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from campaign.models import Campaign
+from reports.forms import BriefingRequestForm
+from reports.models import Briefing, BriefingState
+from reports.services import briefings as services
+from units.models import SupervisionGroup
+from units.permissions import has_perm, require, scope_for
+from units.selectors import district_root
+
+PER_PAGE = 20
+PENDING = (BriefingState.QUEUED, BriefingState.RUNNING)
+
+
+def _briefable_groups(user):
+    """The supervision groups the user may brief on, or PermissionDenied if they may
+    brief on nothing at all."""
+    scope = scope_for(user)
+    if has_perm(user, "request_briefing"):
+        return True, SupervisionGroup.objects.all()
+    if not scope.groups:
+        raise PermissionDenied
+    return False, SupervisionGroup.objects.filter(pk__in=scope.groups)
+
+
+def _briefing(request, pk):
+    briefing = get_object_or_404(
+        Briefing.objects.select_related("campaign", "unit", "group", "requested_by"), pk=pk
+    )
+    require(request.user, "request_briefing", briefing.group or briefing.unit)
+    return briefing
+
+
+def _default_period(campaign):
+    """The last seven days, kept inside the campaign."""
+    end = min(max(timezone.localdate(), campaign.starts_on), campaign.ends_on)
+    start = max(end - datetime.timedelta(days=6), campaign.starts_on)
+    return start, end
+
+
+@login_required
+def briefing_list(request):
+    is_office, groups = _briefable_groups(request.user)
+    campaign = Campaign.objects.current()
+    briefings = Briefing.objects.select_related("unit", "group", "requested_by")
+    if not is_office:
+        briefings = briefings.filter(group__in=groups)
+    form = None
+    if campaign is not None:
+        start, end = _default_period(campaign)
+        form = BriefingRequestForm(
+            request.POST if request.method == "POST" else None,
+            is_office=is_office,
+            groups=groups,
+            initial={
+                "scope": "district" if is_office else "group",
+                "group": groups.first() if not is_office else None,
+                "period_start": start,
+                "period_end": end,
+                "issue_number": services.briefing_next_issue(campaign),
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            briefing = _request(request, form)
+            if briefing is not None:
+                messages.success(
+                    request,
+                    _("已申请第%(n)d期简报,正在后台生成。") % {"n": briefing.issue_number},
+                )
+                return redirect("reports:briefing_detail", pk=briefing.pk)
+    page = Paginator(briefings, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/briefings/list.html",
+        {"campaign": campaign, "form": form, "briefings": page, "is_office": is_office},
+    )
+
+
+def _request(request, form):
+    """Ask the service for the briefing; its rule errors land on the form."""
+    scope = form.scope_kwargs(district_root())
+    require(request.user, "request_briefing", scope.get("group") or scope.get("unit"))
+    try:
+        return services.briefing_request(
+            user=request.user,
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+            issue_number=form.cleaned_data["issue_number"],
+            copies=form.cleaned_data["copies"],
+            **scope,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@login_required
+@require_safe
+def briefing_detail(request, pk):
+    briefing = _briefing(request, pk)
+    return render(
+        request,
+        "reports/briefings/detail.html",
+        {"briefing": briefing, "pending": briefing.state in PENDING},
+    )
+
+
+@login_required
+@require_safe
+def briefing_status(request, pk):
+    """What the detail page polls: state and progress, and where to download when done."""
+    briefing = _briefing(request, pk)
+    done = briefing.state == BriefingState.DONE
+    return JsonResponse(
+        {
+            "state": briefing.state,
+            "state_label": briefing.get_state_display(),
+            "progress": briefing.progress,
+            "error": briefing.error,
+            "download_url": reverse("reports:briefing_download", args=[briefing.pk])
+            if done
+            else None,
+        }
+    )
+
+
+@login_required
+@require_safe
+def briefing_download(request, pk):
+    briefing = _briefing(request, pk)
+    if briefing.state != BriefingState.DONE or not briefing.file:
+        raise Http404
+    try:
+        handle = briefing.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"先进性教育活动简报第{briefing.issue_number}期.pdf",
+    )
+
+
+@login_required
+@require_POST
+def briefing_retry(request, pk):
+    briefing = _briefing(request, pk)
+    try:
+        services.briefing_retry(briefing=briefing, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("已重新申请生成第%(n)d期简报。") % {"n": briefing.issue_number})
+    return redirect("reports:briefing_detail", pk=briefing.pk)
+
+
+urlpatterns = [
+    path("briefings/", briefing_list, name="briefing_list"),
+    path("briefings/<int:pk>/", briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/status/", briefing_status, name="briefing_status"),
+    path("briefings/<int:pk>/download/", briefing_download, name="briefing_download"),
+    path("briefings/<int:pk>/retry/", briefing_retry, name="briefing_retry"),
+]

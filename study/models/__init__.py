@@ -1,0 +1,70 @@
+"""The branch's 学习培训 ledger, one module a subject: sessions and sign-in, absences (补课, 请假, 自学,
+mobile members), writings and their review, and each member's progress."""
+
+from study.models.absences import (
+    CONTACT_OVERDUE_DAYS,
+    ContactLog,
+    ContactMethod,
+    LeaveRequest,
+    LeaveStatus,
+    MakeUp,
+    MakeUpMethod,
+    SelfStudy,
+)
+from study.models.progress import (
+    CONCENTRATED_SHARE,
+    LEADING_CADRE_ESSAYS,
+    LONG_ESSAY_CHARACTERS,
+    REQUIRED_HOURS,
+    MemberProgress,
+)
+from study.models.sessions import (
+    CREDITED_STATUSES,
+    HOURS_FIELD,
+    MAKEUP_STATUSES,
+    MAX_SESSION_HOURS,
+    Attendance,
+    AttendanceChange,
+    AttendanceStatus,
+    SessionKind,
+    StudySession,
+)
+from study.models.writings import (
+    REVIEW_OVERDUE_DAYS,
+    Grade,
+    Review,
+    SpotCheck,
+    Writing,
+    WritingKind,
+)
+
+__all__ = [
+    "Attendance",
+    "AttendanceChange",
+    "AttendanceStatus",
+    "CONCENTRATED_SHARE",
+    "CONTACT_OVERDUE_DAYS",
+    "CREDITED_STATUSES",
+    "ContactLog",
+    "ContactMethod",
+    "Grade",
+    "HOURS_FIELD",
+    "LEADING_CADRE_ESSAYS",
+    "LONG_ESSAY_CHARACTERS",
+    "LeaveRequest",
+    "LeaveStatus",
+    "MAKEUP_STATUSES",
+    "MAX_SESSION_HOURS",
+    "MakeUp",
+    "MakeUpMethod",
+    "MemberProgress",
+    "REQUIRED_HOURS",
+    "REVIEW_OVERDUE_DAYS",
+    "Review",
+    "SelfStudy",
+    "SessionKind",
+    "SpotCheck",
+    "StudySession",
+    "Writing",
+    "WritingKind",
+]

@@ -1,0 +1,117 @@
+"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+
+Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
+thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
+for every member present, late, or taught at home (送课上门); an absence or leave owes a
+make-up (补课), which restores the session's concentrated hours once done. 自学 counts
+toward the total but not the concentrated share.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WritingKind(models.TextChoices):
+    NOTE = "note", _("学习笔记")
+    ESSAY = "essay", _("心得体会")
+
+
+class Writing(models.Model):
+    """A study note or 心得体会, submitted online (text) or logged from paper (count only)."""
+
+    member = models.ForeignKey(
+        "units.Member", verbose_name=_("党员"), on_delete=models.CASCADE, related_name="writings"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=WritingKind.choices)
+    title = models.CharField(_("题目"), max_length=200)
+    text = models.TextField(_("正文"), blank=True)
+    is_paper = models.BooleanField(_("纸质稿"), default=False)
+    characters = models.PositiveIntegerField(_("字数"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("笔记与心得")
+        verbose_name_plural = _("笔记与心得")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} · {self.get_kind_display()} · {self.title}"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+# "支部负责人每周应查看、批阅一次党员的学习笔记"
+REVIEW_OVERDUE_DAYS = 7
+
+
+class Review(models.Model):
+    """批改 of a writing by the secretary or the 党委/党组/工委 负责人."""
+
+    writing = models.ForeignKey(
+        Writing, verbose_name=_("笔记与心得"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批改人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("批语"))
+    grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices)
+    reviewed_on = models.DateField(_("批改日期"))
+
+    class Meta:
+        verbose_name = _("批改")
+        verbose_name_plural = _("批改")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.writing} · {self.get_grade_display()}"
+
+
+class SpotCheck(models.Model):
+    """督导组的审查或抽查: a random sample of a unit's writings and what was found."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="spot_checks"
+    )
+    writings = models.ManyToManyField(
+        Writing, verbose_name=_("抽查篇目"), related_name="spot_checks"
+    )
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽查人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drawn_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+    result = models.TextField(_("抽查结果"), blank=True)
+    recorded_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结果登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("笔记抽查")
+        verbose_name_plural = _("笔记抽查")
+        ordering = ["-drawn_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.drawn_at:%Y-%m-%d}"

@@ -1,0 +1,39 @@
+"""Reads of the study ledger that aggregate; each is a fixed number of queries."""
+
+import datetime
+
+from django.db.models import (
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.utils import timezone
+
+from study.models import (
+    Attendance,
+    MakeUp,
+    StudySession,
+)
+
+
+def _days_ago(days, today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=days)
+
+
+def member_session_history(member):
+    """The sessions of the member's branch, and any other the member was signed in to,
+    oldest first; each annotated with the member's `status` (None: not on the roster)
+    and the date the make-up was done (`makeup_done_on`)."""
+    signed = Attendance.objects.filter(member=member)
+    makeup = MakeUp.objects.filter(attendance__session=OuterRef("pk"), member=member)
+    return (
+        StudySession.objects.filter(
+            Q(unit_id=member.unit_id) | Q(pk__in=signed.values("session_id"))
+        )
+        .annotate(
+            status=Subquery(signed.filter(session=OuterRef("pk")).values("status")[:1]),
+            makeup_done_on=Subquery(makeup.values("done_on")[:1]),
+        )
+        .order_by("starts_at", "pk")
+    )

@@ -1,0 +1,75 @@
+"""The plan's study content: the 四加一 topics and the required readings (必读科目).
+
+"专题设置总体上可以按照'四加一'的格局来考虑": the office names the four topics and the
+readings for the whole district; each unit adds one topic of its own ("各单位、各党组织
+要结合单位及岗位实际,确定一个结合单位特色的专题"). `study_plan_create` in services.py
+gives a new campaign its first set; the edits after that are here, with the few reads the
+topics page and the plan page share.
+
+Writes raise `ValidationError` keyed by the form field at fault, before anything is saved.
+"""
+
+import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaign.models import Reading, Topic
+from campaign.services.topics import readings
+from study.models import (
+    SelfStudy,
+    StudySession,
+)
+
+
+def _count_of(through, **filters):
+    rows = through.objects.filter(**filters).order_by().values("reading").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), Value(0), output_field=IntegerField())
+
+
+def readings_with_uses(campaign):
+    """The readings, each with `uses`: how many study sessions and self-study entries name
+    it. Subqueries rather than two joins, which would multiply the rows."""
+    return readings(campaign).annotate(
+        uses=_count_of(StudySession.readings.through, reading=OuterRef("pk"))
+        + _count_of(SelfStudy.readings.through, reading=OuterRef("pk"))
+    )
+
+
+def _days_ago(days, today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=days)
+
+
+def readings_with_coverage(branch, campaign):
+    """The campaign's 必读科目, each annotated `covered`: some session of the branch took
+    it. Only sessions count — self-study is each member's own; the speech asks the
+    branch's organised study not to skip a reading ("必读科目不少一篇")."""
+    if campaign is None:
+        return Reading.objects.none()
+    taken = StudySession.objects.filter(unit=branch, readings=OuterRef("pk"))
+    return Reading.objects.filter(campaign=campaign).annotate(covered=Exists(taken))
+
+
+def topics_with_coverage(branch, campaign):
+    """The four fixed topics and the branch's own (四加一), each annotated `covered`:
+    some session of the branch was on it."""
+    if campaign is None:
+        return Topic.objects.none()
+    held = StudySession.objects.filter(unit=branch, topic=OuterRef("pk"))
+    return (
+        Topic.objects.filter(campaign=campaign)
+        .filter(Q(unit__isnull=True) | Q(unit=branch))
+        .annotate(covered=Exists(held))
+        .order_by(F("unit_id").asc(nulls_first=True), "number", "pk")
+    )

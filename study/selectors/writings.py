@@ -1,0 +1,53 @@
+"""Reads of the study ledger that aggregate; each is a fixed number of queries."""
+
+import datetime
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+)
+from django.utils import timezone
+
+from study.models import (
+    REVIEW_OVERDUE_DAYS,
+    Review,
+    Writing,
+)
+from units.models import Unit, UnitKind
+
+
+def _days_ago(days, today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=days)
+
+
+def unreviewed_writings():
+    return Writing.objects.filter(~Exists(Review.objects.filter(writing=OuterRef("pk"))))
+
+
+def units_with_review_backlog(units, today=None):
+    """Annotate `review_overdue`: the unit has a note or essay waiting unreviewed for more
+    than a week ("支部负责人每周应查看、批阅一次党员的学习笔记")."""
+    waiting = _overdue_writings(today).filter(member__unit__path__startswith=OuterRef("path"))
+    return units.annotate(review_overdue=Exists(waiting))
+
+
+def _overdue_writings(today=None):
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(_days_ago(REVIEW_OVERDUE_DAYS, today), datetime.time.min)
+    )
+    return unreviewed_writings().filter(submitted_at__lt=cutoff)
+
+
+def branches_with_review_backlog(unit, today=None):
+    """How many branches of `unit`'s subtree (the branch itself, for a branch) have a
+    note or essay waiting unreviewed for more than a week."""
+    if unit.is_branch:
+        branch = units_with_review_backlog(Unit.objects.filter(pk=unit.pk), today)
+        return int(branch.filter(review_overdue=True).exists())
+    # Over a subtree, one pass over the waiting writings: an EXISTS per branch with a
+    # correlated LIKE takes seconds on a district of a thousand branches.
+    waiting = _overdue_writings(today).filter(
+        member__unit__path__startswith=unit.path, member__unit__kind=UnitKind.BRANCH
+    )
+    return waiting.values("member__unit_id").distinct().count()

@@ -1,0 +1,125 @@
+"""Every write to the study ledger.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where
+one is at fault) before anything is written, writes inside one transaction, and brings
+the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from study.models import (
+    Attendance,
+    AttendanceStatus,
+    ContactLog,
+    ContactMethod,
+    LeaveRequest,
+    LeaveStatus,
+    MakeUp,
+    MakeUpMethod,
+    SelfStudy,
+)
+from study.services.progress import progress_refresh
+from study.services.sessions import _apply_status, _check_hours, _check_in_campaign
+
+# Make-ups and leave --------------------------------------------------------------------
+
+
+def makeup_complete(*, makeup, done_on, method, user, note=""):
+    """Record a make-up as done: it then counts as the concentrated hours it replaces."""
+    already_done = ValidationError(_("这次补课已经登记过了。"))
+    if makeup.is_done:
+        raise already_done
+    if makeup.attendance_id:
+        held_on = timezone.localdate(makeup.attendance.session.starts_at)
+        if done_on < held_on:
+            raise ValidationError({"done_on": _("补课日期不能早于所缺的那次学习。")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
+    _check_in_campaign(done_on, "done_on")
+    if method not in MakeUpMethod.values:
+        raise ValidationError({"method": _("请选择补课方式。")})
+    with transaction.atomic():
+        # Conditional on still being owed: of two secretaries recording it at once, one wins.
+        claimed = MakeUp.objects.filter(pk=makeup.pk, done_on__isnull=True).update(
+            done_on=done_on, method=method, note=note, recorded_by=user
+        )
+        if not claimed:
+            raise already_done
+        makeup.done_on, makeup.method, makeup.note, makeup.recorded_by = done_on, method, note, user
+        progress_refresh(member_ids=[makeup.member_id])
+    return makeup
+
+
+def leave_request(*, member, session, reason, user, now=None):
+    """请假 for a session: in advance when the member asks; the secretary may enter it later."""
+    now = now or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写请假事由。")})
+    if session.unit_id != member.unit_id:
+        raise ValidationError(_("只能为本支部的学习请假。"))
+    asked_by_member = member.user_id == user.pk
+    if asked_by_member and now >= session.starts_at:
+        raise ValidationError(_("学习已经开始,不能再请假;如确有原因,请联系支部书记。"))
+    if LeaveRequest.objects.filter(member=member, session=session).exists():
+        raise ValidationError(_("已经为这次学习请过假了。"))
+    return LeaveRequest.objects.create(
+        member=member, session=session, reason=reason.strip(), requested_by=user
+    )
+
+
+def leave_decide(*, leave, approve, user):
+    """The secretary approves or refuses; an approved leave marks the roster 请假 if it is kept."""
+    with transaction.atomic():
+        leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+        if leave.status != LeaveStatus.PENDING:
+            raise ValidationError(_("这条请假已经审批过了。"))
+        leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REFUSED
+        leave.decided_by = user
+        leave.decided_at = timezone.now()
+        leave.save(update_fields=["status", "decided_by", "decided_at"])
+        if approve:
+            attendance = (
+                Attendance.objects.filter(session=leave.session, member=leave.member)
+                .select_related("session")
+                .first()
+            )
+            if attendance is not None and attendance.status == AttendanceStatus.ABSENT:
+                _apply_status(attendance, AttendanceStatus.LEAVE, user=user, record_change=True)
+                progress_refresh(member_ids=[leave.member_id])
+    return leave
+
+
+# Self-study and contact ----------------------------------------------------------------
+
+
+def self_study_log(*, member, studied_on, hours, material, user, readings=()):
+    _check_hours(hours)
+    if not (material or "").strip():
+        raise ValidationError({"material": _("请填写学习了什么。")})
+    if studied_on > timezone.localdate():
+        raise ValidationError({"studied_on": _("自学日期不能晚于今天。")})
+    _check_in_campaign(studied_on, "studied_on")
+    with transaction.atomic():
+        entry = SelfStudy.objects.create(
+            member=member,
+            studied_on=studied_on,
+            hours=hours,
+            material=material.strip(),
+            recorded_by=user,
+        )
+        entry.readings.set(readings)
+        progress_refresh(member_ids=[member.pk])
+    return entry
+
+
+def contact_log(*, member, contacted_on, method, user, note=""):
+    if method not in ContactMethod.values:
+        raise ValidationError({"method": _("请选择联系方式:家访、信函或电话。")})
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("联系日期不能晚于今天。")})
+    return ContactLog.objects.create(
+        member=member, contacted_on=contacted_on, method=method, note=note, recorded_by=user
+    )

@@ -1,0 +1,283 @@
+"""Every write to the study ledger.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where
+one is at fault) before anything is written, writes inside one transaction, and brings
+the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"""
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from study.models import (
+    CREDITED_STATUSES,
+    MAKEUP_STATUSES,
+    MAX_SESSION_HOURS,
+    Attendance,
+    AttendanceChange,
+    AttendanceStatus,
+    MakeUp,
+    StudySession,
+)
+from study.services.progress import progress_refresh
+from units.models import Member
+
+# A roster can be corrected for this many days after the session ("editing later is
+# possible for a set number of days"); after that the ledger stands as kept.
+ROSTER_EDIT_DAYS = 7
+
+
+# Self sign-in opens a little before the session and closes when it ends.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+
+
+# Signing in this long after the start counts as 迟到.
+LATE_AFTER = datetime.timedelta(minutes=10)
+
+
+# Dates ---------------------------------------------------------------------------------
+
+
+def campaign_dates():
+    """(first day, last day) of the current campaign, or None when there is none."""
+    campaign = Campaign.objects.current()
+    return (campaign.starts_on, campaign.ends_on) if campaign else None
+
+
+def _check_in_campaign(day, field):
+    dates = campaign_dates()
+    if dates is None:
+        raise ValidationError(_("尚未制定活动安排,请先由区委先进性教育办公室设置当前批次。"))
+    first, last = dates
+    if not first <= day <= last:
+        raise ValidationError(
+            {
+                field: _("日期应在本批次活动期间(%(first)s至%(last)s)。")
+                % {"first": date_format(first), "last": date_format(last)}
+            }
+        )
+
+
+def _check_hours(hours, field="hours"):
+    if hours is None or hours <= 0:
+        raise ValidationError({field: _("学时应大于0。")})
+    if hours > MAX_SESSION_HOURS:
+        raise ValidationError(
+            {field: _("一次学习不能超过%(max)s学时。") % {"max": MAX_SESSION_HOURS}}
+        )
+
+
+# Sessions and sign-in ------------------------------------------------------------------
+
+
+def _new_checkin_code():
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def session_create(*, unit, user, readings=(), **fields):
+    """Create a study session of a branch with a fresh sign-in code."""
+    _check_hours(fields.get("hours"))
+    _check_in_campaign(timezone.localdate(fields["starts_at"]), "starts_at")
+    for _attempt in range(10):
+        session = StudySession(
+            unit=unit, created_by=user, checkin_code=_new_checkin_code(), **fields
+        )
+        session.full_clean(exclude=["checkin_code"])
+        try:
+            with transaction.atomic():
+                session.save()
+                session.readings.set(readings)
+            return session
+        except IntegrityError:
+            # Another session drew the same code; draw again.
+            continue
+    raise RuntimeError("could not draw a unique sign-in code")
+
+
+def session_update(*, session, user, readings=None, **fields):
+    if (
+        {"hours", "starts_at"} & fields.keys()
+        and not roster_is_open(session)
+        and session.attendances.exists()
+    ):
+        # The hours and date are what everyone's credit rests on; the ledger stands.
+        raise ValidationError(
+            _("本次学习的签到已超过%(days)s天,不能再修改时间和学时。") % {"days": ROSTER_EDIT_DAYS}
+        )
+    if "hours" in fields:
+        _check_hours(fields["hours"])
+    if "starts_at" in fields:
+        _check_in_campaign(timezone.localdate(fields["starts_at"]), "starts_at")
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        if readings is not None:
+            session.readings.set(readings)
+        # The hours may have changed: everyone's credit and make-ups follow.
+        MakeUp.objects.filter(attendance__session=session).update(hours=session.hours)
+        progress_refresh(member_ids=session.attendances.values_list("member_id", flat=True))
+    return session
+
+
+def roster_editable_until(session):
+    return session.starts_at + datetime.timedelta(days=ROSTER_EDIT_DAYS)
+
+
+def roster_is_open(session, now=None):
+    return (now or timezone.now()) <= roster_editable_until(session)
+
+
+def _makeup_reason(session, status):
+    return _("%(date)s %(kind)s“%(title)s”%(status)s") % {
+        "date": date_format(timezone.localdate(session.starts_at), "Y年n月j日"),
+        "kind": session.get_kind_display(),
+        "title": session.title,
+        "status": AttendanceStatus(status).label,
+    }
+
+
+def _apply_status(attendance, status, *, user, record_change):
+    """Set one attendance's status, keep its make-up in step, log the change."""
+    old = attendance.status
+    attendance.status = status
+    attendance.updated_by = user
+    if attendance.pk is None:
+        attendance.save()
+    elif old != status:
+        attendance.save(update_fields=["status", "updated_by", "updated_at"])
+        if record_change:
+            AttendanceChange.objects.create(
+                attendance=attendance, old_status=old, new_status=status, changed_by=user
+            )
+    session = attendance.session
+    if status in MAKEUP_STATUSES:
+        MakeUp.objects.update_or_create(
+            attendance=attendance,
+            defaults={
+                "member_id": attendance.member_id,
+                "hours": session.hours,
+                "reason": _makeup_reason(session, status),
+            },
+        )
+    else:
+        # Present after all: nothing is owed, and a make-up already done would count twice.
+        MakeUp.objects.filter(attendance=attendance).delete()
+
+
+def roster_save(*, session, entries, user, now=None):
+    """Save the roster of a session in one go.
+
+    `entries` is a list of (member id, status). Every member must belong to the session's
+    branch and appear once. Changes to a roster already saved are recorded (who, when,
+    old → new), and only within ROSTER_EDIT_DAYS of the session.
+    """
+    now = now or timezone.now()
+    seen = set()
+    duplicates = set()
+    for member_id, _status in entries:
+        (duplicates if member_id in seen else seen).add(member_id)
+    members = {m.pk: m for m in Member.objects.filter(pk__in=seen)}
+    errors = []
+    if duplicates:
+        names = "、".join(sorted(members[m].name for m in duplicates if m in members))
+        errors.append(_("同一名党员在名单中出现了两次:%(names)s。") % {"names": names})
+    foreign = [m for m in seen if m not in members or members[m].unit_id != session.unit_id]
+    if foreign:
+        names = "、".join(sorted(members[m].name for m in foreign if m in members))
+        if names:
+            errors.append(
+                _("%(names)s不是本支部党员,不能登记在本次学习的名单上。") % {"names": names}
+            )
+        else:
+            errors.append(_("名单中有不存在的党员,请刷新页面后重新登记。"))
+    valid = set(AttendanceStatus.values)
+    if any(status not in valid for _member, status in entries):
+        errors.append(_("签到情况只能是出席、迟到、请假、缺席或送课上门。"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = {
+            a.member_id: a
+            for a in Attendance.objects.select_for_update()
+            .filter(session=session)
+            .select_related("session")
+        }
+        if existing and now > roster_editable_until(session):
+            raise ValidationError(
+                _("本次学习的签到已超过%(days)s天,不能再修改。") % {"days": ROSTER_EDIT_DAYS}
+            )
+        changed = []
+        for member_id, status in entries:
+            attendance = existing.get(member_id)
+            if attendance is None:
+                attendance = Attendance(session=session, member_id=member_id, status=status)
+                attendance.session = session
+                _apply_status(attendance, status, user=user, record_change=False)
+                changed.append(member_id)
+            elif attendance.status != status:
+                _apply_status(attendance, status, user=user, record_change=True)
+                changed.append(member_id)
+        progress_refresh(member_ids=changed)
+    return changed
+
+
+class CheckinRefused(ValidationError):
+    """A self sign-in the member is told no to, with the reason."""
+
+
+def checkin_window(session):
+    end = session.starts_at + datetime.timedelta(hours=float(session.hours))
+    return session.starts_at - CHECKIN_OPENS_BEFORE, end
+
+
+def self_check_in(*, member, code, now=None):
+    """A member signs themself in with the code shown at the session."""
+    now = now or timezone.now()
+    code = (code or "").strip()
+    session = StudySession.objects.filter(checkin_code=code).first()
+    if session is None:
+        raise CheckinRefused(_("签到码不正确,请核对后重新输入。"))
+    if session.unit_id != member.unit_id:
+        raise CheckinRefused(_("这个签到码是其他支部的学习,您不能用它签到。"))
+    opens, closes = checkin_window(session)
+    if not opens <= now <= closes:
+        raise CheckinRefused(
+            _("现在不在本次学习的签到时间内(%(opens)s 至 %(closes)s)。")
+            % {
+                "opens": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(closes).strftime("%H:%M"),
+            }
+        )
+    status = (
+        AttendanceStatus.PRESENT if now <= session.starts_at + LATE_AFTER else AttendanceStatus.LATE
+    )
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, member=member)
+            .select_related("session")
+            .first()
+        )
+        if attendance is not None and attendance.self_signed_at is not None:
+            raise CheckinRefused(
+                _("您已经签到过了(%(time)s)。")
+                % {"time": timezone.localtime(attendance.self_signed_at).strftime("%H:%M")}
+            )
+        if attendance is None:
+            attendance = Attendance(session=session, member=member)
+            attendance.session = session
+            _apply_status(attendance, status, user=member.user, record_change=False)
+        elif attendance.status not in CREDITED_STATUSES:
+            _apply_status(attendance, status, user=member.user, record_change=True)
+        attendance.self_signed_at = now
+        attendance.save(update_fields=["self_signed_at"])
+        progress_refresh(member_ids=[member.pk])
+    return attendance

@@ -1,0 +1,368 @@
+"""Every write of the 转段 workflow and of the supervision groups' own records.
+
+Each state change is one function that checks who may do it and in which state, changes
+the state with a conditional UPDATE (so of two people acting at once exactly one wins and
+the other is told), writes an ApplicationEvent, and notifies whoever acts next.
+
+    draft ──submit──▶ submitted ──approve──▶ approved   (the unit moves on, on its own date)
+                          │
+                          └──return──▶ returned ──start the next round──▶ draft …
+
+The group's opinion is given on a submitted application, before the office decides.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.notifications import notify
+from supervision.models import (
+    AnalysisMeeting,
+    ApplicationEvent,
+    ApplicationState,
+    SelfCheckAnswer,
+    TransitionApplication,
+)
+from supervision.selectors.transitions import (
+    APPLYING_KINDS,
+    measured_facts,
+    next_stage,
+    requirement_for,
+)
+from units.models import Role, Unit
+
+
+class WorkflowError(ValidationError):
+    """An action refused in the application's current state, with the reason for the user."""
+
+
+# Reads the workflow needs --------------------------------------------------------------
+
+
+def _office_users():
+    return (
+        get_user_model()
+        .objects.filter(role_assignments__role=Role.OFFICE, is_active=True)
+        .distinct()
+    )
+
+
+def _group_users(unit):
+    return (
+        get_user_model()
+        .objects.filter(supervision_groups__units__pk__in=unit.ancestor_ids(), is_active=True)
+        .distinct()
+    )
+
+
+def _branch_keepers(unit):
+    """Those who keep the branch's ledgers: its secretary and ledger keeper, and its leaders."""
+    return (
+        get_user_model()
+        .objects.filter(
+            role_assignments__unit__pk__in=unit.ancestor_ids(),
+            role_assignments__role__in=[Role.SECRETARY, Role.LEDGER_KEEPER, Role.LEADER],
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
+def _link(application):
+    return reverse("supervision:application", args=[application.pk])
+
+
+def _log(application, action, user, detail=""):
+    ApplicationEvent.objects.create(
+        application=application, action=action, user=user, detail=detail
+    )
+
+
+def _claim(application, *, expected, **changes):
+    """Change the state only if it is still `expected`; False when someone else got there first."""
+    updated = TransitionApplication.objects.filter(pk=application.pk, state=expected).update(
+        **changes
+    )
+    if updated:
+        for name, value in changes.items():
+            setattr(application, name, value)
+    return bool(updated)
+
+
+def _lock(application, *states, refusal=None):
+    """Lock the application's row and check its state as stored, not as the caller last
+    saw it: a page loaded before a submission must not change what was submitted."""
+    current = TransitionApplication.objects.select_for_update().get(pk=application.pk)
+    application.state = current.state
+    if refusal and current.state not in states:
+        raise WorkflowError(refusal)
+    _require_state(application, *states)
+    return application
+
+
+def _require_state(application, *states):
+    if application.state not in states:
+        raise WorkflowError(
+            _("这份申请现在是“%(state)s”,不能进行此项操作。")
+            % {"state": application.get_state_display()}
+        )
+
+
+# The branch's side ---------------------------------------------------------------------
+
+
+def application_start(*, unit, user):
+    """Open a round of the application to leave the unit's current stage; a round after a
+    return starts from the previous round's answers."""
+    if unit.kind not in APPLYING_KINDS:
+        raise WorkflowError(_("转段申请由党支部提出。"))
+    if unit.stage_id is None or unit.completed_on:
+        raise WorkflowError(_("这个党支部没有正在进行的阶段,无需申请转段。"))
+    stage = unit.stage
+    previous = (
+        TransitionApplication.objects.filter(unit=unit, from_stage=stage).order_by("-round").first()
+    )
+    if previous and previous.state in (ApplicationState.DRAFT, ApplicationState.SUBMITTED):
+        raise WorkflowError(_("这个阶段已有一份正在办理的申请。"))
+    questions = requirement_for(stage).question_list()
+    earlier = {a.number: a.answer for a in previous.answers.all()} if previous else {}
+    try:
+        with transaction.atomic():
+            application = TransitionApplication.objects.create(
+                unit=unit,
+                from_stage=stage,
+                to_stage=next_stage(stage),
+                round=(previous.round + 1) if previous else 1,
+                created_by=user,
+            )
+            SelfCheckAnswer.objects.bulk_create(
+                SelfCheckAnswer(
+                    application=application,
+                    number=number,
+                    question=question,
+                    answer=earlier.get(number, ""),
+                )
+                for number, question in enumerate(questions, start=1)
+            )
+            _log(application, "start", user, _("第%(n)s轮") % {"n": application.round})
+    except IntegrityError as error:
+        raise WorkflowError(_("这个阶段已有一份正在办理的申请。")) from error
+    return application
+
+
+def answers_save(*, application, answers, user):
+    """The branch's own answers to the 回头看 questions: {number: text}."""
+    _require_state(application, ApplicationState.DRAFT)
+    with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
+        for answer in application.answers.select_for_update():
+            if answer.number in answers:
+                answer.answer = answers[answer.number].strip()
+                answer.save(update_fields=["answer"])
+        _log(application, "answers", user)
+
+
+def meeting_record(*, application, held_on, attendees, minutes, user):
+    _require_state(application, ApplicationState.DRAFT)
+    errors = {}
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("会议日期不能晚于今天。")
+    if not attendees.strip():
+        errors["attendees"] = _("请填写参加人员。")
+    if not minutes.strip():
+        errors["minutes"] = _("请填写会议记录。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
+        meeting = AnalysisMeeting.objects.filter(application=application).first()
+        if meeting and meeting.is_evaluated:
+            raise WorkflowError(_("督导组已对这次转段分析会作出评价,会议记录不能再修改。"))
+        meeting, _created = AnalysisMeeting.objects.update_or_create(
+            application=application,
+            defaults={
+                "held_on": held_on,
+                "attendees": attendees.strip(),
+                "minutes": minutes.strip(),
+                "recorded_by": user,
+            },
+        )
+        _log(application, "meeting", user, str(held_on))
+        notify(
+            users=_group_users(application.unit),
+            text=_("%(unit)s召开了转段分析会,请督导组登记到会情况和评价。")
+            % {"unit": application.unit.name},
+            link=_link(application),
+        )
+    return meeting
+
+
+def meeting_evaluate(*, application, evaluation, user):
+    """A member of the unit's supervision group records attending the meeting and evaluates it."""
+    _require_state(application, ApplicationState.DRAFT)
+    if not evaluation.strip():
+        raise ValidationError({"evaluation": _("请填写对前段工作的评价。")})
+    with transaction.atomic():
+        _lock(application, ApplicationState.DRAFT)
+        updated = AnalysisMeeting.objects.filter(
+            application=application, evaluated_at__isnull=True
+        ).update(supervisor=user, evaluation=evaluation.strip(), evaluated_at=timezone.now())
+        if not updated:
+            if not AnalysisMeeting.objects.filter(application=application).exists():
+                raise WorkflowError(_("支部还没有登记转段分析会。"))
+            raise WorkflowError(_("这次转段分析会已经有督导组成员作出评价。"))
+        _log(application, "evaluate", user)
+
+
+def application_submit(*, application, user):
+    """报送 to the supervision group and the office; needs every answer and the evaluated
+    meeting."""
+    _require_state(application, ApplicationState.DRAFT)
+    facts = measured_facts(unit=application.unit, stage=application.from_stage)
+    with transaction.atomic():
+        # Checked under the lock: answers saved at the same moment can't slip past.
+        _lock(application, ApplicationState.DRAFT, refusal=_("这份申请已经报送过了。"))
+        if application.answers.filter(answer="").exists():
+            raise WorkflowError(_("回头看自查还有问题没有作答。"))
+        meeting = AnalysisMeeting.objects.filter(application=application).first()
+        if meeting is None:
+            raise WorkflowError(_("请先召开并登记转段分析会。"))
+        if not meeting.is_evaluated:
+            raise WorkflowError(_("督导组还没有对转段分析会作出评价,暂不能报送。"))
+        if not _claim(
+            application,
+            expected=ApplicationState.DRAFT,
+            state=ApplicationState.SUBMITTED,
+            facts=facts,
+            submitted_by=user,
+            submitted_at=timezone.now(),
+        ):
+            raise WorkflowError(_("这份申请已经报送过了。"))
+        _log(application, "submit", user)
+        text = _("%(unit)s报送了转段申请(%(stage)s,第%(n)s轮)。") % {
+            "unit": application.unit.name,
+            "stage": application.from_stage.name,
+            "n": application.round,
+        }
+        notify(
+            users=list(_group_users(application.unit)) + list(_office_users()),
+            text=text,
+            link=_link(application),
+        )
+    return application
+
+
+# The supervision group and the office -------------------------------------------------
+
+
+def group_opinion_give(*, application, agrees, reasons, user):
+    _require_state(application, ApplicationState.SUBMITTED)
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("请写明同意或不同意的理由。")})
+    with transaction.atomic():
+        updated = TransitionApplication.objects.filter(
+            pk=application.pk, state=ApplicationState.SUBMITTED, group_agrees__isnull=True
+        ).update(
+            group_agrees=agrees,
+            group_reasons=reasons.strip(),
+            group_opinion_by=user,
+            group_opinion_at=timezone.now(),
+        )
+        if not updated:
+            raise WorkflowError(_("督导组已经对这份申请签署了意见。"))
+        application.refresh_from_db()
+        _log(application, "opinion", user, _("同意") if agrees else _("不同意"))
+        notify(
+            users=_office_users(),
+            text=_("督导组对%(unit)s的转段申请签署了意见:%(opinion)s。")
+            % {"unit": application.unit.name, "opinion": _("同意") if agrees else _("不同意")},
+            link=_link(application),
+        )
+    return application
+
+
+def application_approve(*, application, user, transition_date=None, reason=""):
+    """检查合格: the unit moves to the next stage on its own date ("不可能搞一刀切")."""
+    _require_state(application, ApplicationState.SUBMITTED)
+    if application.group_agrees is None:
+        raise WorkflowError(_("督导组还没有签署意见,请等督导组意见后再审批。"))
+    transition_date = transition_date or timezone.localdate()
+    if application.submitted_at and transition_date < timezone.localdate(application.submitted_at):
+        raise ValidationError({"transition_date": _("转段日期不能早于报送日期。")})
+    with transaction.atomic():
+        if not _claim(
+            application,
+            expected=ApplicationState.SUBMITTED,
+            state=ApplicationState.APPROVED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            decision_reason=reason.strip(),
+            transition_date=transition_date,
+        ):
+            raise WorkflowError(_("这份申请已经有人审批过了。"))
+        unit = Unit.objects.select_for_update().get(pk=application.unit_id)
+        if unit.stage_id != application.from_stage_id or unit.completed_on:
+            raise WorkflowError(_("这个党支部已经不在申请时的阶段,请核实后再审批。"))
+        if application.to_stage_id:
+            unit.stage_id = application.to_stage_id
+            unit.stage_since = transition_date
+            unit.save(update_fields=["stage", "stage_since"])
+        else:
+            unit.completed_on = transition_date
+            unit.save(update_fields=["completed_on"])
+        _log(application, "approve", user, str(transition_date))
+        notify(
+            users=_branch_keepers(application.unit),
+            text=_("%(unit)s的转段申请已审批同意,自%(date)s起进入%(stage)s。")
+            % {
+                "unit": application.unit.name,
+                "date": f"{transition_date:%Y年%m月%d日}",
+                "stage": application.to_stage.name if application.to_stage else _("活动完成"),
+            },
+            link=_link(application),
+        )
+    return application
+
+
+def application_return(*, application, user, reason, redo_items):
+    """达不到工作要求的,督促进行补课: returned with what to redo."""
+    _require_state(application, ApplicationState.SUBMITTED)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("退回补课必须写明原因。")
+    if not redo_items.strip():
+        errors["redo_items"] = _("请列出需要补课的事项。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if not _claim(
+            application,
+            expected=ApplicationState.SUBMITTED,
+            state=ApplicationState.RETURNED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            decision_reason=reason.strip(),
+            redo_items=redo_items.strip(),
+        ):
+            raise WorkflowError(_("这份申请已经有人审批过了。"))
+        _log(application, "return", user, reason.strip())
+        notify(
+            users=_branch_keepers(application.unit),
+            text=_("%(unit)s的转段申请被退回补课:%(reason)s")
+            % {
+                "unit": application.unit.name,
+                "reason": reason.strip()[:100],
+            },
+            link=_link(application),
+        )
+    return application
+
+
+def latest_round(unit, stage):
+    return TransitionApplication.objects.filter(unit=unit, from_stage=stage).aggregate(
+        last=Max("round")
+    )["last"]
