@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -10,27 +9,13 @@ from django.views.decorators.http import require_safe
 
 from campaign import selectors
 from campaign.forms import CampaignForm, StageForm, StepExtendForm, StepForm
-from campaign.services import topics
 from campaign.services import plan as services
+from campaign.services import topics
+from common.forms import form_save
 from units.permissions import has_perm, require
 
 # "第一阶段的时间在原安排的基础上延长十天左右": the extension form starts from ten days.
 USUAL_EXTENSION = datetime.timedelta(days=10)
-
-
-def _save(form, service, **kwargs):
-    """Run a plan service with the form's data; its rule errors land on the form's fields.
-
-    Returns what the service saved, or None: then the form, still bound to what the user
-    typed, shows why.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 def _render_form(request, form, *, title, intro=""):
@@ -65,7 +50,7 @@ def campaign_create(request):
         messages.info(request, _("已有正在进行的批次,请在下面修改它的安排。"))
         return redirect("campaign:plan")
     form = CampaignForm(request.POST or None)
-    if request.method == "POST" and _save(form, services.campaign_create):
+    if request.method == "POST" and form_save(form, services.campaign_create):
         messages.success(
             request,
             _("已新建%(name)s活动安排,请核对各阶段和步骤的日期。")
@@ -90,7 +75,7 @@ def campaign_edit(request):
     if campaign is None:
         return redirect("campaign:plan")
     form = CampaignForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and _save(form, services.campaign_update, campaign=campaign):
+    if request.method == "POST" and form_save(form, services.campaign_update, campaign=campaign):
         messages.success(request, _("已保存批次信息。"))
         return redirect("campaign:plan")
     return _render_form(request, form, title=_("修改批次"))
@@ -101,7 +86,7 @@ def stage_edit(request, pk):
     require(request.user, "change_plan")
     stage = get_object_or_404(selectors.current_stages(), pk=pk)
     form = StageForm(request.POST or None, instance=stage)
-    if request.method == "POST" and _save(form, services.stage_update, stage=stage):
+    if request.method == "POST" and form_save(form, services.stage_update, stage=stage):
         messages.success(request, _("已保存第%(number)d阶段的安排。") % {"number": stage.number})
         return redirect("campaign:plan")
     return _render_form(request, form, title=_("修改第%(number)d阶段") % {"number": stage.number})
@@ -115,7 +100,7 @@ def step_create(request, pk):
         request.POST or None,
         initial={"planned_start": stage.planned_start, "planned_end": stage.planned_end},
     )
-    if request.method == "POST" and _save(form, services.step_create, stage=stage):
+    if request.method == "POST" and form_save(form, services.step_create, stage=stage):
         messages.success(
             request,
             _("已在%(stage)s添加步骤“%(name)s”。")
@@ -131,7 +116,7 @@ def step_edit(request, pk):
     step = get_object_or_404(selectors.current_steps(), pk=pk)
     title = _("修改步骤 · %(step)s") % {"step": step}
     form = StepForm(request.POST or None, instance=step)
-    if request.method == "POST" and _save(form, services.step_update, step=step):
+    if request.method == "POST" and form_save(form, services.step_update, step=step):
         messages.success(request, _("已保存步骤“%(name)s”。") % {"name": step.name})
         return redirect("campaign:plan")
     return _render_form(request, form, title=title)
@@ -146,7 +131,7 @@ def step_extend(request, pk):
     )
     extension = None
     if request.method == "POST":
-        extension = _save(form, services.step_extend, step=step, user=request.user)
+        extension = form_save(form, services.step_extend, step=step, user=request.user)
     if extension is not None:
         done = _("“%(name)s”已延长%(days)d天,延长至%(date)s。") % {
             "name": step.name,

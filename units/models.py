@@ -18,6 +18,8 @@ class UnitKind(models.TextChoices):
 
 # Kinds that head a sector of the district: their 负责人 review essays and see the subtree.
 TOP_LEVEL_KINDS = (UnitKind.COMMITTEE, UnitKind.LEADING_GROUP, UnitKind.WORK_COMMITTEE)
+# 党支部 and 党总支: the units that hold members, keep the study ledger and apply for 转段.
+BRANCH_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 
 
 class Sector(models.TextChoices):

@@ -21,12 +21,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from units.models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
+from units.models import BRANCH_KINDS, Gender, Member, MemberCategory, RosterImport, Unit
 from units.signals import members_changed
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_SIZE = 5 * 1024 * 1024
-MEMBER_UNIT_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 # A title such as "城南区党员名册" may sit above the header; look for it this far down.
 HEADER_SEARCH_ROWS = 5
 
@@ -223,7 +222,7 @@ class _UnitIndex:
             )
         pk = candidates[0]
         name, kind, _parent_name = self.units[pk]
-        if kind not in MEMBER_UNIT_KINDS:
+        if kind not in BRANCH_KINDS:
             raise _Invalid(_("“%(name)s”不是党支部,党员应编入党支部或党总支") % {"name": name})
         return pk
 
@@ -650,7 +649,7 @@ def roster_template(*, unit):
     """An empty roster with the import's headers and one example row."""
     index = _UnitIndex(unit)
     branch = next(
-        (pk for pk, (_name, kind, _parent) in index.units.items() if kind in MEMBER_UNIT_KINDS),
+        (pk for pk, (_name, kind, _parent) in index.units.items() if kind in BRANCH_KINDS),
         unit.pk,
     )
     workbook, sheet = _new_sheet(_("党员名册"))

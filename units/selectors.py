@@ -64,4 +64,21 @@ def units_per_stage(units):
 
 def district_root():
     """The district itself (区委): the root of the unit tree."""
-    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return (
+        Unit.objects.filter(parent__isnull=True)
+        .select_related("stage", "parent")
+        .order_by("path")
+        .first()
+    )
+
+
+def under_any(tops, field="path"):
+    """Rows whose unit path (in `field`) lies in the subtree of one of `tops`, given as
+    units or as their paths: one OR of prefix matches, whatever the size of the subtrees."""
+    condition = Q(pk__in=[])
+    for top in tops:
+        path = top if isinstance(top, str) else top.path
+        # An empty path would match every unit; only a unit mid-insert has one.
+        if path:
+            condition |= Q(**{f"{field}__startswith": path})
+    return condition

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.models import Notification
+from common.pagination import page_of
 from units import selectors
 from units.forms import MemberFilterForm, MemberForm, UnitForm
 from units.models import Member, SupervisionGroup, Unit
@@ -45,7 +45,7 @@ def home(request):
         "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
     }
     if scope.is_office:
-        root = Unit.objects.filter(parent__isnull=True).first()
+        root = selectors.district_root()
         if root is not None:
             context["district"] = root
             context["district_breakdown"] = selectors.member_breakdown(root)
@@ -115,9 +115,7 @@ def member_list(request, pk):
     unit = _get_unit(request, pk)
     form = MemberFilterForm(request.GET or None)
     members = form.filter(Member.objects.under(unit).select_related("unit"))
-    page = Paginator(members.order_by("unit__path", "name", "pk"), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, members.order_by("unit__path", "name", "pk"), MEMBERS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -24,7 +24,6 @@ FIXED_TOPICS = [
     "党的优良传统和作风",
 ]
 
-
 # The texts the speech names for concentrated study.
 REQUIRED_READINGS = [
     "《中国共产党章程》",

@@ -7,14 +7,7 @@ from django.db.models import Count, Q, Sum
 
 from ledgers.models import LeaderLecture, LectureKind
 from units.models import Member, Unit
-
-
-def under_any(paths, field="path"):
-    """Rows whose unit path (in `field`) lies in one of the subtrees rooted at `paths`."""
-    condition = Q(pk__in=[])
-    for path in filter(None, paths):
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
+from units.selectors import under_any
 
 
 def managed_paths(scope):

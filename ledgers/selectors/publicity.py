@@ -6,8 +6,8 @@ Each is one query whatever the number of units, cadres or records.
 from django.db.models import Case, IntegerField, Max, Q, Value, When
 
 from ledgers.models import PublicityItem
-from ledgers.selectors.lectures import under_any
 from units.models import Unit
+from units.selectors import under_any
 
 # Publicity ---------------------------------------------------------------------------------
 

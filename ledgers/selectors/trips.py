@@ -6,7 +6,7 @@ Each is one query whatever the number of units, cadres or records.
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from ledgers.models import TripRequest, TripState
-from ledgers.selectors.lectures import under_any
+from units.selectors import under_any
 
 # Trips -------------------------------------------------------------------------------------
 

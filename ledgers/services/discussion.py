@@ -11,24 +11,12 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.validation import not_in_future, required_text
 from ledgers.models import DiscussionRequirement, DiscussionSession
 
 logger = logging.getLogger(__name__)
-
-
-def _not_in_future(day, field, message):
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: message})
-
-
-def _required_text(value, field, message):
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
 
 
 # 大讨论 -------------------------------------------------------------------------------------
@@ -39,7 +27,7 @@ def discussion_requirement_write(*, unit, group, text, user):
 
     Each save is a new version so that the discussion's rounds stay on record.
     """
-    text = _required_text(text, "text", _("请填写具体要求。"))
+    text = required_text(text, "text", _("请填写具体要求。"))
     latest = DiscussionRequirement.objects.filter(unit=unit, group=group).aggregate(
         latest=Max("version")
     )["latest"]
@@ -73,12 +61,12 @@ def discussion_requirement_adopt(*, requirement, user):
 
 
 def discussion_session_record(*, unit, held_on, participants, summary, user, public_opinions=""):
-    _not_in_future(held_on, "held_on", _("只能登记已经开过的讨论,日期不能晚于今天。"))
+    not_in_future(held_on, "held_on", _("只能登记已经开过的讨论,日期不能晚于今天。"))
     session = DiscussionSession(
         unit=unit,
         held_on=held_on,
-        participants=_required_text(participants, "participants", _("请填写参加人员。")),
-        summary=_required_text(summary, "summary", _("请填写讨论情况。")),
+        participants=required_text(participants, "participants", _("请填写参加人员。")),
+        summary=required_text(summary, "summary", _("请填写讨论情况。")),
         public_opinions=(public_opinions or "").strip(),
         recorded_by=user,
     )

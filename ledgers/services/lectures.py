@@ -9,26 +9,13 @@ units.permissions; these functions check what the data itself must satisfy.
 import logging
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.validation import not_in_future
 from ledgers.models import CorrectedLedger, LeaderLecture
 from ledgers.services.corrections import ledger_record_delete, ledger_record_update
 
 logger = logging.getLogger(__name__)
-
-
-def _not_in_future(day, field, message):
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: message})
-
-
-def _required_text(value, field, message):
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
-
 
 # 党课 and 形势报告 ------------------------------------------------------------------------
 
@@ -40,7 +27,7 @@ def _lecture_rules(lecture):
     """What a lecture must satisfy, whether recorded or corrected."""
     if not lecture.lecturer.is_leading_cadre:
         raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
-    _not_in_future(
+    not_in_future(
         lecture.given_on, "given_on", _("只能登记已经讲过的党课或形势报告,日期不能晚于今天。")
     )
     if lecture.audience is not None and lecture.audience < 1:

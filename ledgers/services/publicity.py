@@ -8,27 +8,13 @@ units.permissions; these functions check what the data itself must satisfy.
 
 import logging
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.validation import not_in_future, required_text
 from ledgers.models import CorrectedLedger, PublicityCheck
 from ledgers.services.corrections import ledger_record_delete, ledger_record_update
 
 logger = logging.getLogger(__name__)
-
-
-def _not_in_future(day, field, message):
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: message})
-
-
-def _required_text(value, field, message):
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
-
 
 # Publicity ---------------------------------------------------------------------------------
 
@@ -38,8 +24,8 @@ PUBLICITY_FIELDS = ["item", "done_on", "evidence"]
 
 def _publicity_check_rules(check):
     """What a publicity record must satisfy, whether recorded or corrected."""
-    _not_in_future(check.done_on, "done_on", _("日期不能晚于今天。"))
-    _required_text(check.evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。"))
+    not_in_future(check.done_on, "done_on", _("日期不能晚于今天。"))
+    required_text(check.evidence, "evidence", _("请写明佐证情况,例如标语内容和悬挂地点。"))
 
 
 def publicity_check_record(*, unit, item, done_on, evidence, user):

@@ -36,9 +36,7 @@ EDITABLE_FIELDS = (
     "public_explanation",
 )
 
-
 TRACKED_FIELDS = (*EDITABLE_FIELDS, "rectified_on")
-
 
 # 群众满意度测评: three questions, each rated 4 (满意) … 1 (不满意).
 SURVEY_QUESTIONS = [
@@ -47,16 +45,12 @@ SURVEY_QUESTIONS = [
     ("members_rating", _("对共产党员")),
 ]
 
-
 SURVEY_RATINGS = [(4, _("满意")), (3, _("基本满意")), (2, _("不太满意")), (1, _("不满意"))]
-
 
 # 满意率 counts 满意 and 基本满意.
 SATISFIED_RATINGS = (4, 3)
 
-
 OPINION_MAX_LENGTH = 1000
-
 
 SURVEY_SALT = "survey"
 

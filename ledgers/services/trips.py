@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.validation import not_in_future, required_text
 from ledgers.models import (
     TripRequest,
     TripState,
@@ -25,22 +26,9 @@ from study.services.progress import progress_refresh
 
 logger = logging.getLogger(__name__)
 
-
 # A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
 # 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
 MIN_TRIP_MAKEUP_HOURS = Decimal("1")
-
-
-def _not_in_future(day, field, message):
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: message})
-
-
-def _required_text(value, field, message):
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
 
 
 # Trips abroad and study tours ------------------------------------------------------------
@@ -79,7 +67,7 @@ def trip_decide(*, trip, approve, reason, user):
     Conditional on the request still pending: of two office users deciding at once, or a
     decision and a withdrawal, the first write wins and the other is told.
     """
-    reason = _required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
+    reason = required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
     state = TripState.APPROVED if approve else TripState.REFUSED
     now = timezone.now()
     claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
@@ -146,7 +134,7 @@ def trip_return(*, trip, returned_on, user):
         raise ValidationError({"returned_on": _("请填写实际返回日期。")})
     if returned_on < trip.leaves_on:
         raise ValidationError({"returned_on": _("返回日期不能早于出发日期。")})
-    _not_in_future(returned_on, "returned_on", _("返回日期不能晚于今天。"))
+    not_in_future(returned_on, "returned_on", _("返回日期不能晚于今天。"))
     if trip.state != TripState.APPROVED:
         raise TripError(_("只有经办公室同意的外出才能登记返回。"))
     with transaction.atomic():

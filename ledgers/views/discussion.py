@@ -12,7 +12,6 @@ correct or delete a lecture or a publicity record, and the correction stays on t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import form_save
+from common.pagination import page_of
 from ledgers.forms.discussion import DiscussionSessionForm, RequirementForm
 from ledgers.models import (
     DiscussionGroup,
@@ -32,22 +33,6 @@ from units.permissions import has_perm, require
 from units.shortcuts import get_unit
 
 PER_PAGE = 20
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 # 大讨论 -------------------------------------------------------------------------------------
@@ -63,7 +48,7 @@ def discussion(request, pk):
         {
             "unit": unit,
             "groups": selectors.discussion_groups(unit),
-            "sessions": _page(request, sessions.order_by("-held_on", "-pk")),
+            "sessions": page_of(request, sessions.order_by("-held_on", "-pk"), PER_PAGE),
             "can_keep": has_perm(request.user, "keep_ledgers", unit),
         },
     )
@@ -87,7 +72,7 @@ def discussion_group(request, pk, group):
         form = RequirementForm(
             request.POST or None, initial={"text": versions[0].text if versions else ""}
         )
-    if request.method == "POST" and _save(
+    if request.method == "POST" and form_save(
         form, services.discussion_requirement_write, unit=unit, group=group, user=request.user
     ):
         messages.success(request, _("已保存为新的一稿。"))
@@ -127,7 +112,7 @@ def discussion_adopt(request, pk):
 def discussion_session_new(request, pk):
     unit = get_unit(request, pk, "keep_ledgers")
     form = DiscussionSessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and _save(
+    if request.method == "POST" and form_save(
         form, services.discussion_session_record, unit=unit, user=request.user
     ):
         messages.success(request, _("已登记讨论情况。"))

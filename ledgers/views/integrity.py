@@ -9,13 +9,14 @@ day per device, and an opinion left there lands in the unit's ledger as 群众�
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms import add_service_error
+from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
 from ledgers.forms.integrity import IntegrityCorrectionForm, IntegrityRecordForm
 from ledgers.models import CorrectedLedger, IntegrityRecord
@@ -29,15 +30,6 @@ from units.shortcuts import get_unit
 PER_PAGE = 30
 
 
-def _add_service_error(form, error):
-    """Put a service's ValidationError on the form: by field where the field is on it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # The integrity record ----------------------------------------------------------------------
 
 
@@ -49,7 +41,7 @@ def _get_integrity_record(request, pk):
 @require_safe
 def integrity_records(request, pk):
     unit = get_unit(request, pk, "view_ledgers")
-    page = Paginator(selectors.integrity_records(unit), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.integrity_records(unit), PER_PAGE)
     # A page above the branches can hold records of units the user keeps and of units
     # they only read; the scope is cached, so asking row by row costs no query.
     for record in page:
@@ -76,7 +68,7 @@ def integrity_record_create(request, pk):
         try:
             services.integrity_record_create(unit=unit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已登记廉洁自律情况。"))
             return redirect("ledgers:integrity_records", pk=unit.pk)
@@ -100,7 +92,7 @@ def integrity_record_edit(request, pk):
                 record=record, user=request.user, reason=reason, **values
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             report_correction(request, changes)
             return redirect("ledgers:integrity_records", pk=record.unit_id)
@@ -122,7 +114,7 @@ def integrity_record_delete(request, pk):
                 record=record, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已删除廉洁自律记录:%(record)s。") % {"record": record})
             return redirect("ledgers:integrity_records", pk=record.unit_id)

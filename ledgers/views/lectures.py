@@ -11,8 +11,7 @@ correct or delete a lecture or a publicity record, and the correction stays on t
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
+from common.forms import form_save
+from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
 from ledgers.forms.lectures import LectureCorrectionForm, LectureForm
 from ledgers.models import (
@@ -30,27 +31,12 @@ from ledgers.selectors import lectures as selectors
 from ledgers.services import lectures as services
 from ledgers.services.corrections import ledger_corrections
 from ledgers.views.corrections import kept_record, report_correction
-from units.models import SupervisionGroup, Unit
+from units.models import SupervisionGroup
 from units.permissions import has_perm, require, scope_for
+from units.selectors import district_root
 from units.shortcuts import get_unit
 
 PER_PAGE = 20
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 # 党课 and 形势报告 ------------------------------------------------------------------------
@@ -78,7 +64,9 @@ def lecture_list(request, pk):
         )
     elif request.method == "POST":
         raise PermissionDenied
-    lecture = request.method == "POST" and _save(form, services.lecture_record, user=request.user)
+    lecture = request.method == "POST" and form_save(
+        form, services.lecture_record, user=request.user
+    )
     if lecture:
         messages.success(
             request,
@@ -91,7 +79,7 @@ def lecture_list(request, pk):
         )
         return redirect("ledgers:leaders_lectures", pk=unit.pk)
     lectures = selectors.lectures_of(unit, campaign=Campaign.objects.current())
-    page = _page(request, lectures.order_by("-given_on", "-pk"))
+    page = page_of(request, lectures.order_by("-given_on", "-pk"), PER_PAGE)
     # The list also shows what the unit's cadres gave elsewhere; those are kept there.
     for lecture in page:
         lecture.can_keep = has_perm(request.user, "keep_ledgers", lecture.unit)
@@ -122,7 +110,7 @@ def lecture_edit(request, pk):
         LectureCorrectionForm,
         initial={name: getattr(lecture, name) for name in services.LECTURE_FIELDS},
     )
-    corrected = request.method == "POST" and _save(
+    corrected = request.method == "POST" and form_save(
         form, services.lecture_correct, lecture=lecture, user=request.user
     )
     if corrected:
@@ -140,7 +128,7 @@ def lecture_edit(request, pk):
 def lecture_delete(request, pk):
     lecture = _kept_lecture(request, pk)
     form = DeletionForm(request.POST or None)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and form_save(
         form, services.lecture_delete, lecture=lecture, user=request.user
     ):
         messages.success(
@@ -176,7 +164,7 @@ def _stats_scope(request):
     if unit_id:
         unit = get_unit(request, _int(unit_id), "view_ledgers")
     elif scope.is_office:
-        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        unit = district_root()
     else:
         unit = scope.units().order_by("depth", "path").first()
     if unit is None:

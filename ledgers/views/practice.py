@@ -7,8 +7,6 @@ kept) by the unit's secretary or the leader above it; set up by the office.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.models import Campaign
+from common.forms import form_save
+from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
 from ledgers.forms.practice import (
     ActivityCorrectionForm,
@@ -46,25 +46,6 @@ from units.permissions import has_perm, require, scope_for
 from units.shortcuts import get_unit
 
 PER_PAGE = 20
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form's fields.
-
-    Returns what the service saved, or None: the form, still bound to what the user typed,
-    then shows why.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _mark_keepable(user, page):
@@ -111,18 +92,18 @@ def practice_settings(request):
 
     saved = None
     if posted == "deadline":
-        saved = _save(deadline_form, services.practice_deadline_set, campaign=campaign)
+        saved = form_save(deadline_form, services.practice_deadline_set, campaign=campaign)
         done = _("已设置计划报送截止日期。")
     elif posted == "baseline":
-        saved = _save(baseline_form, services.practice_baseline_set, campaign=campaign)
+        saved = form_save(baseline_form, services.practice_baseline_set, campaign=campaign)
         done = _("已保存上年数据。")
     elif posted == "card_add":
-        saved = _save(add_form, services.card_type_add, campaign=campaign)
+        saved = form_save(add_form, services.card_type_add, campaign=campaign)
         done = _("已增加卡种。")
     else:
         for card_type in card_types:
             if posted == f"card_{card_type.pk}":
-                saved = _save(card_type.form, services.card_type_rename, card_type=card_type)
+                saved = form_save(card_type.form, services.card_type_rename, card_type=card_type)
                 done = _("已修改卡种名称。")
     if saved is not None:
         messages.success(request, done)
@@ -185,7 +166,7 @@ def practice_plan(request, pk):
             if plan is not None:
                 messages.error(request, _("本单位已经报送过计划,不能重复报送。"))
             return redirect("ledgers:practice_plan", pk=unit.pk)
-        plan = _save(form, services.practice_plan_file, unit=unit, user=request.user)
+        plan = form_save(form, services.practice_plan_file, unit=unit, user=request.user)
         if plan is not None:
             if plan.is_late:
                 messages.warning(request, _("计划已报送。已过截止日期,记为逾期报送。"))
@@ -234,7 +215,7 @@ def practice_activities(request, pk):
         .select_related("unit", "recorded_by")
         .prefetch_related("attachments")
     )
-    context["page"] = _mark_keepable(request.user, _page(request, activities))
+    context["page"] = _mark_keepable(request.user, page_of(request, activities, PER_PAGE))
     context["corrections"] = ledger_corrections(unit, CorrectedLedger.ACTIVITY)
     return render(request, "ledgers/practice/activities.html", context)
 
@@ -246,7 +227,7 @@ def practice_activity_create(request, pk):
         request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
     )
     if request.method == "POST":
-        activity = _save(form, services.practice_activity_record, unit=unit, user=request.user)
+        activity = form_save(form, services.practice_activity_record, unit=unit, user=request.user)
         if activity is not None:
             messages.success(
                 request,
@@ -269,7 +250,7 @@ def practice_activity_edit(request, pk):
     activity = kept_record(request, PracticeActivity.objects.select_related("unit"), pk)
     form = ActivityCorrectionForm(request.POST or None, request.FILES or None, activity=activity)
     if request.method == "POST":
-        corrected = _save(
+        corrected = form_save(
             form, services.practice_activity_correct, activity=activity, user=request.user
         )
         if corrected is not None:
@@ -296,7 +277,7 @@ def practice_activity_delete(request, pk):
         pk,
     )
     form = DeletionForm(request.POST or None)
-    deleted = request.method == "POST" and _save(
+    deleted = request.method == "POST" and form_save(
         form, services.practice_activity_delete, activity=activity, user=request.user
     )
     if deleted:
@@ -347,7 +328,7 @@ def practice_cards(request, pk):
         require(request.user, "keep_ledgers", unit)
         if form is None:
             raise Http404
-        record = _save(form, services.card_record, unit=unit, user=request.user)
+        record = form_save(form, services.card_record, unit=unit, user=request.user)
         if record is not None:
             messages.success(
                 request,
@@ -370,7 +351,7 @@ def practice_cards(request, pk):
             "unit": unit,
             "campaign": campaign,
             "totals": totals,
-            "page": _mark_keepable(request.user, _page(request, records)),
+            "page": _mark_keepable(request.user, page_of(request, records, PER_PAGE)),
             "corrections": ledger_corrections(unit, CorrectedLedger.CARD),
             "form": form,
             "can_keep": can_keep,
@@ -385,7 +366,7 @@ def practice_card_edit(request, pk):
     record = kept_record(request, CardRecord.objects.select_related("unit", "card_type"), pk)
     form = CardRecordCorrectionForm(request.POST or None, record=record)
     if request.method == "POST":
-        corrected = _save(form, services.card_record_correct, record=record, user=request.user)
+        corrected = form_save(form, services.card_record_correct, record=record, user=request.user)
         if corrected is not None:
             _record, changes = corrected
             report_correction(request, changes)
@@ -404,7 +385,7 @@ def practice_card_delete(request, pk):
         request, CardRecord.objects.select_related("unit", "card_type", "recorded_by"), pk
     )
     form = DeletionForm(request.POST or None)
-    deleted = request.method == "POST" and _save(
+    deleted = request.method == "POST" and form_save(
         form, services.card_record_delete, record=record, user=request.user
     )
     if deleted:

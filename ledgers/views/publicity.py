@@ -11,13 +11,14 @@ correct or delete a lecture or a publicity record, and the correction stays on t
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.forms import form_save
+from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
 from ledgers.forms.publicity import PublicityCheckCorrectionForm, PublicityCheckForm
 from ledgers.models import (
@@ -35,22 +36,6 @@ from units.shortcuts import get_unit
 PER_PAGE = 20
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
-
 # Publicity ---------------------------------------------------------------------------------
 
 
@@ -63,7 +48,7 @@ def publicity_checks(request, pk):
     form = None
     if can_keep:
         form = PublicityCheckForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    check = request.method == "POST" and _save(
+    check = request.method == "POST" and form_save(
         form, services.publicity_check_record, unit=unit, user=request.user
     )
     if check:
@@ -77,7 +62,7 @@ def publicity_checks(request, pk):
             "unit": unit,
             "form": form,
             "items": selectors.publicity_latest(unit),
-            "records": _page(request, records.order_by("-done_on", "-pk")),
+            "records": page_of(request, records.order_by("-done_on", "-pk"), PER_PAGE),
             "can_keep": can_keep,
             "corrections": ledger_corrections(unit, CorrectedLedger.PUBLICITY),
         },
@@ -95,7 +80,7 @@ def publicity_check_edit(request, pk):
         request.POST or None,
         initial={name: getattr(check, name) for name in services.PUBLICITY_FIELDS},
     )
-    corrected = request.method == "POST" and _save(
+    corrected = request.method == "POST" and form_save(
         form, services.publicity_check_correct, check=check, user=request.user
     )
     if corrected:
@@ -113,7 +98,7 @@ def publicity_check_edit(request, pk):
 def publicity_check_delete(request, pk):
     check = _kept_check(request, pk)
     form = DeletionForm(request.POST or None)
-    if request.method == "POST" and _save(
+    if request.method == "POST" and form_save(
         form, services.publicity_check_delete, check=check, user=request.user
     ):
         messages.success(

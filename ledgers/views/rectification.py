@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms import add_service_error
+from common.pagination import page_of
 from ledgers.forms.rectification import RectificationFilterForm, RectificationItemForm, SurveyForm
 from ledgers.models import RectificationItem, RectificationSource
 from ledgers.selectors import rectification as selectors
@@ -37,20 +38,15 @@ from units.shortcuts import get_unit
 
 PER_PAGE = 30
 
-
 # The device cookie of the public survey: random, long, only ever hashed server-side.
 DEVICE_COOKIE = "survey_device"
 
-
 DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60
-
 
 DEVICE_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
-
 # Answers one client address may send per hour, across all units.
 RATE_LIMIT = 20
-
 
 RATE_WINDOW = 60 * 60
 
@@ -59,15 +55,6 @@ def _get_item(request, pk, action="view_ledgers"):
     item = get_object_or_404(RectificationItem.objects.select_related("unit", "created_by"), pk=pk)
     require(request.user, action, item.unit)
     return item
-
-
-def _add_service_error(form, error):
-    """Put a service's ValidationError on the form: by field where the field is on it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _may_add_items(user, unit):
@@ -85,7 +72,7 @@ def rectification_items(request, pk):
     today = timezone.localdate()
     filter_form = RectificationFilterForm(request.GET)
     items = selectors.rectification_items(unit, today=today, **filter_form.filters())
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, items, PER_PAGE)
     return render(
         request,
         "ledgers/rectification/items.html",
@@ -119,7 +106,7 @@ def rectification_item_create(request, pk):
         try:
             item = services.rectification_item_create(unit=unit, user=request.user, **fields)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("问题已登记。"))
             return redirect("ledgers:rectification_item", pk=item.pk)
@@ -161,7 +148,7 @@ def rectification_item_edit(request, pk):
                 item=item, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             if changes:
                 messages.success(request, _("已保存,修改已记录在整改记录中。"))
@@ -258,7 +245,7 @@ def survey(request, token):
             except services.AlreadyAnswered:
                 state = "already"
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 response = redirect(f"{request.path}?thanks=1")
                 _remember_device(response, request, device)

@@ -12,7 +12,6 @@ correct or delete a lecture or a publicity record, and the correction stays on t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -21,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import form_save
+from common.pagination import page_of
 from ledgers.forms.trips import TripDecisionForm, TripRequestForm, TripReturnForm
 from ledgers.models import (
     TripState,
@@ -32,22 +33,6 @@ from units.models import Member
 from units.permissions import has_perm, require, scope_for
 
 PER_PAGE = 20
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 # Trips -------------------------------------------------------------------------------------
@@ -93,7 +78,7 @@ def trip_list(request):
         # The office's queue: what awaits a decision, oldest request first.
         context["pending"] = trips.filter(state=TripState.PENDING).order_by("requested_at", "pk")
         trips = trips.exclude(state=TripState.PENDING)
-    context["trips"] = _page(request, pending_first(trips))
+    context["trips"] = page_of(request, pending_first(trips), PER_PAGE)
     return render(request, "ledgers/leaders/trips.html", context)
 
 
@@ -104,7 +89,7 @@ def trip_new(request):
         raise PermissionDenied
     form = TripRequestForm(request.POST or None, travellers=_travellers(scope))
     if request.method == "POST":
-        trip = _save(form, services.trip_request, user=request.user)
+        trip = form_save(form, services.trip_request, user=request.user)
         if trip:
             messages.success(request, _("申请已报区委先进性教育办公室审批。"))
             return redirect("ledgers:leaders_trip", pk=trip.pk)
@@ -205,7 +190,9 @@ def trip_return(request, pk):
     form = TripReturnForm(
         request.POST or None, initial={"returned_on": min(trip.returns_on, timezone.localdate())}
     )
-    if request.method == "POST" and _save(form, services.trip_return, trip=trip, user=request.user):
+    if request.method == "POST" and form_save(
+        form, services.trip_return, trip=trip, user=request.user
+    ):
         messages.success(
             request,
             _("已登记返回。%(name)s需补课%(hours)s学时,已记入学习台账。")

@@ -47,14 +47,13 @@ from study.selectors.absences import mobile_members_out_of_contact
 from study.selectors.progress import group_rollup, unit_rollup
 from study.selectors.writings import unreviewed_writings
 from supervision.models import ApplicationState, TransitionApplication
-from supervision.selectors.groups import branch_stages, group_top_units, lagging_branches, under_any
+from supervision.selectors.groups import branch_stages, group_top_units, lagging_branches
 from units.models import TOP_LEVEL_KINDS, Member, SupervisionGroup, Unit, UnitKind
+from units.selectors import under_any
 
 BRIEFING_NAME = "先进性教育活动简报"
 
-
 EDITOR = "区委先进性教育活动领导小组办公室"
-
 
 # The distribution block (版记): 报 goes up, 送 to the district's leaders, 发 down.
 DISTRIBUTION = (
@@ -63,21 +62,16 @@ DISTRIBUTION = (
     ("发", "各党委(党组)、工委,各督导组"),
 )
 
-
 # The print run: one copy for each office above (报), the district's leaders (送), each
 # 党委/党组/工委 and 督导组 (发), and the office's own file.
 COPIES_ABOVE = 2
 
-
 COPIES_LEADERS = 10
-
 
 COPIES_FILED = 2
 
-
 # How many names a sentence lists before "等".
 NAMED = 5
-
 
 TENTH = Decimal("0.1")
 

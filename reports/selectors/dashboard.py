@@ -23,9 +23,10 @@ from ledgers.selectors.practice import FUNDS_FIELD, ZERO, activities_in
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from study.selectors.progress import Figures, group_rollup, unit_rollup
 from supervision.models import ApplicationState, TransitionApplication
-from supervision.selectors.groups import group_top_units, under_any
+from supervision.selectors.groups import group_top_units
 from supervision.selectors.groups import lagging_branches as lagging_in
 from units.models import PATH_SEPARATOR, Unit, UnitKind
+from units.selectors import under_any
 
 LAGGING_LIMIT = 10
 DAYS_IN_WEEK = 7

@@ -10,7 +10,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from campaign.models import Campaign
+from common.pagination import page_of
 from reports.forms import BriefingRequestForm
 from reports.models import Briefing, BriefingState
 from reports.services import briefings as services
@@ -86,7 +86,7 @@ def briefing_list(request):
                     _("已申请第%(n)d期简报,正在后台生成。") % {"n": briefing.issue_number},
                 )
                 return redirect("reports:briefing_detail", pk=briefing.pk)
-    page = Paginator(briefings, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, briefings, PER_PAGE)
     return render(
         request,
         "reports/briefings/list.html",

@@ -26,7 +26,7 @@ from reports.selectors import dashboard as selectors
 from study.selectors.progress import members_with_progress
 from units.models import Member, SupervisionGroup, Unit
 from units.permissions import scope_for
-from units.selectors import unit_ancestors
+from units.selectors import district_root, unit_ancestors
 from units.shortcuts import get_unit
 
 CHART_WIDTH = 340  # fits a phone's width without scaling the text down
@@ -50,7 +50,7 @@ def _top_unit(scope):
     """The unit a user's dashboard opens on: the district for the office, a leader's
     unit, a secretary's branch (the highest first when they hold several)."""
     if scope.is_office:
-        return Unit.objects.filter(parent__isnull=True).select_related("stage", "parent").first()
+        return district_root()
     paths = scope.leader_paths or scope.secretary_paths
     return (
         Unit.objects.filter(path__in=paths)
@@ -71,19 +71,19 @@ def dashboard(request):
     unit = _top_unit(scope)
     if unit is None:
         raise Http404
-    return _page(request, selectors.unit_area(unit))
+    return _dashboard_page(request, selectors.unit_area(unit))
 
 
 @login_required
 @require_safe
 def dashboard_unit(request, pk):
-    return _page(request, selectors.unit_area(get_unit(request, pk, "view_dashboard")))
+    return _dashboard_page(request, selectors.unit_area(get_unit(request, pk, "view_dashboard")))
 
 
 @login_required
 @require_safe
 def dashboard_group(request, pk):
-    return _page(request, selectors.group_area(_get_group(request, pk)))
+    return _dashboard_page(request, selectors.group_area(_get_group(request, pk)))
 
 
 @login_required
@@ -101,7 +101,7 @@ def dashboard_group_export(request, pk, table):
 # The page -------------------------------------------------------------------------------
 
 
-def _page(request, area):
+def _dashboard_page(request, area):
     campaign = Campaign.objects.current()
     today = timezone.localdate()
     rollup = selectors.rollup_of(area, campaign)

@@ -1,5 +1,5 @@
-"""The branch's 学习培训 ledger, one module a subject: sessions and sign-in, absences (补课, 请假, 自学,
-mobile members), writings and their review, and each member's progress."""
+"""The branch's 学习培训 ledger, one module a subject: sessions and sign-in, absences (补课, 请假,
+自学, mobile members), writings and their review, and each member's progress."""
 
 from study.models.absences import (
     CONTACT_OVERDUE_DAYS,

@@ -16,13 +16,10 @@ from study.models.sessions import HOURS_FIELD
 
 REQUIRED_HOURS = Decimal("40")
 
-
 # Concentrated hours must be at least this share of all hours.
 CONCENTRATED_SHARE = (Decimal(2), Decimal(3))
 
-
 LONG_ESSAY_CHARACTERS = 3000
-
 
 LEADING_CADRE_ESSAYS = 2
 

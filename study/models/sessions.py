@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_SESSION_HOURS = Decimal("12")
 
-
 HOURS_FIELD = {"max_digits": 5, "decimal_places": 1}
 
 
@@ -94,7 +93,6 @@ CREDITED_STATUSES = (
     AttendanceStatus.LATE,
     AttendanceStatus.HOME_DELIVERY,
 )
-
 
 # Statuses that owe a make-up ("因事缺席的要及时补课").
 MAKEUP_STATUSES = (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)

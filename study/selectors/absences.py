@@ -1,23 +1,16 @@
 """Reads of the study ledger that aggregate; each is a fixed number of queries."""
 
-import datetime
-
 from django.db.models import (
     Exists,
     OuterRef,
     Subquery,
 )
-from django.utils import timezone
 
+from common.dates import days_ago
 from study.models import (
     CONTACT_OVERDUE_DAYS,
     ContactLog,
 )
-
-
-def _days_ago(days, today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days)
 
 
 def members_with_last_contact(members):
@@ -32,6 +25,6 @@ def members_with_last_contact(members):
 
 def mobile_members_out_of_contact(members, today=None):
     """流动党员 not contacted for more than 30 days (or never)."""
-    cutoff = _days_ago(CONTACT_OVERDUE_DAYS, today)
+    cutoff = days_ago(CONTACT_OVERDUE_DAYS, today)
     recent = ContactLog.objects.filter(member=OuterRef("pk"), contacted_on__gte=cutoff)
     return members.filter(is_mobile=True).exclude(Exists(recent))

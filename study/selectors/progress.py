@@ -1,6 +1,5 @@
 """Reads of the study ledger that aggregate; each is a fixed number of queries."""
 
-import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, fields
@@ -22,7 +21,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Reading
@@ -35,12 +33,7 @@ from study.models import (
     StudySession,
 )
 from units.models import PATH_SEPARATOR, Member, Unit, UnitKind
-
-
-def _days_ago(days, today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days)
-
+from units.selectors import under_any
 
 # What a member still owes -------------------------------------------------------------
 
@@ -157,7 +150,6 @@ def writing_rule(*, is_leading_cadre, can_write):
 
 ZERO_HOURS = Decimal(0)
 
-
 TENTH = Decimal("0.1")
 
 
@@ -272,13 +264,6 @@ def _assigned_key(units, field):
     )
 
 
-def _under_any(units, field):
-    condition = Q(pk__in=[])
-    for unit in units:
-        condition |= Q(**{f"{field}__startswith": unit.path})
-    return condition
-
-
 def _keeps_ledger():
     """Units that hold sessions for members of their own: every branch, and a 党总支 that
     keeps members directly. Each of them owes every required reading."""
@@ -292,7 +277,7 @@ def _figures_by(key, units, campaign):
     the number of members, branches and sessions."""
     figures = defaultdict(Figures)
     members = (
-        Member.objects.filter(_under_any(units, "unit__path"))
+        Member.objects.filter(under_any(units, "unit__path"))
         .annotate(bucket=key("unit__path"))
         .values("bucket")
         .annotate(**_member_aggregates())
@@ -301,7 +286,7 @@ def _figures_by(key, units, campaign):
     for row in members:
         figures[row["bucket"]] = Figures.from_row(row)
     branches = (
-        Unit.objects.filter(_under_any(units, "path"))
+        Unit.objects.filter(under_any(units, "path"))
         .filter(_keeps_ledger())
         .annotate(bucket=key("path"))
         .values("bucket")
@@ -316,7 +301,7 @@ def _figures_by(key, units, campaign):
     # A (branch, reading) pair is covered once any session of the branch took the reading.
     covered = (
         StudySession.readings.through.objects.filter(
-            _under_any(units, "studysession__unit__path"),
+            under_any(units, "studysession__unit__path"),
             reading__campaign=campaign,
         )
         .annotate(bucket=key("studysession__unit__path"))

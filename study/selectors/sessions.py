@@ -1,24 +1,16 @@
 """Reads of the study ledger that aggregate; each is a fixed number of queries."""
 
-import datetime
-
 from django.db.models import (
     OuterRef,
     Q,
     Subquery,
 )
-from django.utils import timezone
 
 from study.models import (
     Attendance,
     MakeUp,
     StudySession,
 )
-
-
-def _days_ago(days, today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days)
 
 
 def member_session_history(member):

@@ -9,8 +9,6 @@ topics page and the plan page share.
 Writes raise `ValidationError` keyed by the form field at fault, before anything is saved.
 """
 
-import datetime
-
 from django.db.models import (
     Count,
     Exists,
@@ -22,7 +20,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from campaign.models import Reading, Topic
 from campaign.services.topics import readings
@@ -44,11 +41,6 @@ def readings_with_uses(campaign):
         uses=_count_of(StudySession.readings.through, reading=OuterRef("pk"))
         + _count_of(SelfStudy.readings.through, reading=OuterRef("pk"))
     )
-
-
-def _days_ago(days, today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days)
 
 
 def readings_with_coverage(branch, campaign):

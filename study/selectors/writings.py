@@ -8,17 +8,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from common.dates import days_ago
 from study.models import (
     REVIEW_OVERDUE_DAYS,
     Review,
     Writing,
 )
 from units.models import Unit, UnitKind
-
-
-def _days_ago(days, today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days)
 
 
 def unreviewed_writings():
@@ -34,7 +30,7 @@ def units_with_review_backlog(units, today=None):
 
 def _overdue_writings(today=None):
     cutoff = timezone.make_aware(
-        datetime.datetime.combine(_days_ago(REVIEW_OVERDUE_DAYS, today), datetime.time.min)
+        datetime.datetime.combine(days_ago(REVIEW_OVERDUE_DAYS, today), datetime.time.min)
     )
     return unreviewed_writings().filter(submitted_at__lt=cutoff)
 

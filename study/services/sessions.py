@@ -32,10 +32,8 @@ from units.models import Member
 # possible for a set number of days"); after that the ledger stands as kept.
 ROSTER_EDIT_DAYS = 7
 
-
 # Self sign-in opens a little before the session and closes when it ends.
 CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
-
 
 # Signing in this long after the start counts as 迟到.
 LATE_AFTER = datetime.timedelta(minutes=10)

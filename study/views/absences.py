@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import form_save
+from common.pagination import page_of
 from study.forms.absences import (
     ContactForm,
     LeaveEntryForm,
@@ -41,38 +42,10 @@ from study.models import (
 from study.selectors import absences as selectors
 from study.services import absences as services
 from study.views._common import get_member, get_unit
-from units.models import Member, UnitKind
+from units.models import BRANCH_KINDS, Member
 from units.permissions import has_perm, require, scope_for
 
 PER_PAGE = 30
-# Units that hold members and sessions of their own (a 党总支 may, besides its branches).
-LEDGER_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
-
-
-def _page(request, queryset, param="page"):
-    """One page of `queryset`, with the query string of the other lists on the page kept
-    so that paging one list does not reset another."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
-    query = request.GET.copy()
-    query.pop(param, None)
-    page.param = param
-    page.other_params = query.urlencode()
-    return page
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form's fields.
-
-    Returns what the service saved, or None: the form, still bound to what the user typed,
-    then shows why.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 def _back(request, viewname, pk):
@@ -104,13 +77,19 @@ def makeup_list(request, pk):
     )
     rows = makeups.select_related("member__unit", "attendance__session", "recorded_by")
     # The longest owed first: those are the ones a supervisor will ask about.
-    owed = _page(
+    owed = page_of(
         request,
         rows.filter(owed_only).order_by(
             F("attendance__session__starts_at").asc(nulls_last=True), "pk"
         ),
+        PER_PAGE,
     )
-    done = _page(request, rows.exclude(owed_only).order_by("-done_on", "-pk"), "done_page")
+    done = page_of(
+        request,
+        rows.exclude(owed_only).order_by("-done_on", "-pk"),
+        PER_PAGE,
+        param="done_page",
+    )
     today = timezone.localdate()
     for makeup in owed:
         makeup.can_complete = has_perm(request.user, "manage_ledger", makeup.member.unit)
@@ -137,7 +116,7 @@ def makeup_done(request, pk):
     form = MakeUpDoneForm(
         request.POST or None, initial={"done_on": timezone.localdate(), "method": method}
     )
-    if request.method == "POST" and _save(
+    if request.method == "POST" and form_save(
         form, services.makeup_complete, makeup=makeup, user=request.user
     ):
         messages.success(
@@ -166,7 +145,7 @@ def leave_list(request, pk):
     if request.method == "POST":
         require(request.user, "manage_ledger", unit)
     form = None
-    if unit.kind in LEDGER_KINDS and has_perm(request.user, "manage_ledger", unit):
+    if unit.kind in BRANCH_KINDS and has_perm(request.user, "manage_ledger", unit):
         form = LeaveEntryForm(request.POST or None, unit=unit)
         if request.method == "POST":
             leave = _enter_leave(form, user=request.user)
@@ -180,15 +159,18 @@ def leave_list(request, pk):
     leaves = LeaveRequest.objects.filter(member__unit__path__startswith=unit.path).select_related(
         "member__unit", "session", "requested_by", "decided_by"
     )
-    pending = _page(
-        request, leaves.filter(status=LeaveStatus.PENDING).order_by("session__starts_at", "pk")
+    pending = page_of(
+        request,
+        leaves.filter(status=LeaveStatus.PENDING).order_by("session__starts_at", "pk"),
+        PER_PAGE,
     )
     for leave in pending:
         leave.can_decide = has_perm(request.user, "manage_ledger", leave.member.unit)
-    decided = _page(
+    decided = page_of(
         request,
         leaves.exclude(status=LeaveStatus.PENDING).order_by("-decided_at", "-pk"),
-        "decided_page",
+        PER_PAGE,
+        param="decided_page",
     )
     return render(
         request,
@@ -237,7 +219,7 @@ def my_leave(request):
         return _not_a_member(request)
     form = MyLeaveForm(request.POST or None, member=member)
     if request.method == "POST":
-        leave = _save(form, services.leave_request, member=member, user=request.user)
+        leave = form_save(form, services.leave_request, member=member, user=request.user)
         if leave is not None:
             messages.success(request, _("请假已提交,请等待支部书记批准。请假的学习需要及时补课。"))
             return redirect("study:my_leave")
@@ -275,7 +257,7 @@ def _self_study(request, member, *, own):
     """The member's self-study entries and the form to add one, for them or their secretary."""
     form = SelfStudyForm(request.POST or None, initial={"studied_on": timezone.localdate()})
     if request.method == "POST":
-        entry = _save(form, services.self_study_log, member=member, user=request.user)
+        entry = form_save(form, services.self_study_log, member=member, user=request.user)
         if entry is not None:
             messages.success(
                 request,
@@ -298,11 +280,12 @@ def _self_study(request, member, *, own):
             "form": form,
             "total": total,
             "progress": MemberProgress.objects.filter(member=member).first(),
-            "page": _page(
+            "page": page_of(
                 request,
                 entries.select_related("recorded_by")
                 .prefetch_related("readings")
                 .order_by("-studied_on", "-pk"),
+                PER_PAGE,
             ),
             "tab": "my_self_study" if own else None,
         },
@@ -322,7 +305,7 @@ def mobile_members(request, pk):
         .annotate(overdue=Exists(out_of_contact.filter(pk=OuterRef("pk"))))
         .order_by("-overdue", F("last_contact").asc(nulls_first=True), "unit__path", "name")
     )
-    page = _page(request, rows)
+    page = page_of(request, rows, PER_PAGE)
     today = timezone.localdate()
     for member in page:
         member.can_contact = has_perm(request.user, "manage_ledger", member.unit)
@@ -347,7 +330,7 @@ def contact_create(request, pk):
     member = get_member(request, pk, "manage_ledger")
     form = ContactForm(request.POST or None, initial={"contacted_on": timezone.localdate()})
     if request.method == "POST":
-        contact = _save(form, services.contact_log, member=member, user=request.user)
+        contact = form_save(form, services.contact_log, member=member, user=request.user)
         if contact is not None:
             messages.success(
                 request,

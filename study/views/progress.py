@@ -31,13 +31,11 @@ from study.selectors.sessions import member_session_history
 from study.selectors.topics import readings_with_coverage, topics_with_coverage
 from study.selectors.writings import branches_with_review_backlog
 from study.views._common import get_member, get_unit
-from units.models import Member, SupervisionGroup, UnitKind
+from units.models import BRANCH_KINDS, Member, SupervisionGroup
 from units.permissions import has_perm, scope_for
 from units.selectors import unit_ancestors
 
 LAGGING_LIMIT = 20
-# Units whose own members keep a ledger: branches, and a 党总支 for members it keeps itself.
-LEDGER_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 
 
 # A member ------------------------------------------------------------------------------
@@ -187,7 +185,7 @@ def group_progress(request, pk):
 @login_required
 def ledger_export(request, pk):
     unit = get_unit(request, pk)
-    if unit.kind not in LEDGER_KINDS:
+    if unit.kind not in BRANCH_KINDS:
         messages.error(
             request,
             _("学习台账按党支部建立,请从下面的表格进入一个党支部后再导出。"),

@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms import add_service_error
+from common.pagination import page_of
 from study.forms.sessions import CheckinForm, SessionForm, roster_entries
 from study.models import AttendanceChange, AttendanceStatus, LeaveRequest, LeaveStatus, StudySession
 from study.services import sessions as services
 from study.views._common import get_unit
-from units.models import Member, UnitKind
+from units.models import BRANCH_KINDS, Member
 from units.permissions import has_perm, require, scope_for
 
 SESSIONS_PER_PAGE = 30
-# Members sit in branches, or directly in a 党总支 without branches; only those keep sessions.
-UNITS_WITH_MEMBERS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 # Bootstrap colour of each status's button and badge, in the roster's order.
 STATUS_COLOURS = {
     AttendanceStatus.PRESENT: "success",
@@ -49,15 +48,6 @@ def _get_session(request, pk, action="view_ledger"):
     return session
 
 
-def _add_service_error(form, error):
-    """Put a service's ValidationError on the form: by field where the field is on it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _with_attendance_counts(sessions):
     """Annotate `<status>_count` for every attendance status, in the same query."""
     return sessions.annotate(
@@ -75,14 +65,14 @@ def session_list(request, pk):
     sessions = _with_attendance_counts(
         StudySession.objects.filter(unit=unit).select_related("topic")
     ).order_by("-starts_at", "-pk")
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, sessions, SESSIONS_PER_PAGE)
     return render(
         request,
         "study/sessions/list.html",
         {
             "unit": unit,
             "page": page,
-            "keeps_sessions": unit.kind in UNITS_WITH_MEMBERS,
+            "keeps_sessions": unit.kind in BRANCH_KINDS,
             "can_manage": has_perm(request.user, "manage_ledger", unit),
         },
     )
@@ -92,14 +82,14 @@ def session_list(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request, pk):
     unit = get_unit(request, pk, "manage_ledger")
-    if unit.kind not in UNITS_WITH_MEMBERS:
+    if unit.kind not in BRANCH_KINDS:
         raise Http404
     form = SessionForm(request.POST or None, unit=unit, initial=SessionForm.initial_for_new())
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(unit=unit, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +119,7 @@ def session_edit(request, pk):
                 **fields,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存“%(title)s”。") % {"title": session.title})
             return redirect("study:session", pk=session.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaign.models import Campaign
 from campaign.services import topics as topic_services
+from common.forms import form_save
 from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
 from study.selectors.topics import readings_with_uses
 from study.views._common import get_unit
@@ -22,26 +23,6 @@ from units.models import Unit
 from units.permissions import has_perm, require, scope_for
 
 ADD_PREFIX = "new-reading"
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its errors land on the form, which keeps what
-    the user typed. Returns what the service returned, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        _add_error(form, error)
-        return None
-
-
-def _add_error(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _row(queryset, request):
@@ -67,7 +48,7 @@ def _reading_prefix(reading):
 def _rename_topic(request, campaign):
     topic = _row(topic_services.fixed_topics(campaign), request)
     form = TopicForm(request.POST, prefix=_topic_prefix(topic))
-    if _save(form, topic_services.topic_rename, topic=topic):
+    if form_save(form, topic_services.topic_rename, topic=topic):
         messages.success(request, _("已保存专题“%(name)s”。") % {"name": topic.name})
         return _back_to(_topic_prefix(topic))
     return form
@@ -75,7 +56,7 @@ def _rename_topic(request, campaign):
 
 def _add_reading(request, campaign):
     form = ReadingAddForm(request.POST, prefix=ADD_PREFIX)
-    reading = _save(form, topic_services.reading_add, campaign=campaign)
+    reading = form_save(form, topic_services.reading_add, campaign=campaign)
     if reading:
         messages.success(request, _("已添加必读科目“%(title)s”。") % {"title": reading.title})
         return _back_to(_reading_prefix(reading))
@@ -85,7 +66,7 @@ def _add_reading(request, campaign):
 def _edit_reading(request, campaign):
     reading = _row(topic_services.readings(campaign), request)
     form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
-    if _save(form, topic_services.reading_update, reading=reading):
+    if form_save(form, topic_services.reading_update, reading=reading):
         messages.success(request, _("已保存必读科目“%(title)s”。") % {"title": reading.title})
         return _back_to(_reading_prefix(reading))
     return form
@@ -132,7 +113,7 @@ def topic_list(request):
             return posted
     context = {"campaign": campaign, "can_change": has_perm(request.user, "change_plan")}
     if campaign is not None:
-        context.update(_page(request, campaign, posted))
+        context.update(_page_context(request, campaign, posted))
     return render(request, "study/topics/topic_list.html", context)
 
 
@@ -142,7 +123,7 @@ def _bound_or_new(posted, form_class, prefix, initial):
     return form_class(prefix=prefix, initial=initial)
 
 
-def _page(request, campaign, posted):
+def _page_context(request, campaign, posted):
     """The page's rows, each with its form; the one just posted with errors keeps them."""
     topics = list(topic_services.fixed_topics(campaign))
     readings = list(readings_with_uses(campaign))
@@ -191,7 +172,7 @@ def own_topic(request, pk):
     if request.method == "POST":
         require(request.user, "manage_ledger", unit)
         form = OwnTopicForm(request.POST)
-        saved = _save(form, topic_services.own_topic_set, unit=unit, campaign=campaign)
+        saved = form_save(form, topic_services.own_topic_set, unit=unit, campaign=campaign)
         if saved:
             messages.success(
                 request,

@@ -4,8 +4,7 @@ supervision groups spot-check a sample ("读书笔记和心得体会文章完成
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import form_save
+from common.pagination import page_of
 from study.forms.writings import (
     PaperWritingForm,
     ReviewForm,
@@ -46,18 +47,6 @@ SPOT_CHECKS_PER_PAGE = 20
 # 至少写出一篇质量较高的心得体会文章。"
 RULE_LEADING_CADRE = gettext_lazy("党员领导干部:至少两篇3000字以上的心得体会")
 RULE_WRITER = gettext_lazy("有书写能力的党员:做好学习笔记,至少一篇心得体会")
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 def _safe_next(request):
@@ -116,7 +105,7 @@ def my_writings(request):
         return render(request, "study/writings/not_a_member.html", status=404)
     form = WritingForm(request.POST or None)
     if request.method == "POST":
-        writing = _save(form, services.writing_submit, member=member, user=request.user)
+        writing = form_save(form, services.writing_submit, member=member, user=request.user)
         if writing is not None:
             messages.success(
                 request,
@@ -149,7 +138,7 @@ def writing_paper(request, pk):
     member = get_member(request, pk, "manage_ledger")
     form = PaperWritingForm(request.POST or None)
     if request.method == "POST":
-        writing = _save(form, services.writing_log_paper, member=member, user=request.user)
+        writing = form_save(form, services.writing_log_paper, member=member, user=request.user)
         if writing is not None:
             messages.success(
                 request,
@@ -195,7 +184,7 @@ def writing_detail(request, pk):
     if request.method == "POST":
         if not can_review:
             raise PermissionDenied
-        review = _save(form, services.writing_review, writing=writing, reviewer=request.user)
+        review = form_save(form, services.writing_review, writing=writing, reviewer=request.user)
         if review is not None:
             messages.success(
                 request,
@@ -235,7 +224,7 @@ def review_queue(request, pk):
         .select_related("member__unit")
         .order_by("submitted_at", "pk")
     )
-    page = Paginator(waiting, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, waiting, QUEUE_PER_PAGE)
     for writing in page:
         writing.waiting_days = (today - timezone.localdate(writing.submitted_at)).days
         writing.is_overdue = writing.waiting_days > REVIEW_OVERDUE_DAYS
@@ -276,7 +265,7 @@ def spot_check_list(request, pk):
     if request.method == "POST":
         if not can_draw:
             raise PermissionDenied
-        check = _save(form, services.spot_check_draw, unit=unit, user=request.user)
+        check = form_save(form, services.spot_check_draw, unit=unit, user=request.user)
         if check is not None:
             messages.success(
                 request,
@@ -290,7 +279,7 @@ def spot_check_list(request, pk):
         .annotate(sample_size=Count("writings"))
         .order_by("-drawn_at", "-pk")
     )
-    page = Paginator(checks, SPOT_CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, checks, SPOT_CHECKS_PER_PAGE)
     return render(
         request,
         "study/writings/spot_checks.html",
@@ -312,7 +301,10 @@ def spot_check_detail(request, pk):
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        if _save(form, services.spot_check_record, spot_check=check, user=request.user) is not None:
+        if (
+            form_save(form, services.spot_check_record, spot_check=check, user=request.user)
+            is not None
+        ):
             messages.success(request, _("已登记抽查结果。"))
             return redirect("study:spot_check", pk=check.pk)
     sample = (

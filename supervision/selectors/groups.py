@@ -24,6 +24,7 @@ from campaign.models import Stage
 from study.selectors.progress import ZERO_HOURS, Figures, _member_aggregates
 from supervision.models import AnalysisMeeting, ApplicationState, Inspection, TransitionApplication
 from units.models import Member, Unit, UnitKind
+from units.selectors import under_any
 
 LATEST_INSPECTIONS = 5
 LAGGING_BRANCHES = 20
@@ -35,14 +36,6 @@ def group_top_units(group):
     return [
         u for u in assigned if not any(o.pk != u.pk and u.path.startswith(o.path) for o in assigned)
     ]
-
-
-def under_any(units, field="path"):
-    """Rows whose unit path (in `field`) lies in the subtree of one of `units`."""
-    condition = Q(pk__in=[])
-    for unit in units:
-        condition |= Q(**{f"{field}__startswith": unit.path})
-    return condition
 
 
 def subtree_units(tops):

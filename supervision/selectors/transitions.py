@@ -23,10 +23,8 @@ from ledgers.selectors.rectification import open_rectification_count
 from study.selectors.progress import unit_rollup
 from study.selectors.topics import readings_with_coverage
 from supervision.models import ApplicationState, StageRequirement, TransitionApplication
-from units.models import Unit, UnitKind
+from units.models import BRANCH_KINDS, Unit
 from units.permissions import scope_for
-
-APPLYING_KINDS = (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH)
 
 
 def next_stage(stage):
@@ -136,7 +134,6 @@ APPLICATION_TABS = {
     "all": Q(),
 }
 
-
 # Tabs still waiting on someone: the longest-waiting first. The others: the latest first.
 WAITING_TABS = ("opinion", "decision")
 
@@ -185,7 +182,7 @@ def branches_with_latest_application(unit):
     )
     return (
         Unit.objects.subtree_of(unit, include_self=False)
-        .filter(kind__in=APPLYING_KINDS)
+        .filter(kind__in=BRANCH_KINDS)
         .select_related("stage")
         .annotate(
             latest_pk=Subquery(latest.values("pk")[:1]),

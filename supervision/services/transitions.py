@@ -28,12 +28,11 @@ from supervision.models import (
     TransitionApplication,
 )
 from supervision.selectors.transitions import (
-    APPLYING_KINDS,
     measured_facts,
     next_stage,
     requirement_for,
 )
-from units.models import Role, Unit
+from units.models import BRANCH_KINDS, Role, Unit
 
 
 class WorkflowError(ValidationError):
@@ -118,7 +117,7 @@ def _require_state(application, *states):
 def application_start(*, unit, user):
     """Open a round of the application to leave the unit's current stage; a round after a
     return starts from the previous round's answers."""
-    if unit.kind not in APPLYING_KINDS:
+    if unit.kind not in BRANCH_KINDS:
         raise WorkflowError(_("转段申请由党支部提出。"))
     if unit.stage_id is None or unit.completed_on:
         raise WorkflowError(_("这个党支部没有正在进行的阶段,无需申请转段。"))

@@ -16,12 +16,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.forms import add_service_error
+from common.pagination import page_of
 from supervision.forms.applications import (
     AnswersForm,
     ApproveForm,
@@ -39,8 +40,8 @@ from supervision.models import (
 from supervision.selectors import transitions as selectors
 from supervision.selectors.transitions import measured_facts
 from supervision.services import transitions as services
-from supervision.services.transitions import APPLYING_KINDS, WorkflowError
-from units.models import Unit
+from supervision.services.transitions import WorkflowError
+from units.models import BRANCH_KINDS, Unit
 from units.permissions import has_perm, require, scope_for
 
 PER_PAGE = 30
@@ -98,15 +99,6 @@ def _error_text(error):
     return "".join(error.messages)
 
 
-def _add_service_error(form, error):
-    """Put a service's ValidationError on the form: by field where the field is on it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _get_application(request, pk, action="view_transition"):
     application = get_object_or_404(
         TransitionApplication.objects.select_related(
@@ -138,7 +130,7 @@ def unit_transition(request, pk):
     if request.method == "POST":
         return _start_round(request, unit)
 
-    context = {"unit": unit, "applies": unit.kind in APPLYING_KINDS}
+    context = {"unit": unit, "applies": unit.kind in BRANCH_KINDS}
     if context["applies"]:
         applications = list(
             TransitionApplication.objects.filter(unit=unit)
@@ -160,9 +152,7 @@ def unit_transition(request, pk):
             and has_perm(request.user, "apply_transition", unit),
         )
     if not unit.is_branch:
-        branches = Paginator(selectors.branches_with_latest_application(unit), PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        branches = page_of(request, selectors.branches_with_latest_application(unit), PER_PAGE)
         for branch in branches:
             branch.latest_label = (
                 ApplicationState(branch.latest_state).label if branch.latest_state else None
@@ -396,7 +386,7 @@ def _take_step(request, application, *, key, form, service, success):
         if form is None:
             messages.error(request, _error_text(error))
             return back
-        _add_service_error(form, error)
+        add_service_error(form, error)
         return _application_page(request, application, bound={key: form})
     messages.success(request, success() if callable(success) else success)
     return back
@@ -553,9 +543,7 @@ def application_list(request):
         tab = keys[0]
     applications = selectors.applications_for(request.user)
     counts = selectors.application_tab_counts(applications)
-    page = Paginator(selectors.application_tab(applications, tab), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.application_tab(applications, tab), PER_PAGE)
     for application in page:
         application.state_label = _state_label(application)
         application.waited_days = application.waited.days if application.waited else None

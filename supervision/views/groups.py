@@ -10,8 +10,7 @@ record anything. To everyone else a group not theirs does not exist (404).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -20,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.models import Campaign
+from common.forms import form_save
+from common.pagination import page_of
 from study.selectors.progress import group_rollup
 from supervision.forms.groups import (
     CaseFilterForm,
@@ -58,18 +59,6 @@ def _acts_for(request, group):
 def _require_acts_for(request, group):
     if not _acts_for(request, group):
         raise PermissionDenied
-
-
-def _save(form, service, **kwargs):
-    """Run a service with the form's data; its rule errors land on the form, which stays
-    bound to what the user typed. Returns what the service saved, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        return service(**kwargs, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 def _subtree(group):
@@ -136,7 +125,7 @@ def inspection_list(request, pk):
     if acts:
         form = InspectionForm(request.POST or None, units=units, tops=tops)
     if request.method == "POST":
-        inspection = _save(form, services.inspection_record, group=group, user=request.user)
+        inspection = form_save(form, services.inspection_record, group=group, user=request.user)
         if inspection is not None:
             messages.success(
                 request,
@@ -149,9 +138,7 @@ def inspection_list(request, pk):
             return redirect("supervision:inspection", pk=inspection.pk)
     filter_form = InspectionFilterForm(request.GET or None, units=units, tops=tops)
     chosen = filter_form.cleaned_data["unit"] if filter_form.is_valid() else None
-    page = Paginator(selectors.inspections_of(group, chosen), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.inspections_of(group, chosen), PER_PAGE)
     return render(
         request,
         "supervision/groups/inspections.html",
@@ -198,7 +185,7 @@ def key_unit_list(request, pk):
         tops, units = _subtree(group)
         form = KeyUnitForm(request.POST or None, units=units, tops=tops)
     if request.method == "POST":
-        key_unit = _save(form, services.key_unit_choose, group=group, user=request.user)
+        key_unit = form_save(form, services.key_unit_choose, group=group, user=request.user)
         if key_unit is not None:
             messages.success(
                 request, _("已将%(unit)s列为本组重点帮促单位。") % {"unit": key_unit.unit}
@@ -257,7 +244,7 @@ def typical_case_list(request, pk):
         tops, units = _subtree(group)
         form = TypicalCaseForm(request.POST or None, units=units, tops=tops)
     if request.method == "POST":
-        case = _save(form, services.typical_case_record, group=group, user=request.user)
+        case = form_save(form, services.typical_case_record, group=group, user=request.user)
         if case is not None:
             messages.success(
                 request,
@@ -265,7 +252,7 @@ def typical_case_list(request, pk):
                 % {"kind": case.get_kind_display(), "title": case.title},
             )
             return redirect("supervision:typical_case", pk=case.pk)
-    page = Paginator(_cases().filter(group=group), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, _cases().filter(group=group), PER_PAGE)
     return render(
         request,
         "supervision/groups/typical_cases.html",
@@ -286,7 +273,7 @@ def all_cases(request):
             cases = cases.filter(group=filter_form.cleaned_data["group"])
         if filter_form.cleaned_data["kind"]:
             cases = cases.filter(kind=filter_form.cleaned_data["kind"])
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, cases, PER_PAGE)
     return render(
         request,
         "supervision/groups/all_cases.html",

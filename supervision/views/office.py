@@ -8,7 +8,6 @@ follows the units' progress.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from campaign.selectors import current_campaign
 from common import notifications as services_config
+from common.pagination import page_of
 from supervision.forms.office import RequirementForm
 from supervision.models import StageRequirement
 from supervision.services import transitions as services
@@ -124,7 +124,7 @@ def notification_list(request):
         if _same_site(request, notice.link):
             return redirect(notice.link)
         return redirect("supervision:notifications")
-    page = Paginator(notices, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, notices, NOTIFICATIONS_PER_PAGE)
     return render(
         request,
         "supervision/office/notification_list.html",
