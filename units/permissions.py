@@ -160,6 +160,15 @@ def _is_the_member(scope, member):
     return scope.member is not None and scope.member.pk == member.pk
 
 
+def _sees_group(scope, group):
+    return scope.is_office or group.pk in scope.groups
+
+
+def _is_in_group(scope, group):
+    """The office reads along with every group but does not act for one."""
+    return group.pk in scope.groups
+
+
 def _briefs(scope, scope_object):
     """The office briefs on anything; a supervision group on itself."""
     if scope.is_office:
@@ -181,10 +190,12 @@ RULES = {
     "import_roster": _office,
     "change_unit": _office,
     "delete_unit": _office,
-    # The study ledger: seen by everyone whose scope holds the unit, kept by its secretary
-    # or the leader above it, spot-checked by its supervision group.
+    # Every ledger of a unit (学习培训, 二三五, 边学边改, integrity, leaders, publicity,
+    # 大讨论): seen by everyone whose scope holds the unit, kept by its secretary or the
+    # leader above it ("指定专人做好教育活动台帐"); the study ledger is spot-checked by
+    # its supervision group.
     "view_ledger": _sees_unit,
-    "manage_ledger": _manages,
+    "keep_ledger": _manages,
     "review_writing": _manages,
     "spot_check": _supervises,
     # What a member does for themself: sign in, ask for leave, log self-study, submit writing.
@@ -196,10 +207,10 @@ RULES = {
     "supervise_unit": _supervises,
     "decide_transition": _office,
     "change_requirements": _office,
-    # The units' other ledgers (二三五, 边学边改, leaders, publicity, 大讨论): kept by the
-    # unit's secretary or the leader above it, read by all who see the unit.
-    "view_ledgers": _sees_unit,
-    "keep_ledgers": _manages,
+    # A supervision group's pages are its members' and the office's; its records
+    # (inspections, key units, typical cases) are written by its members only.
+    "view_group": _sees_group,
+    "act_for_group": _is_in_group,
     "decide_trip": _office,
     "change_practice_settings": _office,
     # Dashboards follow the unit scope; briefings are the office's, and a group's own.
@@ -219,12 +230,16 @@ def has_perm(user, action, obj=None):
 def require(user, action, obj=None):
     """Raise 404 for objects outside the user's sight, 403 for what they see but may not do.
 
-    Answering 404 for the unseen keeps one district's units from being probed by id.
+    A unit or member is seen within the user's scope, a supervision group by its members
+    and the office. Answering 404 for the unseen keeps them from being probed by id.
     """
     scope = scope_for(user)
     if isinstance(obj, Unit) and not scope.contains_unit(obj):
         raise Http404
     if isinstance(obj, Member) and not scope.contains_member(obj):
+        raise Http404
+    # A group is named on its units' pages, but its own pages don't exist for outsiders.
+    if isinstance(obj, SupervisionGroup) and not _sees_group(scope, obj):
         raise Http404
     if not has_perm(user, action, obj):
         raise PermissionDenied

@@ -14,7 +14,7 @@ def kept_record(request, queryset, pk):
     """A ledger record the user may correct: its unit's ledgers are theirs to keep (404
     when the unit is unseen, 403 when it is only read)."""
     record = get_object_or_404(queryset, pk=pk)
-    require(request.user, "keep_ledgers", record.unit)
+    require(request.user, "keep_ledger", record.unit)
     return record
 
 

@@ -5,7 +5,7 @@
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
 Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
 correct or delete a lecture or a publicity record, and the correction stays on the list.
 """
 
@@ -40,7 +40,7 @@ PER_PAGE = 20
 
 @login_required
 def discussion(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     sessions = DiscussionSession.objects.filter(unit=unit).select_related("recorded_by")
     return render(
         request,
@@ -49,17 +49,17 @@ def discussion(request, pk):
             "unit": unit,
             "groups": selectors.discussion_groups(unit),
             "sessions": page_of(request, sessions.order_by("-held_on", "-pk"), PER_PAGE),
-            "can_keep": has_perm(request.user, "keep_ledgers", unit),
+            "can_keep": has_perm(request.user, "keep_ledger", unit),
         },
     )
 
 
 @login_required
 def discussion_group(request, pk, group):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     if group not in DiscussionGroup.values:
         raise Http404
-    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     if request.method == "POST" and not can_keep:
         raise PermissionDenied
     versions = list(
@@ -96,7 +96,7 @@ def discussion_group(request, pk, group):
 @require_POST
 def discussion_adopt(request, pk):
     requirement = get_object_or_404(DiscussionRequirement.objects.select_related("unit"), pk=pk)
-    require(request.user, "keep_ledgers", requirement.unit)
+    require(request.user, "keep_ledger", requirement.unit)
     try:
         services.discussion_requirement_adopt(requirement=requirement, user=request.user)
     except ValidationError as error:
@@ -110,7 +110,7 @@ def discussion_adopt(request, pk):
 
 @login_required
 def discussion_session_new(request, pk):
-    unit = get_unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledger")
     form = DiscussionSessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form_save(
         form, services.discussion_session_record, unit=unit, user=request.user

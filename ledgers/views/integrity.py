@@ -40,12 +40,12 @@ def _get_integrity_record(request, pk):
 @login_required
 @require_safe
 def integrity_records(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     page = page_of(request, selectors.integrity_records(unit), PER_PAGE)
     # A page above the branches can hold records of units the user keeps and of units
     # they only read; the scope is cached, so asking row by row costs no query.
     for record in page:
-        record.can_keep = has_perm(request.user, "keep_ledgers", record.unit)
+        record.can_keep = has_perm(request.user, "keep_ledger", record.unit)
     return render(
         request,
         "ledgers/rectification/integrity.html",
@@ -53,7 +53,7 @@ def integrity_records(request, pk):
             "unit": unit,
             "page": page,
             "totals": selectors.integrity_totals(unit),
-            "can_keep": has_perm(request.user, "keep_ledgers", unit),
+            "can_keep": has_perm(request.user, "keep_ledger", unit),
             "corrections": ledger_corrections(unit, CorrectedLedger.INTEGRITY),
         },
     )
@@ -62,7 +62,7 @@ def integrity_records(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def integrity_record_create(request, pk):
-    unit = get_unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledger")
     form = IntegrityRecordForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
 Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
 correct or delete a lecture or a publicity record, and the correction stays on the list.
 """
 
@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,10 +31,9 @@ from ledgers.selectors import lectures as selectors
 from ledgers.services import lectures as services
 from ledgers.services.corrections import ledger_corrections
 from ledgers.views.corrections import kept_record, report_correction
-from units.models import SupervisionGroup
 from units.permissions import has_perm, require, scope_for
 from units.selectors import district_root
-from units.shortcuts import get_unit
+from units.shortcuts import get_group, get_unit
 
 PER_PAGE = 20
 
@@ -55,8 +54,8 @@ def _lecture_form(request, form_class, **kwargs):
 
 @login_required
 def lecture_list(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
-    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    unit = get_unit(request, pk, "view_ledger")
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     form = None
     if can_keep:
         form = _lecture_form(
@@ -82,7 +81,7 @@ def lecture_list(request, pk):
     page = page_of(request, lectures.order_by("-given_on", "-pk"), PER_PAGE)
     # The list also shows what the unit's cadres gave elsewhere; those are kept there.
     for lecture in page:
-        lecture.can_keep = has_perm(request.user, "keep_ledgers", lecture.unit)
+        lecture.can_keep = has_perm(request.user, "keep_ledger", lecture.unit)
     return render(
         request,
         "ledgers/leaders/lectures.html",
@@ -156,20 +155,18 @@ def _stats_scope(request):
         raise PermissionDenied
     group_id, unit_id = request.GET.get("group"), request.GET.get("unit")
     if group_id or (not unit_id and not scope.is_office and scope.groups):
-        group = get_object_or_404(SupervisionGroup, pk=_int(group_id or scope.groups[0]))
-        if not (scope.is_office or group.pk in scope.groups):
-            raise Http404
+        group = get_group(request, _int(group_id or scope.groups[0]), "view_group")
         tops = list(group.units.order_by("path"))
         return group.name, [u.path for u in tops], {"group": group}
     if unit_id:
-        unit = get_unit(request, _int(unit_id), "view_ledgers")
+        unit = get_unit(request, _int(unit_id), "view_ledger")
     elif scope.is_office:
         unit = district_root()
     else:
         unit = scope.units().order_by("depth", "path").first()
     if unit is None:
         raise Http404
-    require(request.user, "view_ledgers", unit)
+    require(request.user, "view_ledger", unit)
     return unit.name, [unit.path], {"unit": unit}
 
 

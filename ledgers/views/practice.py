@@ -52,7 +52,7 @@ def _mark_keepable(user, page):
     """Which rows of a page the user may correct: a committee's page lists its branches'
     records, and a user may keep some units of a page and not others."""
     for record in page:
-        record.can_keep = has_perm(user, "keep_ledgers", record.unit)
+        record.can_keep = has_perm(user, "keep_ledger", record.unit)
     return page
 
 
@@ -143,7 +143,7 @@ def practice_plans(request):
 
 @login_required
 def practice_plan(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     campaign = Campaign.objects.current()
     plan = None
     if campaign is not None:
@@ -157,11 +157,11 @@ def practice_plan(request, pk):
         campaign is not None
         and plan is None
         and expected
-        and has_perm(request.user, "keep_ledgers", unit)
+        and has_perm(request.user, "keep_ledger", unit)
     )
     form = PlanForm(request.POST or None) if can_file else None
     if request.method == "POST":
-        require(request.user, "keep_ledgers", unit)
+        require(request.user, "keep_ledger", unit)
         if form is None:
             if plan is not None:
                 messages.error(request, _("本单位已经报送过计划,不能重复报送。"))
@@ -193,14 +193,14 @@ def practice_plan(request, pk):
 @login_required
 @require_safe
 def practice_activities(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     campaign = Campaign.objects.current()
     summary = selectors.practice_summary(unit, campaign=campaign)
     context = {
         "unit": unit,
         "campaign": campaign,
         "summary": summary,
-        "can_keep": has_perm(request.user, "keep_ledgers", unit),
+        "can_keep": has_perm(request.user, "keep_ledger", unit),
         "tab": "activities",
     }
     if not unit.is_branch:
@@ -222,7 +222,7 @@ def practice_activities(request, pk):
 
 @login_required
 def practice_activity_create(request, pk):
-    unit = get_unit(request, pk, "keep_ledgers")
+    unit = get_unit(request, pk, "keep_ledger")
     form = ActivityForm(
         request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
     )
@@ -300,7 +300,7 @@ def practice_attachment(request, pk):
     attachment = get_object_or_404(
         ActivityAttachment.objects.select_related("activity__unit"), pk=pk
     )
-    require(request.user, "view_ledgers", attachment.activity.unit)
+    require(request.user, "view_ledger", attachment.activity.unit)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
@@ -316,16 +316,16 @@ def practice_attachment(request, pk):
 
 @login_required
 def practice_cards(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     campaign = Campaign.objects.current()
-    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     form = None
     if campaign is not None and can_keep:
         form = CardRecordForm(
             request.POST or None, campaign=campaign, initial={"recorded_on": timezone.localdate()}
         )
     if request.method == "POST":
-        require(request.user, "keep_ledgers", unit)
+        require(request.user, "keep_ledger", unit)
         if form is None:
             raise Http404
         record = form_save(form, services.card_record, unit=unit, user=request.user)

@@ -5,7 +5,7 @@
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
 Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
 correct or delete a lecture or a publicity record, and the correction stays on the list.
 """
 
@@ -41,8 +41,8 @@ PER_PAGE = 20
 
 @login_required
 def publicity_checks(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
-    can_keep = has_perm(request.user, "keep_ledgers", unit)
+    unit = get_unit(request, pk, "view_ledger")
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     if request.method == "POST" and not can_keep:
         raise PermissionDenied
     form = None
@@ -116,7 +116,7 @@ def publicity_check_delete(request, pk):
 
 @login_required
 def publicity_overview(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     rows = list(selectors.publicity_overview([unit.path]))
     return render(
         request,

@@ -51,7 +51,7 @@ RATE_LIMIT = 20
 RATE_WINDOW = 60 * 60
 
 
-def _get_item(request, pk, action="view_ledgers"):
+def _get_item(request, pk, action="view_ledger"):
     item = get_object_or_404(RectificationItem.objects.select_related("unit", "created_by"), pk=pk)
     require(request.user, action, item.unit)
     return item
@@ -59,7 +59,7 @@ def _get_item(request, pk, action="view_ledgers"):
 
 def _may_add_items(user, unit):
     """Keepers file any problem; the unit's supervision group files what it found."""
-    return has_perm(user, "keep_ledgers", unit) or scope_for(user).supervises(unit)
+    return has_perm(user, "keep_ledger", unit) or scope_for(user).supervises(unit)
 
 
 # The rectification ledger ------------------------------------------------------------------
@@ -68,7 +68,7 @@ def _may_add_items(user, unit):
 @login_required
 @require_safe
 def rectification_items(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     today = timezone.localdate()
     filter_form = RectificationFilterForm(request.GET)
     items = selectors.rectification_items(unit, today=today, **filter_form.filters())
@@ -91,8 +91,8 @@ def rectification_items(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def rectification_item_create(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
-    if has_perm(request.user, "keep_ledgers", unit):
+    unit = get_unit(request, pk, "view_ledger")
+    if has_perm(request.user, "keep_ledger", unit):
         for_supervisor = False
     elif scope_for(request.user).supervises(unit):
         for_supervisor = True
@@ -130,7 +130,7 @@ def rectification_item(request, pk):
             "unit": item.unit,
             "is_overdue": selectors.is_overdue(item, today),
             "history": selectors.item_history(item),
-            "can_keep": has_perm(request.user, "keep_ledgers", item.unit),
+            "can_keep": has_perm(request.user, "keep_ledger", item.unit),
         },
     )
 
@@ -138,7 +138,7 @@ def rectification_item(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def rectification_item_edit(request, pk):
-    item = _get_item(request, pk, "keep_ledgers")
+    item = _get_item(request, pk, "keep_ledger")
     form = RectificationItemForm(
         request.POST or None, item=item, initial=RectificationItemForm.initial_for(item)
     )
@@ -172,7 +172,7 @@ def _survey_url(request, unit):
 @login_required
 @require_safe
 def survey_results(request, pk):
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     return render(
         request,
         "ledgers/rectification/survey_results.html",
@@ -189,7 +189,7 @@ def survey_results(request, pk):
 @require_safe
 def survey_qr(request, pk):
     """The public survey link as a QR code, to print and put up where the public comes."""
-    unit = get_unit(request, pk, "view_ledgers")
+    unit = get_unit(request, pk, "view_ledger")
     url = _survey_url(request, unit)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(

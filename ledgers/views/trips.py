@@ -5,7 +5,7 @@
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
 Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledgers / keep_ledgers); the office decides trips. A keeper may
+leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
 correct or delete a lecture or a publicity record, and the correction stays on the list.
 """
 
@@ -59,12 +59,12 @@ def _requester_side(user, trip):
     """The cadre themself or whoever keeps the ledgers of the cadre's branch."""
     scope = scope_for(user)
     is_self = scope.member is not None and scope.member.pk == trip.traveller_id
-    return is_self or has_perm(user, "keep_ledgers", trip.traveller.unit)
+    return is_self or has_perm(user, "keep_ledger", trip.traveller.unit)
 
 
 def _may_withdraw(user, trip):
     """Whoever asked, or whoever keeps the ledgers of the cadre's branch."""
-    return trip.requested_by_id == user.pk or has_perm(user, "keep_ledgers", trip.traveller.unit)
+    return trip.requested_by_id == user.pk or has_perm(user, "keep_ledger", trip.traveller.unit)
 
 
 @login_required

@@ -12,7 +12,7 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,26 +24,16 @@ from reports import charts
 from reports.exports import TABLES, XLSX_CONTENT_TYPE, dashboard_workbook
 from reports.selectors import dashboard as selectors
 from study.selectors.progress import members_with_progress
-from units.models import Member, SupervisionGroup, Unit
+from units.models import Member, Unit
 from units.permissions import scope_for
 from units.selectors import district_root, unit_ancestors
-from units.shortcuts import get_unit
+from units.shortcuts import get_group, get_unit
 
 CHART_WIDTH = 340  # fits a phone's width without scaling the text down
 CHART_BARS = 30
 
 
 # Who sees what ---------------------------------------------------------------------------
-
-
-def _get_group(request, pk):
-    """A group's dashboard is its members' and the office's; to anyone else the group
-    does not exist."""
-    group = get_object_or_404(SupervisionGroup, pk=pk)
-    scope = scope_for(request.user)
-    if not (scope.is_office or group.pk in scope.groups):
-        raise Http404
-    return group
 
 
 def _top_unit(scope):
@@ -83,7 +73,7 @@ def dashboard_unit(request, pk):
 @login_required
 @require_safe
 def dashboard_group(request, pk):
-    return _dashboard_page(request, selectors.group_area(_get_group(request, pk)))
+    return _dashboard_page(request, selectors.group_area(get_group(request, pk, "view_group")))
 
 
 @login_required
@@ -95,7 +85,7 @@ def dashboard_export(request, pk, table):
 @login_required
 @require_safe
 def dashboard_group_export(request, pk, table):
-    return _export(request, selectors.group_area(_get_group(request, pk)), table)
+    return _export(request, selectors.group_area(get_group(request, pk, "view_group")), table)
 
 
 # The page -------------------------------------------------------------------------------

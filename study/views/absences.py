@@ -92,7 +92,7 @@ def makeup_list(request, pk):
     )
     today = timezone.localdate()
     for makeup in owed:
-        makeup.can_complete = has_perm(request.user, "manage_ledger", makeup.member.unit)
+        makeup.can_complete = has_perm(request.user, "keep_ledger", makeup.member.unit)
         if makeup.attendance_id:
             missed_on = timezone.localdate(makeup.attendance.session.starts_at)
             makeup.owed_days = (today - missed_on).days
@@ -109,7 +109,7 @@ def makeup_done(request, pk):
         MakeUp.objects.select_related("member__unit", "attendance__session", "recorded_by"),
         pk=pk,
     )
-    require(request.user, "manage_ledger", makeup.member.unit)
+    require(request.user, "keep_ledger", makeup.member.unit)
     member = makeup.member
     # "对年老体弱行动不便的党员要送课上门"
     method = MakeUpMethod.HOME_DELIVERY if member.is_infirm else MakeUpMethod.SESSION
@@ -143,9 +143,9 @@ def makeup_done(request, pk):
 def leave_list(request, pk):
     unit = get_unit(request, pk)
     if request.method == "POST":
-        require(request.user, "manage_ledger", unit)
+        require(request.user, "keep_ledger", unit)
     form = None
-    if unit.kind in BRANCH_KINDS and has_perm(request.user, "manage_ledger", unit):
+    if unit.kind in BRANCH_KINDS and has_perm(request.user, "keep_ledger", unit):
         form = LeaveEntryForm(request.POST or None, unit=unit)
         if request.method == "POST":
             leave = _enter_leave(form, user=request.user)
@@ -165,7 +165,7 @@ def leave_list(request, pk):
         PER_PAGE,
     )
     for leave in pending:
-        leave.can_decide = has_perm(request.user, "manage_ledger", leave.member.unit)
+        leave.can_decide = has_perm(request.user, "keep_ledger", leave.member.unit)
     decided = page_of(
         request,
         leaves.exclude(status=LeaveStatus.PENDING).order_by("-decided_at", "-pk"),
@@ -200,7 +200,7 @@ def _enter_leave(form, *, user):
 @require_POST
 def leave_decide(request, pk):
     leave = get_object_or_404(LeaveRequest.objects.select_related("member__unit", "session"), pk=pk)
-    require(request.user, "manage_ledger", leave.member.unit)
+    require(request.user, "keep_ledger", leave.member.unit)
     approve = request.POST.get("decision") == "approve"
     try:
         services.leave_decide(leave=leave, approve=approve, user=request.user)
@@ -249,7 +249,7 @@ def my_self_study(request):
 
 @login_required
 def self_study_create(request, pk):
-    member = get_member(request, pk, "manage_ledger")
+    member = get_member(request, pk, "keep_ledger")
     return _self_study(request, member, own=False)
 
 
@@ -308,7 +308,7 @@ def mobile_members(request, pk):
     page = page_of(request, rows, PER_PAGE)
     today = timezone.localdate()
     for member in page:
-        member.can_contact = has_perm(request.user, "manage_ledger", member.unit)
+        member.can_contact = has_perm(request.user, "keep_ledger", member.unit)
         if member.last_contact:
             member.days_since = (today - member.last_contact).days
     return render(
@@ -327,7 +327,7 @@ def mobile_members(request, pk):
 
 @login_required
 def contact_create(request, pk):
-    member = get_member(request, pk, "manage_ledger")
+    member = get_member(request, pk, "keep_ledger")
     form = ContactForm(request.POST or None, initial={"contacted_on": timezone.localdate()})
     if request.method == "POST":
         contact = form_save(form, services.contact_log, member=member, user=request.user)

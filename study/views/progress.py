@@ -10,9 +10,8 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +30,10 @@ from study.selectors.sessions import member_session_history
 from study.selectors.topics import readings_with_coverage, topics_with_coverage
 from study.selectors.writings import branches_with_review_backlog
 from study.views._common import get_member, get_unit
-from units.models import BRANCH_KINDS, Member, SupervisionGroup
+from units.models import BRANCH_KINDS, Member
 from units.permissions import has_perm, scope_for
 from units.selectors import unit_ancestors
+from units.shortcuts import get_group
 
 LAGGING_LIMIT = 20
 
@@ -76,7 +76,7 @@ def _member_page(request, member, *, own):
         "long_essays": progress.long_essays,
     }
     flags = {"is_leading_cadre": member.is_leading_cadre, "can_write": member.can_write}
-    manages = has_perm(request.user, "manage_ledger", member.unit)
+    manages = has_perm(request.user, "keep_ledger", member.unit)
     return render(
         request,
         "study/progress/member.html",
@@ -125,7 +125,7 @@ def unit_progress(request, pk):
         "review_backlog": branches_with_review_backlog(unit),
         "out_of_contact": mobile_members_out_of_contact(members).count(),
         "keeps_ledger": unit.is_branch or rollup.direct is not None,
-        "can_manage": has_perm(request.user, "manage_ledger", unit),
+        "can_manage": has_perm(request.user, "keep_ledger", unit),
     }
     if unit.is_branch:
         table = list(selectors.members_with_progress(members))
@@ -157,15 +157,9 @@ def unit_progress(request, pk):
 
 @login_required
 def group_progress(request, pk):
-    """The units a supervision group inspects, for its members and the district office."""
-    group = get_object_or_404(SupervisionGroup, pk=pk)
-    scope = scope_for(request.user)
-    if not (scope.is_office or group.pk in scope.groups):
-        # Groups are named on every unit page, so those who see units are told no;
-        # to anyone else the group does not exist.
-        if scope.sees_units:
-            raise PermissionDenied
-        raise Http404
+    """The units a supervision group inspects, for its members and the district office
+    (to anyone else the group's pages do not exist)."""
+    group = get_group(request, pk, "view_group")
     rollup = selectors.group_rollup(group, Campaign.objects.current())
     return render(
         request,

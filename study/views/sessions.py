@@ -73,7 +73,7 @@ def session_list(request, pk):
             "unit": unit,
             "page": page,
             "keeps_sessions": unit.kind in BRANCH_KINDS,
-            "can_manage": has_perm(request.user, "manage_ledger", unit),
+            "can_manage": has_perm(request.user, "keep_ledger", unit),
         },
     )
 
@@ -81,7 +81,7 @@ def session_list(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_create(request, pk):
-    unit = get_unit(request, pk, "manage_ledger")
+    unit = get_unit(request, pk, "keep_ledger")
     if unit.kind not in BRANCH_KINDS:
         raise Http404
     form = SessionForm(request.POST or None, unit=unit, initial=SessionForm.initial_for_new())
@@ -103,7 +103,7 @@ def session_create(request, pk):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_edit(request, pk):
-    session = _get_session(request, pk, "manage_ledger")
+    session = _get_session(request, pk, "keep_ledger")
     form = SessionForm(
         request.POST or None, unit=session.unit, initial=SessionForm.initial_for(session)
     )
@@ -183,11 +183,11 @@ def _status_counts(rows):
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request, pk):
     session = _get_session(request, pk)
-    can_manage = has_perm(request.user, "manage_ledger", session.unit)
+    can_manage = has_perm(request.user, "keep_ledger", session.unit)
     posted = None
     errors = []
     if request.method == "POST":
-        require(request.user, "manage_ledger", session.unit)
+        require(request.user, "keep_ledger", session.unit)
         entries, errors = roster_entries(request.POST)
         if not errors:
             try:

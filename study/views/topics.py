@@ -165,12 +165,12 @@ def _managed_units(scope, own_topics):
 @require_http_methods(["GET", "HEAD", "POST"])
 def own_topic(request, pk):
     unit = get_unit(request, pk)
-    can_manage = has_perm(request.user, "manage_ledger", unit)
+    can_manage = has_perm(request.user, "keep_ledger", unit)
     campaign = Campaign.objects.current()
     topic = topic_services.own_topic_of(unit=unit, campaign=campaign) if campaign else None
     form = None
     if request.method == "POST":
-        require(request.user, "manage_ledger", unit)
+        require(request.user, "keep_ledger", unit)
         form = OwnTopicForm(request.POST)
         saved = form_save(form, topic_services.own_topic_set, unit=unit, campaign=campaign)
         if saved:

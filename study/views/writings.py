@@ -135,7 +135,7 @@ def my_writings(request):
 
 @login_required
 def writing_paper(request, pk):
-    member = get_member(request, pk, "manage_ledger")
+    member = get_member(request, pk, "keep_ledger")
     form = PaperWritingForm(request.POST or None)
     if request.method == "POST":
         writing = form_save(form, services.writing_log_paper, member=member, user=request.user)
@@ -240,7 +240,7 @@ def review_queue(request, pk):
     )
     # Paper copies are logged by the branch's secretary, member by member.
     paper_members = None
-    if unit.is_branch and has_perm(request.user, "manage_ledger", unit):
+    if unit.is_branch and has_perm(request.user, "keep_ledger", unit):
         paper_members = Member.objects.filter(unit=unit).order_by("name", "pk")
     return render(
         request,

@@ -11,7 +11,6 @@ record anything. To everyone else a group not theirs does not exist (404).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.http import urlencode
@@ -32,33 +31,15 @@ from supervision.forms.groups import (
 from supervision.models import Inspection, KeyUnit, TypicalCase
 from supervision.selectors import groups as selectors
 from supervision.services import groups as services
-from units.models import SupervisionGroup
-from units.permissions import scope_for
+from units.permissions import has_perm, require, scope_for
+from units.shortcuts import get_group
 
 PER_PAGE = 20
 
 
-def _get_group(request, pk):
-    """The group, for its members and the office; 404 for anyone else."""
-    group = get_object_or_404(SupervisionGroup, pk=pk)
-    _require_sees(request, group.pk)
-    return group
-
-
-def _require_sees(request, group_id):
-    scope = scope_for(request.user)
-    if not (scope.is_office or group_id in scope.groups):
-        raise Http404
-
-
 def _acts_for(request, group):
     """Members record for their group; the office reads along but doesn't act for it."""
-    return group.pk in scope_for(request.user).groups
-
-
-def _require_acts_for(request, group):
-    if not _acts_for(request, group):
-        raise PermissionDenied
+    return has_perm(request.user, "act_for_group", group)
 
 
 def _subtree(group):
@@ -73,7 +54,7 @@ def _subtree(group):
 @require_safe
 def group_home(request, pk):
     """The supervisor's desk: the group's units lagging first, and what waits for it."""
-    group = _get_group(request, pk)
+    group = get_group(request, pk, "view_group")
     campaign = Campaign.objects.current()
     rollup = group_rollup(group, campaign)
     tops = [unit for unit, _figures in rollup.rows]
@@ -116,10 +97,10 @@ def group_home(request, pk):
 
 @login_required
 def inspection_list(request, pk):
-    group = _get_group(request, pk)
+    group = get_group(request, pk, "view_group")
     acts = _acts_for(request, group)
     if request.method == "POST":
-        _require_acts_for(request, group)
+        require(request.user, "act_for_group", group)
     tops, units = _subtree(group)
     form = None
     if acts:
@@ -158,7 +139,7 @@ def inspection_detail(request, pk):
     inspection = get_object_or_404(
         Inspection.objects.select_related("group", "unit", "recorded_by"), pk=pk
     )
-    _require_sees(request, inspection.group_id)
+    require(request.user, "view_group", inspection.group)
     return render(
         request,
         "supervision/groups/inspection.html",
@@ -176,10 +157,10 @@ def inspection_detail(request, pk):
 
 @login_required
 def key_unit_list(request, pk):
-    group = _get_group(request, pk)
+    group = get_group(request, pk, "view_group")
     acts = _acts_for(request, group)
     if request.method == "POST":
-        _require_acts_for(request, group)
+        require(request.user, "act_for_group", group)
     form = None
     if acts:
         tops, units = _subtree(group)
@@ -211,8 +192,8 @@ def key_unit_list(request, pk):
 def key_unit_remove(request, pk):
     """GET asks to confirm; POST takes the unit off the group's list."""
     key_unit = get_object_or_404(KeyUnit.objects.select_related("group", "unit"), pk=pk)
-    _require_sees(request, key_unit.group_id)
-    _require_acts_for(request, key_unit.group)
+    require(request.user, "view_group", key_unit.group)
+    require(request.user, "act_for_group", key_unit.group)
     if request.method == "POST":
         services.key_unit_remove(key_unit=key_unit)
         messages.success(request, _("已将%(unit)s移出本组重点帮促单位。") % {"unit": key_unit.unit})
@@ -235,10 +216,10 @@ def _cases():
 
 @login_required
 def typical_case_list(request, pk):
-    group = _get_group(request, pk)
+    group = get_group(request, pk, "view_group")
     acts = _acts_for(request, group)
     if request.method == "POST":
-        _require_acts_for(request, group)
+        require(request.user, "act_for_group", group)
     form = None
     if acts:
         tops, units = _subtree(group)
@@ -285,7 +266,7 @@ def all_cases(request):
 @require_safe
 def typical_case_detail(request, pk):
     case = get_object_or_404(_cases(), pk=pk)
-    _require_sees(request, case.group_id)
+    require(request.user, "view_group", case.group)
     return render(
         request,
         "supervision/groups/typical_case.html",

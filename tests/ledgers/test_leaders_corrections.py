@@ -441,7 +441,7 @@ def test_deleting_a_publicity_record_without_a_reason_deletes_nothing(live_distr
 
 # Who may correct ---------------------------------------------------------------------------
 
-# keep_ledgers of 区一中党支部: its secretary and the leader above it.
+# keep_ledger of 区一中党支部: its secretary and the leader above it.
 MAY = {
     "office": 403,
     "supervisor1": 403,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ledgers.models import LeaderLecture, LectureKind
 
-# view_ledgers: whoever sees the unit; keep_ledgers: its secretary and the leader above it.
+# view_ledger: whoever sees the unit; keep_ledger: its secretary and the leader above it.
 READ = {
     "office": 200,
     "supervisor1": 200,

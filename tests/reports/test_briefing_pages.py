@@ -87,7 +87,8 @@ def test_who_may_not_brief_cannot_post_a_request(district, login, persona):
 
 
 # (persona, scope of the briefing) → status, for detail, status, download and retry.
-# A unit outside the persona's sight is a 404; a unit seen, or a group, but not theirs a 403.
+# A unit outside the persona's sight is a 404, a unit seen but not theirs a 403; a group's
+# briefing, like the group's other pages, does not exist for those outside the group.
 ACCESS = {
     ("office", "district"): 200,
     ("office", "unit"): 200,
@@ -95,16 +96,16 @@ ACCESS = {
     ("supervisor1", "district"): 404,
     ("supervisor1", "unit"): 403,
     ("supervisor1", "group"): 200,
-    ("supervisor2", "group"): 403,
+    ("supervisor2", "group"): 404,
     ("supervisor2", "unit"): 404,
     ("leader1", "unit"): 403,
-    ("leader1", "group"): 403,
+    ("leader1", "group"): 404,
     ("leader1", "district"): 404,
     ("secretary1", "unit"): 404,
     ("member1", "district"): 404,
-    ("member1", "group"): 403,
+    ("member1", "group"): 404,
     ("outsider", "unit"): 404,
-    ("outsider", "group"): 403,
+    ("outsider", "group"): 404,
 }
 VIEWS = ["briefing_detail", "briefing_status", "briefing_download"]
 
