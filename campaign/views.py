@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -11,6 +10,7 @@ from campaign import selectors
 from campaign.forms import CampaignForm, StageForm, StepExtendForm, StepForm
 from campaign.services import plan as services
 from campaign.services import topics
+from common.dates import day_text
 from common.forms import form_save
 from units.permissions import has_perm, require
 
@@ -136,7 +136,7 @@ def step_extend(request, pk):
         done = _("“%(name)s”已延长%(days)d天,延长至%(date)s。") % {
             "name": step.name,
             "days": extension.days,
-            "date": date_format(extension.new_end),
+            "date": day_text(extension.new_end),
         }
         if extension.later_shifted_days:
             done += _("后续阶段相应顺延%(days)d天。") % {"days": extension.later_shifted_days}

@@ -6,6 +6,7 @@ Templates use the `day` and `day_time` filters of `{% load days %}`.
 """
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -26,6 +27,18 @@ def day_time_text(moment):
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{day_text(moment.date())} {moment:%H:%M}"
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def shown_value(value):
+    """A stored record value as people read it: a date kept in ISO form (as corrections
+    and change histories store them, so they sort and compare) in the one date format;
+    anything else as it is."""
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return day_text(datetime.date.fromisoformat(value))
+    return value
 
 
 def days_ago(days, today=None):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from campaign.models import Reading, Topic
+from common.dates import day_text
 from study.models import (
     Attendance,
     AttendanceStatus,
@@ -130,7 +131,7 @@ def seed_study_ledger(*, root, rng, recorder):
                 member=attendance.member,
                 attendance=attendance,
                 hours=session.hours,
-                reason=f"{held:%Y年%m月%d日} {session.get_kind_display()}“{session.title}”"
+                reason=f"{day_text(held)} {session.get_kind_display()}“{session.title}”"
                 f"{attendance.get_status_display()}",
                 done_on=min(held + datetime.timedelta(days=rng.randint(2, 6)), today)
                 if done

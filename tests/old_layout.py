@@ -181,7 +181,7 @@ class Table:
 @dataclasses.dataclass
 class Snapshot:
     tables: dict  # name → Table
-    rows: dict  # name in KEPT_TABLES → {id: rest of the row}
+    rows: dict  # name in KEPT_TABLES → {id: {column: value}}
     foreign_keys: set  # (table, column, referenced table, referenced column)
     sequences: dict  # table → the last id handed out
     orphans: list  # rows whose parent is missing (SQLite; PostgreSQL enforces it itself)
@@ -189,7 +189,15 @@ class Snapshot:
     @property
     def content_types(self):
         """id → (app_label, model)."""
-        return self.rows["django_content_type"]
+        return {
+            pk: (row["app_label"], row["model"])
+            for pk, row in self.rows["django_content_type"].items()
+        }
+
+    @property
+    def permissions(self):
+        """id → {column: value}."""
+        return self.rows["auth_permission"]
 
 
 def _json_default(value):
@@ -206,6 +214,10 @@ def _table(columns, rows):
     )
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return Table(tuple(columns), len(lines), digest)
+
+
+def _by_id(columns, rows):
+    return {row[columns.index("id")]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
 def snapshot(database):
@@ -233,7 +245,7 @@ def _snapshot_sqlite(connection):
         data = connection.execute(f'SELECT * FROM "{name}"').fetchall()
         tables[name] = _table(columns, data)
         if name in KEPT_TABLES:
-            rows[name] = {row[0]: tuple(row[1:]) for row in data}
+            rows[name] = _by_id(columns, data)
         for key in connection.execute(f'PRAGMA foreign_key_list("{name}")'):
             foreign_keys.add((name, key[3], key[2], key[4]))
     sequences = dict(connection.execute("SELECT name, seq FROM sqlite_sequence"))
@@ -294,7 +306,7 @@ def _snapshot_postgresql(connection):
         ).fetchall()
         tables[name] = _table(columns, data)
         if name in KEPT_TABLES:
-            rows[name] = {row[0]: tuple(row[1:]) for row in data}
+            rows[name] = _by_id(columns, data)
     foreign_keys = set(connection.execute(FOREIGN_KEYS_SQL).fetchall())
     sequences = {
         name: last_value

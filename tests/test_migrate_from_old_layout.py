@@ -142,7 +142,7 @@ def forward_problems(old, forward):
             problems.append(
                 f"{name}: gone; LAYOUT_CHANGE says it is now {now}, which does not exist"
             )
-        elif name == "django_content_type":
+        elif name in KEPT_TABLES:
             problems += _differences(name, before, after, rows=False)
         else:
             problems += _differences(f"{name} → {now}" if now != name else name, before, after)
@@ -152,20 +152,25 @@ def forward_problems(old, forward):
         for name in sorted(set(forward.tables) - expected)
     ]
 
-    expected_types = {
+    content_types = {
         pk: (moved.get((app, model), app), model) for pk, (app, model) in old.content_types.items()
     }
-    for pk in sorted(set(expected_types) | set(forward.content_types)):
-        want, got = expected_types.get(pk), forward.content_types.get(pk)
-        if want != got:
-            problems.append(f"content type {pk}: expected {_label(want)}, found {_label(got)}")
+    # A model new in the current code gets its content type (and permissions) from
+    # post_migrate; its table says it is new.
+    new_models = {
+        (app, model)
+        for app, model in forward.content_types.values()
+        if f"{app}_{model}" in LAYOUT_CHANGE["new_tables"]
+    }
+    problems += _content_type_problems(content_types, old.permissions, forward, new_models)
 
     problems += _foreign_key_problems(_renamed(old.foreign_keys, tables), forward.foreign_keys)
     problems += [
         f"a row whose parent is missing (table, rowid, parent, key): {o}" for o in forward.orphans
     ]
-    sequences = {tables.get(name, name): last for name, last in old.sequences.items()}
-    problems += _sequence_problems(sequences, forward.sequences)
+    problems += _sequence_problems(
+        {tables.get(name, name): last for name, last in old.sequences.items()}, forward
+    )
     return problems
 
 
@@ -176,56 +181,58 @@ def backward_problems(old, forward, back):
         if after is None:
             problems.append(f"{name}: not back under its old name")
         elif name in KEPT_TABLES:
-            problems += _differences(name, before, after, rows=False, count=False)
+            problems += _differences(name, before, after, rows=False)
         else:
             problems += _differences(name, before, after)
     problems += [
         f"{name}: left behind; old main had no such table"
         for name in sorted(set(back.tables) - set(old.tables))
     ]
-
-    # post_migrate may add content types (and their permissions) for the current code's
-    # models: only those may be new, and every old row must be back as it was.
+    # On the way back, post_migrate may make content types for any model the current
+    # code has, in the app it has it in.
     current_models = set(forward.content_types.values())
-    added_types = set()
-    for pk in sorted(set(old.content_types) | set(back.content_types)):
-        want, got = old.content_types.get(pk), back.content_types.get(pk)
-        if want is None and got in current_models:
-            added_types.add(pk)
-        elif want != got:
-            problems.append(f"content type {pk}: expected {_label(want)}, found {_label(got)}")
-    old_permissions = old.rows["auth_permission"]
-    for pk, got in sorted(back.rows["auth_permission"].items()):
-        want = old_permissions.get(pk)
-        if want is None and got[1] in added_types:
-            continue
-        if want != got:
-            problems.append(f"permission {pk}: expected {want}, found {got}")
-    problems += [
-        f"permission {pk} {want}: gone"
-        for pk, want in sorted(old_permissions.items())
-        if pk not in back.rows["auth_permission"]
-    ]
-
+    problems += _content_type_problems(old.content_types, old.permissions, back, current_models)
     problems += _foreign_key_problems(old.foreign_keys, back.foreign_keys)
     problems += [
         f"a row whose parent is missing (table, rowid, parent, key): {o}" for o in back.orphans
     ]
-    # Content types and permissions made and deleted on the way have used up ids.
-    sequences = {name: last for name, last in old.sequences.items() if name not in KEPT_TABLES}
-    problems += _sequence_problems(
-        sequences, {name: last for name, last in back.sequences.items() if name not in KEPT_TABLES}
-    )
+    problems += _sequence_problems(old.sequences, back)
     return problems
 
 
-def _differences(name, before, after, *, rows=True, count=True):
+def _content_type_problems(content_types, permissions, found, new_models):
+    """Every old content type and permission as expected, under its id; more rows only for
+    `new_models` ((app_label, model) pairs post_migrate may add)."""
+    problems, added = [], set()
+    for pk in sorted(set(content_types) | set(found.content_types)):
+        want, got = content_types.get(pk), found.content_types.get(pk)
+        if want is None and got in new_models:
+            added.add(pk)
+        elif want != got:
+            problems.append(f"content type {pk}: expected {_label(want)}, found {_label(got)}")
+    for pk in sorted(set(permissions) | set(found.permissions)):
+        want, got = permissions.get(pk), found.permissions.get(pk)
+        if want is None and got["content_type_id"] in added:
+            continue
+        if want is None:
+            problems.append(f"permission {pk}: unexpected {got}")
+        elif got is None:
+            problems.append(f"permission {pk}: gone (was {want})")
+        elif want != got:
+            problems.append(f"permission {pk}: expected {want}, found {got}")
+    return problems
+
+
+def _differences(name, before, after, *, rows=True):
+    """Columns, count and (unless `rows` is false: they are compared one by one) contents."""
     problems = []
     if before.columns != after.columns:
         problems.append(f"{name}: columns {before.columns} became {after.columns}")
-    if count and before.count != after.count:
+    if not rows:
+        return problems
+    if before.count != after.count:
         problems.append(f"{name}: {before.count} rows became {after.count}")
-    elif rows and before.sha256 != after.sha256:
+    elif before.sha256 != after.sha256:
         problems.append(f"{name}: the same {before.count} rows, but their contents changed")
     return problems
 
@@ -248,11 +255,14 @@ def _foreign_key_problems(expected, found):
 
 
 def _sequence_problems(expected, found):
-    # An id sequence that restarted would hand out ids the table already has.
+    """Each table's id sequence where it was (tables that vanished are reported already)."""
+    # An id sequence that restarted would hand out ids the table already has. Content
+    # types and permissions made (and deleted) by post_migrate on the way use up ids.
+    names = (set(expected) & set(found.tables)) - KEPT_TABLES
     return [
-        f"{name}: the last id handed out was {expected.get(name)}, now {found.get(name)}"
-        for name in sorted(set(expected) | set(found))
-        if expected.get(name) != found.get(name)
+        f"{name}: ids were handed out up to {expected[name]}, now up to {found.sequences.get(name)}"
+        for name in sorted(names)
+        if expected[name] != found.sequences.get(name)
     ]
 
 

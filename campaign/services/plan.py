@@ -21,11 +21,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Stage, Step, StepExtension
 from campaign.services.topics import study_plan_create
+from common.dates import day_text
 
 STANDARD_STAGES = ["学习动员", "分析评议", "整改提高"]
 STANDARD_FIRST_STAGE_STEPS = ["思想发动", "学习培训", "大讨论"]
@@ -55,11 +55,11 @@ def _campaign_errors(campaign):
     bounds = campaign.stages.aggregate(first=Min("planned_start"), last=Max("planned_end"))
     if bounds["first"] and campaign.starts_on > bounds["first"]:
         errors["starts_on"] = _("已有阶段从%(date)s开始,批次的开始日期不能晚于这一天。") % {
-            "date": date_format(bounds["first"])
+            "date": day_text(bounds["first"])
         }
     if bounds["last"] and campaign.ends_on < bounds["last"]:
         errors["ends_on"] = _("已有阶段到%(date)s结束,批次的结束日期不能早于这一天。") % {
-            "date": date_format(bounds["last"])
+            "date": day_text(bounds["last"])
         }
     return errors
 
@@ -71,11 +71,11 @@ def _stage_errors(stage):
     start_errors, end_errors = [], []
     if stage.planned_start < campaign.starts_on:
         start_errors.append(
-            _("阶段不能早于批次的开始日期(%(date)s)。") % {"date": date_format(campaign.starts_on)}
+            _("阶段不能早于批次的开始日期(%(date)s)。") % {"date": day_text(campaign.starts_on)}
         )
     if stage.planned_end > campaign.ends_on:
         end_errors.append(
-            _("阶段不能晚于批次的结束日期(%(date)s)。") % {"date": date_format(campaign.ends_on)}
+            _("阶段不能晚于批次的结束日期(%(date)s)。") % {"date": day_text(campaign.ends_on)}
         )
     siblings = campaign.stages.exclude(pk=stage.pk)
     previous = siblings.filter(number__lt=stage.number).order_by("-number").first()
@@ -83,23 +83,23 @@ def _stage_errors(stage):
     if previous and stage.planned_start <= previous.planned_end:
         start_errors.append(
             _("与%(other)s重叠:它计划到%(date)s结束,本阶段须在这一天之后开始。")
-            % {"other": previous, "date": date_format(previous.planned_end)}
+            % {"other": previous, "date": day_text(previous.planned_end)}
         )
     if following and stage.planned_end >= following.planned_start:
         end_errors.append(
             _("与%(other)s重叠:它计划从%(date)s开始,本阶段须在这一天之前结束。")
-            % {"other": following, "date": date_format(following.planned_start)}
+            % {"other": following, "date": day_text(following.planned_start)}
         )
     bounds = stage.steps.aggregate(first=Min("planned_start"), last=Max("planned_end"))
     if bounds["first"] and stage.planned_start > bounds["first"]:
         start_errors.append(
             _("本阶段已有步骤从%(date)s开始,阶段的开始日期不能晚于这一天。")
-            % {"date": date_format(bounds["first"])}
+            % {"date": day_text(bounds["first"])}
         )
     if bounds["last"] and stage.planned_end < bounds["last"]:
         end_errors.append(
             _("本阶段已有步骤到%(date)s结束,阶段的结束日期不能早于这一天。")
-            % {"date": date_format(bounds["last"])}
+            % {"date": day_text(bounds["last"])}
         )
     errors = {}
     if start_errors:
@@ -115,12 +115,12 @@ def _step_errors(step):
     errors = {}
     if step.planned_start < stage.planned_start:
         errors["planned_start"] = _("步骤不能早于所属阶段的开始日期(%(date)s)。") % {
-            "date": date_format(stage.planned_start)
+            "date": day_text(stage.planned_start)
         }
     if step.planned_end > stage.planned_end:
         errors["planned_end"] = _(
             "步骤不能晚于所属阶段的结束日期(%(date)s)。如需推迟,请用“延期”,阶段会随之延长。"
-        ) % {"date": date_format(stage.planned_end)}
+        ) % {"date": day_text(stage.planned_end)}
     return errors
 
 
@@ -241,7 +241,7 @@ def extension_end_error(*, step, new_end, shift_later=False):
     campaign = stage.campaign
     if new_end <= step.planned_end:
         return _("延长后的结束日期须晚于现在的计划结束日期(%(date)s)。") % {
-            "date": date_format(step.planned_end)
+            "date": day_text(step.planned_end)
         }
     if new_end <= stage.planned_end or shift_later:
         return None
@@ -252,15 +252,15 @@ def extension_end_error(*, step, new_end, shift_later=False):
             "请勾选“后续阶段相应顺延”,或先推迟%(other)s的开始日期。"
         ) % {
             "stage": stage,
-            "date": date_format(new_end),
+            "date": day_text(new_end),
             "other": following,
-            "start": date_format(following.planned_start),
+            "start": day_text(following.planned_start),
         }
     if new_end > campaign.ends_on:
         return _(
             "延长后将超出批次的结束日期(%(date)s)。"
             "请勾选“后续阶段相应顺延”,或先修改批次的结束日期。"
-        ) % {"date": date_format(campaign.ends_on)}
+        ) % {"date": day_text(campaign.ends_on)}
     return None
 
 

@@ -18,8 +18,9 @@ REASON_MAX_LENGTH = 200
 
 
 def display_value(record, name):
-    """A field's value as a person reads it: a choice's label, a date as text, "" for
-    nothing, a decimal without trailing zeros."""
+    """A field's value as the correction keeps it: a choice's label, a date in ISO form
+    (common.dates.shown_value writes it for people), "" for nothing, a decimal without
+    trailing zeros."""
     value = getattr(record, name)
     field = record._meta.get_field(name)
     if field.choices:
@@ -29,6 +30,7 @@ def display_value(record, name):
     if hasattr(value, "pk"):
         return str(value)
     if isinstance(value, datetime.date):
+        # Stored in ISO form, which sorts and compares; pages show it as 2005年3月1日.
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else "0"

@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
+from common.dates import day_text
 from ledgers.models import (
     ActivityAttachment,
     CardRecord,
@@ -63,10 +63,6 @@ ACTIVITY_FIELDS = [
 CARD_FIELDS = ["recorded_on", "issued", "returned"]
 
 
-def _day(value):
-    return date_format(value, "Y年n月j日")
-
-
 def _current_campaign():
     campaign = Campaign.objects.current()
     if campaign is None:
@@ -86,7 +82,7 @@ def practice_deadline_set(*, campaign, practice_plan_due):
         raise ValidationError(
             {
                 "practice_plan_due": _("截止日期应在本批次活动期间(%(start)s至%(end)s)内。")
-                % {"start": _day(campaign.starts_on), "end": _day(campaign.ends_on)}
+                % {"start": day_text(campaign.starts_on), "end": day_text(campaign.ends_on)}
             }
         )
     campaign.practice_plan_due = practice_plan_due
@@ -292,8 +288,8 @@ def practice_activity_check(activity):
         errors["held_on"] = _("活动日期不能晚于今天。")
     elif not campaign.starts_on <= activity.held_on <= campaign.ends_on:
         errors["held_on"] = _("活动日期应在本批次活动期间(%(start)s至%(end)s)内。") % {
-            "start": _day(campaign.starts_on),
-            "end": _day(campaign.ends_on),
+            "start": day_text(campaign.starts_on),
+            "end": day_text(campaign.ends_on),
         }
     if activity.poor_households > activity.households:
         errors["poor_households"] = _(

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import shown_value
 from units.permissions import require
 
 
@@ -20,7 +21,7 @@ def kept_record(request, queryset, pk):
 
 def _shown(value):
     # A whole paragraph would drown the message; the correction keeps it whole.
-    return Truncator(value).chars(20) if value else _("(空)")
+    return Truncator(shown_value(value)).chars(20) if value else _("(空)")
 
 
 def report_correction(request, changes):

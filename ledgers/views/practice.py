@@ -11,11 +11,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from campaign.models import Campaign
+from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
@@ -231,7 +231,7 @@ def practice_activity_create(request, pk):
         if activity is not None:
             messages.success(
                 request,
-                _("已登记%(date)s的活动。") % {"date": date_format(activity.held_on, "n月j日")},
+                _("已登记%(date)s的活动。") % {"date": day_text(activity.held_on)},
             )
             return redirect("ledgers:practice_activities", pk=unit.pk)
         if request.FILES:
@@ -283,7 +283,7 @@ def practice_activity_delete(request, pk):
     if deleted:
         messages.success(
             request,
-            _("已删除%(date)s的活动记录。") % {"date": date_format(activity.held_on, "n月j日")},
+            _("已删除%(date)s的活动记录。") % {"date": day_text(activity.held_on)},
         )
         return redirect("ledgers:practice_activities", pk=activity.unit_id)
     return render(

@@ -9,10 +9,10 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Reading
+from common.dates import day_time_text
 from common.forms import DateInput
 from study.models import ContactMethod, MakeUpMethod, StudySession
 from units.models import Member
@@ -23,8 +23,7 @@ LEAVE_ENTRY_DAYS = 30
 
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        starts = timezone.localtime(obj.starts_at)
-        return f"{date_format(starts, 'n月j日')} {starts:%H:%M} {obj.title}"
+        return f"{day_time_text(obj.starts_at)} {obj.title}"
 
 
 class MakeUpDoneForm(forms.Form):

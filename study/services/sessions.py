@@ -11,10 +11,10 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
+from common.dates import day_text, day_time_text
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -57,7 +57,7 @@ def _check_in_campaign(day, field):
         raise ValidationError(
             {
                 field: _("日期应在本批次活动期间(%(first)s至%(last)s)。")
-                % {"first": date_format(first), "last": date_format(last)}
+                % {"first": day_text(first), "last": day_text(last)}
             }
         )
 
@@ -135,7 +135,7 @@ def roster_is_open(session, now=None):
 
 def _makeup_reason(session, status):
     return _("%(date)s %(kind)s“%(title)s”%(status)s") % {
-        "date": date_format(timezone.localdate(session.starts_at), "Y年n月j日"),
+        "date": day_text(timezone.localdate(session.starts_at)),
         "kind": session.get_kind_display(),
         "title": session.title,
         "status": AttendanceStatus(status).label,
@@ -250,7 +250,7 @@ def self_check_in(*, member, code, now=None):
         raise CheckinRefused(
             _("现在不在本次学习的签到时间内(%(opens)s 至 %(closes)s)。")
             % {
-                "opens": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"),
+                "opens": day_time_text(opens),
                 "closes": timezone.localtime(closes).strftime("%H:%M"),
             }
         )

@@ -15,11 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
 from study.forms.absences import (
@@ -264,7 +264,7 @@ def _self_study(request, member, *, own):
                 _("已记录%(name)s %(date)s 自学%(hours)s学时。")
                 % {
                     "name": member.name,
-                    "date": date_format(entry.studied_on, "n月j日"),
+                    "date": day_text(entry.studied_on),
                     "hours": floatformat(entry.hours, -1),
                 },
             )

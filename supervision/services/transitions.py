@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.dates import day_text
 from common.notifications import notify
 from supervision.models import (
     AnalysisMeeting,
@@ -319,7 +320,7 @@ def application_approve(*, application, user, transition_date=None, reason=""):
             text=_("%(unit)s的转段申请已审批同意,自%(date)s起进入%(stage)s。")
             % {
                 "unit": application.unit.name,
-                "date": f"{transition_date:%Y年%m月%d日}",
+                "date": day_text(transition_date),
                 "stage": application.to_stage.name if application.to_stage else _("活动完成"),
             },
             link=_link(application),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.dates import day_text
 from common.forms import add_service_error
 from common.pagination import page_of
 from supervision.forms.applications import (
@@ -481,7 +482,7 @@ def application_approve(request, pk):
     application = _get_application(request, pk, "decide_transition")
 
     def approved():
-        date = f"{application.transition_date:%Y年%m月%d日}"
+        date = day_text(application.transition_date)
         if application.to_stage is None:
             return _("已同意%(unit)s转段,自%(date)s起教育活动完成。") % {
                 "unit": application.unit.name,

@@ -12,12 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.models import Campaign
+from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
 from study.selectors.progress import group_rollup
@@ -112,7 +112,7 @@ def inspection_list(request, pk):
                 request,
                 _("已登记%(date)s对%(unit)s的督查。")
                 % {
-                    "date": date_format(inspection.inspected_on, "Y年n月j日"),
+                    "date": day_text(inspection.inspected_on),
                     "unit": inspection.unit,
                 },
             )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from common.dates import day_text
 from ledgers.models import CorrectionAction, IntegrityRecord, LedgerCorrection
 from ledgers.services.integrity import integrity_record_create
 from tests.conftest import PERSONAS, log_in
@@ -207,7 +208,7 @@ def test_the_confirmation_shows_what_the_record_says(live_district, login, misty
     response = login(live_district.users["secretary1"]).get(_delete_url(mistyped))
     html = response.content.decode()
     assert "删除廉洁自律记录" in html
-    assert mistyped.recorded_on.isoformat() in html
+    assert day_text(mistyped.recorded_on) in html
     assert ">300<" in html
     assert "4502" in html
     assert "春节期间" in html

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from common.dates import day_text
 from ledgers.models import (
     CorrectedLedger,
     CorrectionAction,
@@ -327,7 +328,7 @@ def test_the_secretary_corrects_a_publicity_record(live_district, login):
 
     assert response.redirect_chain[-1][0] == checks_url(d.school1)
     page = response.content.decode()
-    assert f"已更正:日期 {days_ago(2).isoformat()} → {days_ago(5).isoformat()}。" in page
+    assert f"已更正:日期 {day_text(days_ago(2))} → {day_text(days_ago(5))}。" in page
     items = {label: last for _item, label, last in response.context["items"]}
     assert items["宣传栏有内容"] == days_ago(5)
     correction = LedgerCorrection.objects.get()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import day_text
 from ledgers.models import RectificationChange, RectificationItem
 from ledgers.selectors import rectification as selectors
 from ledgers.services.rectification import rectification_item_create, rectification_item_update
@@ -227,7 +228,7 @@ def test_the_item_page_shows_the_history(live_district, secretary, login):
     assert "王强" in history and "张建国" in history
     assert history.index("待整改") < history.index("已整改")
     assert "整改措施" in history and "实行午间轮流值班" in history
-    dated = f"(空)</del> → <strong>{timezone.localdate():%Y-%m-%d}</strong>"
+    dated = f"(空)</del> → <strong>{day_text(timezone.localdate())}</strong>"
     assert f'整改完成日期:<del class="text-body-secondary">{dated}' in history
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import day_time_text
 from study.services import sessions as study_services
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.services import transitions as services
@@ -700,8 +701,7 @@ def test_the_timeline_records_who_did_what_in_chinese(live_district, login):
         "同意转段",
     ):
         assert action in timeline
-    local = timezone.localtime(fresh(application).decided_at)
-    assert local.strftime("%Y-%m-%d %H:%M") in timeline
+    assert day_time_text(fresh(application).decided_at) in timeline
 
 
 @pytest.mark.parametrize(
