@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks.progress import _pad, log, rows_returned  # noqa: E402
-from campaign.models import Campaign, Stage  # noqa: E402
+from campaign.models import Batch, Stage  # noqa: E402
 from reports.briefing_document import briefing_html, briefing_pdf  # noqa: E402
 from reports.models import Briefing  # noqa: E402
 from reports.selectors.briefing import briefing_collect  # noqa: E402
@@ -59,16 +59,16 @@ def prepare(scale):
         cursor.execute("ANALYZE")
 
 
-def scopes(campaign):
+def scopes(batch):
     """(label, unsaved briefing, the most rows one query may return)."""
     period = {
-        "campaign": campaign,
+        "batch": batch,
         "issue_number": 1,
-        "period_start": campaign.starts_on,
-        "period_end": min(timezone.localdate(), campaign.ends_on),
+        "period_start": batch.starts_on,
+        "period_end": min(timezone.localdate(), batch.ends_on),
     }
     # branch_stages groups the branches by (row unit, stage, done): a handful per row.
-    per_row = Stage.objects.filter(campaign=campaign).count() + 2
+    per_row = Stage.objects.filter(batch=batch).count() + 2
     root = Unit.objects.get(parent=None)
     group = SupervisionGroup.objects.annotate(n=Count("units")).order_by("-n", "pk").first()
     committee = (
@@ -127,14 +127,14 @@ def main():
     parser.add_argument("--scale", type=int, default=20, help="seed_demo --scale (empty DB)")
     args = parser.parse_args()
     prepare(args.scale)
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     log(f"{connection.vendor}: {Unit.objects.count()} units, {Member.objects.count()} members")
     log(
         f"{_pad('scope', 34)} queries  rows  collect ms (min  median)  template ms"
         f"  WeasyPrint ms (min  median)  pages"
     )
     too_many = []
-    for label, briefing, limit in scopes(campaign):
+    for label, briefing, limit in scopes(batch):
         result = measure(briefing)
         log(
             f"{_pad(label, 34)} {result['queries']:7d} {result['most_rows']:5d}"

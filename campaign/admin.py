@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, Reading, Stage, Step, StepExtension, Topic
+from campaign.models import Batch, Reading, Stage, Step, StepExtension, Topic
 
 
 class StageInline(admin.TabularInline):
@@ -28,8 +28,8 @@ class StepExtensionInline(admin.TabularInline):
         return False
 
 
-@admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
     list_display = ["name", "targets", "starts_on", "ends_on", "is_current"]
     list_filter = ["is_current"]
     search_fields = ["name", "targets"]
@@ -38,16 +38,16 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Stage)
 class StageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "campaign", "planned_start", "planned_end"]
-    list_filter = ["campaign"]
-    list_select_related = ["campaign"]
+    list_display = ["__str__", "batch", "planned_start", "planned_end"]
+    list_filter = ["batch"]
+    list_select_related = ["batch"]
     inlines = [StepInline]
 
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
     list_display = ["name", "stage", "number", "planned_start", "planned_end"]
-    list_filter = ["stage__campaign", "stage"]
+    list_filter = ["stage__batch", "stage"]
     list_select_related = ["stage"]
     inlines = [StepExtensionInline]
 
@@ -58,7 +58,7 @@ class StepExtensionAdmin(admin.ModelAdmin):
     and never changed or removed afterwards."""
 
     list_display = ["step", "previous_end", "new_end", "extended_by", "extended_at"]
-    list_filter = ["step__stage__campaign"]
+    list_filter = ["step__stage__batch"]
     list_select_related = ["step", "step__stage", "extended_by"]
     search_fields = ["reason", "step__name"]
     fields = ["step", "previous_end", "new_end", "reason", "extended_by", "extended_at"]
@@ -76,15 +76,15 @@ class StepExtensionAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "campaign", "unit", "number"]
-    list_filter = ["campaign"]
+    list_display = ["name", "batch", "unit", "number"]
+    list_filter = ["batch"]
     autocomplete_fields = ["unit"]
 
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "number"]
-    list_filter = ["campaign"]
+    list_display = ["title", "batch", "number"]
+    list_filter = ["batch"]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would silently drop it from every session that covered it.

@@ -4,14 +4,14 @@ need the rest of the plan live in services.py and come back as errors on these f
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Stage, Step, StepExtension
+from campaign.models import Batch, Stage, Step, StepExtension
 from campaign.services.plan import extension_end_error
 from common.forms import DateInput
 
 
-class CampaignForm(forms.ModelForm):
+class BatchForm(forms.ModelForm):
     class Meta:
-        model = Campaign
+        model = Batch
         fields = ["name", "targets", "starts_on", "ends_on"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
         help_texts = {

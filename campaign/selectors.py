@@ -2,15 +2,15 @@
 
 from django.db.models import Count, Prefetch
 
-from campaign.models import Campaign, Stage, Step, StepExtension
+from campaign.models import Batch, Stage, Step, StepExtension
 from units.models import Unit
 
 
-def current_campaign():
-    return Campaign.objects.current()
+def current_batch():
+    return Batch.objects.current()
 
 
-def plan_stages(campaign):
+def plan_stages(batch):
     """The campaign's stages in order, each with its steps and their extension history
     (newest first), in three queries."""
     extensions = StepExtension.objects.select_related("extended_by")
@@ -18,7 +18,7 @@ def plan_stages(campaign):
         Prefetch("extensions", queryset=extensions)
     )
     stages = list(
-        campaign.stages.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
+        batch.stages.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
     )
     for stage in stages:
         for step in stage.steps.all():
@@ -36,10 +36,10 @@ def unit_counts_by_stage():
 
 def current_stages():
     """Stages the office may still edit: a finished campaign's plan stays as it was."""
-    return Stage.objects.filter(campaign__is_current=True).select_related("campaign")
+    return Stage.objects.filter(batch__is_current=True).select_related("batch")
 
 
 def current_steps():
-    return Step.objects.filter(stage__campaign__is_current=True).select_related(
-        "stage", "stage__campaign"
+    return Step.objects.filter(stage__batch__is_current=True).select_related(
+        "stage", "stage__batch"
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign import selectors
-from campaign.forms import CampaignForm, StageForm, StepExtendForm, StepForm
+from campaign.forms import BatchForm, StageForm, StepExtendForm, StepForm
 from campaign.services import plan as services
 from campaign.services import topics
 from common.dates import day_text
@@ -28,29 +28,29 @@ def _render_form(request, form, *, title, intro=""):
 @require_safe
 def plan(request):
     require(request.user, "view_plan")
-    campaign = selectors.current_campaign()
-    context = {"campaign": campaign, "can_change": has_perm(request.user, "change_plan")}
-    if campaign is not None:
-        stages = selectors.plan_stages(campaign)
+    batch = selectors.current_batch()
+    context = {"batch": batch, "can_change": has_perm(request.user, "change_plan")}
+    if batch is not None:
+        stages = selectors.plan_stages(batch)
         counts = selectors.unit_counts_by_stage()
         for stage in stages:
             stage.unit_count = counts.pop(stage.pk, 0)
         context["stages"] = stages
         # Units in no stage of this campaign: not yet placed, or left in an earlier one.
         context["units_elsewhere"] = sum(counts.values())
-        context["topics"] = topics.fixed_topics(campaign)
-        context["readings"] = topics.readings(campaign)
+        context["topics"] = topics.fixed_topics(batch)
+        context["readings"] = topics.readings(batch)
     return render(request, "campaign/plan.html", context)
 
 
 @login_required
-def campaign_create(request):
+def batch_create(request):
     require(request.user, "change_plan")
-    if selectors.current_campaign() is not None:
+    if selectors.current_batch() is not None:
         messages.info(request, _("已有正在进行的批次,请在下面修改它的安排。"))
         return redirect("campaign:plan")
-    form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form_save(form, services.campaign_create):
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form_save(form, services.batch_create):
         messages.success(
             request,
             _("已新建%(name)s活动安排,请核对各阶段和步骤的日期。")
@@ -69,13 +69,13 @@ def campaign_create(request):
 
 
 @login_required
-def campaign_edit(request):
+def batch_edit(request):
     require(request.user, "change_plan")
-    campaign = selectors.current_campaign()
-    if campaign is None:
+    batch = selectors.current_batch()
+    if batch is None:
         return redirect("campaign:plan")
-    form = CampaignForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and form_save(form, services.campaign_update, campaign=campaign):
+    form = BatchForm(request.POST or None, instance=batch)
+    if request.method == "POST" and form_save(form, services.batch_update, batch=batch):
         messages.success(request, _("已保存批次信息。"))
         return redirect("campaign:plan")
     return _render_form(request, form, title=_("修改批次"))

@@ -47,15 +47,15 @@ ACTIVITY_TEXT = {
 }
 
 
-def seed_other_ledgers(*, root, campaign, rng, recorder):
+def seed_other_ledgers(*, root, batch, rng, recorder):
     """Fill the ledgers under `root`; return the number of 二三五 activities."""
     today = timezone.localdate()
-    started = campaign.starts_on
+    started = batch.starts_on
     span = max((today - started).days, 1)
-    campaign.practice_plan_due = started + datetime.timedelta(days=min(20, span))
-    campaign.save(update_fields=["practice_plan_due"])
+    batch.practice_plan_due = started + datetime.timedelta(days=min(20, span))
+    batch.save(update_fields=["practice_plan_due"])
     PracticeBaseline.objects.get_or_create(
-        campaign=campaign,
+        batch=batch,
         defaults={
             "year": today.year - 1,
             # About a fifth below this year's demo figures: "比上年增长25%" or so.
@@ -66,7 +66,7 @@ def seed_other_ledgers(*, root, campaign, rng, recorder):
         },
     )
     card_types = [
-        CardType.objects.get_or_create(campaign=campaign, name=name, defaults={"number": n})[0]
+        CardType.objects.get_or_create(batch=batch, name=name, defaults={"number": n})[0]
         for n, name in enumerate(CARD_TYPES, start=1)
     ]
 
@@ -78,19 +78,19 @@ def seed_other_ledgers(*, root, campaign, rng, recorder):
     for unit in units:
         active = rng.random()
         if unit.kind in TOP_LEVEL_KINDS and active > 0.15:
-            filed = campaign.practice_plan_due + datetime.timedelta(
+            filed = batch.practice_plan_due + datetime.timedelta(
                 days=rng.choice([-8, -3, -1, 2])
             )
             plans.append(
                 PracticePlan(
-                    campaign=campaign,
+                    batch=batch,
                     unit=unit,
                     content="围绕“两深入”“创三满意”“五送”,结合本单位职能制定活动计划。",
                     submitted_by=recorder,
                     submitted_at=timezone.make_aware(
                         datetime.datetime.combine(min(filed, today), datetime.time(10))
                     ),
-                    is_late=filed > campaign.practice_plan_due,
+                    is_late=filed > batch.practice_plan_due,
                 )
             )
         if not unit.is_branch:

@@ -54,12 +54,12 @@ class ActivityAttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(PracticeBaseline)
 class PracticeBaselineAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "year", "households", "funds"]
+    list_display = ["batch", "year", "households", "funds"]
 
 
 @admin.register(CardType)
 class CardTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "campaign", "number"]
+    list_display = ["name", "batch", "number"]
 
 
 @admin.register(CardRecord)

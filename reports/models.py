@@ -14,8 +14,8 @@ class BriefingState(models.TextChoices):
 
 
 class Briefing(models.Model):
-    campaign = models.ForeignKey(
-        "campaign.Campaign", verbose_name=_("批次"), on_delete=models.PROTECT, related_name="+"
+    batch = models.ForeignKey(
+        "campaign.Batch", verbose_name=_("批次"), on_delete=models.PROTECT, related_name="+"
     )
     # Exactly one of unit / group: the district is its root unit.
     unit = models.ForeignKey(
@@ -64,7 +64,7 @@ class Briefing(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "issue_number"], name="one_briefing_per_issue_number"
+                fields=["batch", "issue_number"], name="one_briefing_per_issue_number"
             ),
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=True) ^ models.Q(group__isnull=True),

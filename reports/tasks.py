@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from reports.models import Briefing, BriefingState
 from reports.services.briefings import briefing_request
 from units.selectors import district_root
@@ -19,14 +19,14 @@ logger = logging.getLogger(__name__)
 @shared_task
 def briefing_weekly():
     """The district's briefing of the last seven days, every Friday (Celery beat)."""
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     root = district_root()
     today = timezone.localdate()
-    if campaign is None or root is None:
+    if batch is None or root is None:
         logger.info("weekly briefing skipped: no current campaign or no district")
         return None
-    start = max(today - datetime.timedelta(days=6), campaign.starts_on)
-    end = min(today, campaign.ends_on)
+    start = max(today - datetime.timedelta(days=6), batch.starts_on)
+    end = min(today, batch.ends_on)
     if start > end:
         logger.info("weekly briefing skipped: %s is outside the campaign", today)
         return None

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import MemberFactory, UserFactory, make_campaign
+from tests.factories import MemberFactory, UserFactory, make_batch
 from units.models import (
     MemberCategory,
     Role,
@@ -46,7 +46,7 @@ PERSONAS = [
 
 @pytest.fixture
 def district(db):
-    campaign, stages = make_campaign()
+    batch, stages = make_batch()
     first = stages[0]
 
     def unit(name, kind, parent=None, sector=""):
@@ -56,7 +56,7 @@ def district(db):
             parent=parent,
             sector=sector,
             stage=first,
-            stage_since=campaign.starts_on,
+            stage_since=batch.starts_on,
         )
 
     root = unit("区委", UnitKind.DISTRICT)
@@ -99,7 +99,7 @@ def district(db):
     MemberFactory(name="陈静", unit=street, category=MemberCategory.COMMUNITY)
 
     return types.SimpleNamespace(
-        campaign=campaign,
+        batch=batch,
         stages=stages,
         root=root,
         education=education,
@@ -199,11 +199,11 @@ def log_in(page, username, password="pw"):
 def live_district(district):
     """The same district with its campaign under way today: stage 1 began 30 days ago, so
     sessions held now fall inside it and members can sign in live."""
-    offset = timezone.localdate() - datetime.timedelta(days=30) - district.campaign.starts_on
-    campaign = district.campaign
-    campaign.starts_on += offset
-    campaign.ends_on += offset
-    campaign.save()
+    offset = timezone.localdate() - datetime.timedelta(days=30) - district.batch.starts_on
+    batch = district.batch
+    batch.starts_on += offset
+    batch.ends_on += offset
+    batch.save()
     for stage in district.stages:
         stage.planned_start += offset
         stage.planned_end += offset
@@ -212,5 +212,5 @@ def live_district(district):
             step.planned_start += offset
             step.planned_end += offset
             step.save()
-    Unit.objects.update(stage_since=campaign.starts_on)
+    Unit.objects.update(stage_since=batch.starts_on)
     return district

@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaign.models import Campaign, Stage, Step
+from campaign.models import Batch, Stage, Step
 from campaign.services.topics import study_plan_create
 from study.models import SessionKind
 from study.services.sessions import session_create
@@ -37,8 +37,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     category = MemberCategory.IN_SERVICE
 
 
-def make_campaign():
-    campaign = Campaign.objects.create(
+def make_batch():
+    batch = Batch.objects.create(
         name="第一批",
         targets="机关和事业单位",
         starts_on=datetime.date(2005, 1, 20),
@@ -56,7 +56,7 @@ def make_campaign():
     ):
         stages.append(
             Stage.objects.create(
-                campaign=campaign, number=number, name=name, planned_start=start, planned_end=end
+                batch=batch, number=number, name=name, planned_start=start, planned_end=end
             )
         )
     for number, (name, start, end) in enumerate(
@@ -70,8 +70,8 @@ def make_campaign():
         Step.objects.create(
             stage=stages[0], number=number, name=name, planned_start=start, planned_end=end
         )
-    study_plan_create(campaign=campaign)
-    return campaign, stages
+    study_plan_create(batch=batch)
+    return batch, stages
 
 
 def make_session(unit, by, *, starts_at=None, hours="2", **fields):

@@ -173,7 +173,7 @@ def manage(tree, *args, env):
 
 @dataclasses.dataclass(frozen=True)
 class Table:
-    columns: tuple
+    columns: frozenset
     count: int
     sha256: str
 
@@ -207,30 +207,39 @@ def _json_default(value):
 
 
 def _table(columns, rows):
-    # Sorted, so that the order the database returns rows in does not matter.
+    # Each row by its column names, the rows sorted: neither the order the database returns
+    # rows in nor the order of the columns (SQLite rebuilds a table to alter a column, and
+    # puts it last) matters; a renamed column is compared under its new name.
     lines = sorted(
-        json.dumps(list(row), default=_json_default, ensure_ascii=False, sort_keys=True)
+        json.dumps(
+            dict(zip(columns, row, strict=True)),
+            default=_json_default,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
         for row in rows
     )
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    return Table(tuple(columns), len(lines), digest)
+    return Table(frozenset(columns), len(lines), digest)
 
 
 def _by_id(columns, rows):
     return {row[columns.index("id")]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
-def snapshot(database):
+def snapshot(database, renamed_columns=None):
+    """Every table's columns, count and contents; `renamed_columns` ({table: {old column:
+    new column}}) names the columns of those tables as they are to be compared."""
     connection = database.connect()
     try:
         if isinstance(connection, sqlite3.Connection):
-            return _snapshot_sqlite(connection)
-        return _snapshot_postgresql(connection)
+            return _snapshot_sqlite(connection, renamed_columns or {})
+        return _snapshot_postgresql(connection, renamed_columns or {})
     finally:
         connection.close()
 
 
-def _snapshot_sqlite(connection):
+def _snapshot_sqlite(connection, renamed_columns):
     names = [
         name
         for (name,) in connection.execute(
@@ -243,7 +252,8 @@ def _snapshot_sqlite(connection):
     for name in names:
         columns = [column[1] for column in connection.execute(f'PRAGMA table_info("{name}")')]
         data = connection.execute(f'SELECT * FROM "{name}"').fetchall()
-        tables[name] = _table(columns, data)
+        renamed = renamed_columns.get(name, {})
+        tables[name] = _table([renamed.get(column, column) for column in columns], data)
         if name in KEPT_TABLES:
             rows[name] = _by_id(columns, data)
         for key in connection.execute(f'PRAGMA foreign_key_list("{name}")'):
@@ -282,7 +292,7 @@ WHERE s.schemaname = 'public'
 """
 
 
-def _snapshot_postgresql(connection):
+def _snapshot_postgresql(connection, renamed_columns):
     names = [
         name
         for (name,) in connection.execute(
@@ -304,7 +314,8 @@ def _snapshot_postgresql(connection):
         data = connection.execute(
             sql.SQL("SELECT * FROM {}").format(sql.Identifier(name))
         ).fetchall()
-        tables[name] = _table(columns, data)
+        renamed = renamed_columns.get(name, {})
+        tables[name] = _table([renamed.get(column, column) for column in columns], data)
         if name in KEPT_TABLES:
             rows[name] = _by_id(columns, data)
     foreign_keys = set(connection.execute(FOREIGN_KEYS_SQL).fetchall())

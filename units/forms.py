@@ -104,4 +104,4 @@ class UnitForm(forms.ModelForm):
             # A unit's own subtree can't hold its parent; leave it out of the choices too.
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents
-        self.fields["stage"].queryset = self.fields["stage"].queryset.select_related("campaign")
+        self.fields["stage"].queryset = self.fields["stage"].queryset.select_related("batch")

@@ -2,8 +2,8 @@
 (四加一 topics, required readings)."""
 
 from campaign.models.plan import (
-    Campaign,
-    CampaignQuerySet,
+    Batch,
+    BatchQuerySet,
     PlannedPeriod,
     Stage,
     Step,
@@ -12,8 +12,8 @@ from campaign.models.plan import (
 from campaign.models.topics import Reading, Topic
 
 __all__ = [
-    "Campaign",
-    "CampaignQuerySet",
+    "Batch",
+    "BatchQuerySet",
     "PlannedPeriod",
     "Reading",
     "Stage",

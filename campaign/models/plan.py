@@ -4,12 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CampaignQuerySet(models.QuerySet):
+class BatchQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True).first()
 
 
-class Campaign(models.Model):
+class Batch(models.Model):
     """批次: e.g. 第一批, whose targets were 机关和事业单位."""
 
     name = models.CharField(_("批次名称"), max_length=100)
@@ -26,7 +26,7 @@ class Campaign(models.Model):
         help_text=_("各单位报送“二三五”主题实践活动计划的截止日期(讲话:“3月初前报”)。"),
     )
 
-    objects = CampaignQuerySet.as_manager()
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("批次")
@@ -36,7 +36,7 @@ class Campaign(models.Model):
             models.UniqueConstraint(
                 fields=["is_current"],
                 condition=models.Q(is_current=True),
-                name="only_one_current_campaign",
+                name="only_one_current_batch",
             ),
         ]
 
@@ -65,8 +65,8 @@ class PlannedPeriod(models.Model):
 class Stage(PlannedPeriod):
     """阶段: 学习动员 → 分析评议 → 整改提高."""
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="stages"
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="stages"
     )
     number = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("阶段名称"), max_length=50)
@@ -74,9 +74,9 @@ class Stage(PlannedPeriod):
     class Meta:
         verbose_name = _("阶段")
         verbose_name_plural = _("阶段")
-        ordering = ["campaign", "number"]
+        ordering = ["batch", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "number"], name="unique_stage_number"),
+            models.UniqueConstraint(fields=["batch", "number"], name="unique_stage_number"),
         ]
 
     def __str__(self):

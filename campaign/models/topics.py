@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class Topic(models.Model):
     """四加一专题: four fixed for the whole district, plus one each unit chooses."""
 
-    campaign = models.ForeignKey(
-        "campaign.Campaign", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="topics"
+    batch = models.ForeignKey(
+        "campaign.Batch", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="topics"
     )
     number = models.PositiveSmallIntegerField(_("序号"), default=1)
     name = models.CharField(_("专题名称"), max_length=100)
@@ -32,10 +32,10 @@ class Topic(models.Model):
     class Meta:
         verbose_name = _("四加一专题")
         verbose_name_plural = _("四加一专题")
-        ordering = ["campaign", "unit_id", "number", "pk"]
+        ordering = ["batch", "unit_id", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "unit"],
+                fields=["batch", "unit"],
                 condition=models.Q(unit__isnull=False),
                 name="one_own_topic_per_unit",
             ),
@@ -52,8 +52,8 @@ class Topic(models.Model):
 class Reading(models.Model):
     """必读科目: "必读科目不少一篇"."""
 
-    campaign = models.ForeignKey(
-        "campaign.Campaign",
+    batch = models.ForeignKey(
+        "campaign.Batch",
         verbose_name=_("批次"),
         on_delete=models.CASCADE,
         related_name="readings",
@@ -64,7 +64,7 @@ class Reading(models.Model):
     class Meta:
         verbose_name = _("必读科目")
         verbose_name_plural = _("必读科目")
-        ordering = ["campaign", "number", "pk"]
+        ordering = ["batch", "number", "pk"]
 
     def __str__(self):
         return self.title

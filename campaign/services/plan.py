@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Stage, Step, StepExtension
+from campaign.models import Batch, Stage, Step, StepExtension
 from campaign.services.topics import study_plan_create
 from common.dates import day_text
 
@@ -49,15 +49,15 @@ def _split(start, end, parts):
     return periods
 
 
-def _campaign_errors(campaign):
+def _batch_errors(batch):
     """The campaign must still hold all its stages."""
     errors = {}
-    bounds = campaign.stages.aggregate(first=Min("planned_start"), last=Max("planned_end"))
-    if bounds["first"] and campaign.starts_on > bounds["first"]:
+    bounds = batch.stages.aggregate(first=Min("planned_start"), last=Max("planned_end"))
+    if bounds["first"] and batch.starts_on > bounds["first"]:
         errors["starts_on"] = _("已有阶段从%(date)s开始,批次的开始日期不能晚于这一天。") % {
             "date": day_text(bounds["first"])
         }
-    if bounds["last"] and campaign.ends_on < bounds["last"]:
+    if bounds["last"] and batch.ends_on < bounds["last"]:
         errors["ends_on"] = _("已有阶段到%(date)s结束,批次的结束日期不能早于这一天。") % {
             "date": day_text(bounds["last"])
         }
@@ -67,17 +67,17 @@ def _campaign_errors(campaign):
 def _stage_errors(stage):
     """A stage lies inside its campaign, after the stage before it, before the one after
     it, and still holds all its steps."""
-    campaign = stage.campaign
+    batch = stage.batch
     start_errors, end_errors = [], []
-    if stage.planned_start < campaign.starts_on:
+    if stage.planned_start < batch.starts_on:
         start_errors.append(
-            _("阶段不能早于批次的开始日期(%(date)s)。") % {"date": day_text(campaign.starts_on)}
+            _("阶段不能早于批次的开始日期(%(date)s)。") % {"date": day_text(batch.starts_on)}
         )
-    if stage.planned_end > campaign.ends_on:
+    if stage.planned_end > batch.ends_on:
         end_errors.append(
-            _("阶段不能晚于批次的结束日期(%(date)s)。") % {"date": day_text(campaign.ends_on)}
+            _("阶段不能晚于批次的结束日期(%(date)s)。") % {"date": day_text(batch.ends_on)}
         )
-    siblings = campaign.stages.exclude(pk=stage.pk)
+    siblings = batch.stages.exclude(pk=stage.pk)
     previous = siblings.filter(number__lt=stage.number).order_by("-number").first()
     following = siblings.filter(number__gt=stage.number).order_by("number").first()
     if previous and stage.planned_start <= previous.planned_end:
@@ -125,13 +125,13 @@ def _step_errors(step):
 
 
 @transaction.atomic
-def campaign_create(*, name, targets, starts_on, ends_on):
+def batch_create(*, name, targets, starts_on, ends_on):
     """Open a new current 批次 with the three standard stages and the three steps of the
     first, their dates spread evenly over the campaign for the office to adjust."""
-    campaign = Campaign(
+    batch = Batch(
         name=name, targets=targets, starts_on=starts_on, ends_on=ends_on, is_current=True
     )
-    campaign.full_clean(validate_constraints=False)
+    batch.full_clean(validate_constraints=False)
     if (ends_on - starts_on).days + 1 < MINIMUM_CAMPAIGN_DAYS:
         raise ValidationError(
             {
@@ -139,18 +139,18 @@ def campaign_create(*, name, targets, starts_on, ends_on):
                 % {"days": MINIMUM_CAMPAIGN_DAYS}
             }
         )
-    if Campaign.objects.filter(is_current=True).exists():
+    if Batch.objects.filter(is_current=True).exists():
         raise ValidationError(_("已有正在进行的批次,不能再新建。"))
     try:
         # A savepoint, so that losing the race to another office user leaves this
         # transaction usable for the error message.
         with transaction.atomic():
-            campaign.save()
+            batch.save()
     except IntegrityError as error:
         raise ValidationError(_("已有正在进行的批次,不能再新建。")) from error
     stages = [
         Stage.objects.create(
-            campaign=campaign,
+            batch=batch,
             number=number,
             name=stage_name,
             planned_start=start,
@@ -169,26 +169,26 @@ def campaign_create(*, name, targets, starts_on, ends_on):
         Step.objects.create(
             stage=first, number=number, name=step_name, planned_start=start, planned_end=end
         )
-    study_plan_create(campaign=campaign)
-    return campaign
+    study_plan_create(batch=batch)
+    return batch
 
 
 @transaction.atomic
-def campaign_update(*, campaign, name, targets, starts_on, ends_on):
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    campaign.name = name
-    campaign.targets = targets
-    campaign.starts_on = starts_on
-    campaign.ends_on = ends_on
-    campaign.full_clean()
-    _raise_if(_campaign_errors(campaign))
-    campaign.save(update_fields=["name", "targets", "starts_on", "ends_on"])
-    return campaign
+def batch_update(*, batch, name, targets, starts_on, ends_on):
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    batch.name = name
+    batch.targets = targets
+    batch.starts_on = starts_on
+    batch.ends_on = ends_on
+    batch.full_clean()
+    _raise_if(_batch_errors(batch))
+    batch.save(update_fields=["name", "targets", "starts_on", "ends_on"])
+    return batch
 
 
 @transaction.atomic
 def stage_update(*, stage, name, planned_start, planned_end):
-    stage = Stage.objects.select_for_update().select_related("campaign").get(pk=stage.pk)
+    stage = Stage.objects.select_for_update().select_related("batch").get(pk=stage.pk)
     stage.name = name
     stage.planned_start = planned_start
     stage.planned_end = planned_end
@@ -201,7 +201,7 @@ def stage_update(*, stage, name, planned_start, planned_end):
 @transaction.atomic
 def step_create(*, stage, name, planned_start, planned_end):
     """Add a step after the stage's last one."""
-    stage = Stage.objects.select_for_update().select_related("campaign").get(pk=stage.pk)
+    stage = Stage.objects.select_for_update().select_related("batch").get(pk=stage.pk)
     last = stage.steps.aggregate(last=Max("number"))["last"] or 0
     step = Step(
         stage=stage,
@@ -219,7 +219,7 @@ def step_create(*, stage, name, planned_start, planned_end):
 @transaction.atomic
 def step_update(*, step, name, planned_start, planned_end):
     step = (
-        Step.objects.select_for_update().select_related("stage", "stage__campaign").get(pk=step.pk)
+        Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
     )
     step.name = name
     step.planned_start = planned_start
@@ -238,14 +238,14 @@ def extension_end_error(*, step, new_end, shift_later=False):
     `step_extend` asks again under its lock, where the answer counts.
     """
     stage = step.stage
-    campaign = stage.campaign
+    batch = stage.batch
     if new_end <= step.planned_end:
         return _("延长后的结束日期须晚于现在的计划结束日期(%(date)s)。") % {
             "date": day_text(step.planned_end)
         }
     if new_end <= stage.planned_end or shift_later:
         return None
-    following = campaign.stages.filter(number__gt=stage.number).order_by("number").first()
+    following = batch.stages.filter(number__gt=stage.number).order_by("number").first()
     if following and new_end >= following.planned_start:
         return _(
             "延长后%(stage)s将到%(date)s结束,与%(other)s(计划%(start)s开始)重叠。"
@@ -256,27 +256,27 @@ def extension_end_error(*, step, new_end, shift_later=False):
             "other": following,
             "start": day_text(following.planned_start),
         }
-    if new_end > campaign.ends_on:
+    if new_end > batch.ends_on:
         return _(
             "延长后将超出批次的结束日期(%(date)s)。"
             "请勾选“后续阶段相应顺延”,或先修改批次的结束日期。"
-        ) % {"date": day_text(campaign.ends_on)}
+        ) % {"date": day_text(batch.ends_on)}
     return None
 
 
 def _shift_later_stages(stage, days):
     """Move every stage after `stage`, their steps and the batch's end `days` later."""
-    campaign = stage.campaign
+    batch = stage.batch
     delta = datetime.timedelta(days=days)
-    later = campaign.stages.filter(number__gt=stage.number)
+    later = batch.stages.filter(number__gt=stage.number)
     later.update(planned_start=F("planned_start") + delta, planned_end=F("planned_end") + delta)
     Step.objects.filter(stage__in=later).update(
         planned_start=F("planned_start") + delta, planned_end=F("planned_end") + delta
     )
-    last_end = campaign.stages.aggregate(end=Max("planned_end"))["end"]
-    if last_end and last_end > campaign.ends_on:
-        campaign.ends_on = last_end
-        campaign.save(update_fields=["ends_on"])
+    last_end = batch.stages.aggregate(end=Max("planned_end"))["end"]
+    if last_end and last_end > batch.ends_on:
+        batch.ends_on = last_end
+        batch.save(update_fields=["ends_on"])
 
 
 @transaction.atomic
@@ -289,7 +289,7 @@ def step_extend(*, step, new_end, reason, user, shift_later=False):
     the second starts from the end the first one set, and both stay on record.
     """
     step = (
-        Step.objects.select_for_update().select_related("stage", "stage__campaign").get(pk=step.pk)
+        Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
     )
     reason = (reason or "").strip()
     errors = {}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Reading, Topic
+from campaign.models import Batch, Reading, Topic
 from units.models import Unit
 
 # "专题设置总体上可以按照'四加一'的格局来考虑": four for everyone, one each unit chooses.
@@ -39,14 +39,14 @@ REQUIRED_READINGS = [
 ]
 
 
-def study_plan_create(*, campaign):
+def study_plan_create(*, batch):
     """Give a new campaign the four fixed topics and the required readings (idempotent)."""
     for number, name in enumerate(FIXED_TOPICS, start=1):
         Topic.objects.get_or_create(
-            campaign=campaign, unit=None, number=number, defaults={"name": name}
+            batch=batch, unit=None, number=number, defaults={"name": name}
         )
     for number, title in enumerate(REQUIRED_READINGS, start=1):
-        Reading.objects.get_or_create(campaign=campaign, number=number, defaults={"title": title})
+        Reading.objects.get_or_create(batch=batch, number=number, defaults={"title": title})
 
 
 # The unit's own topic comes after the four: the "加一".
@@ -56,21 +56,21 @@ OWN_TOPIC_NUMBER = len(FIXED_TOPICS) + 1
 # Reads -------------------------------------------------------------------------------
 
 
-def fixed_topics(campaign):
-    return Topic.objects.filter(campaign=campaign, unit=None).order_by("number", "pk")
+def fixed_topics(batch):
+    return Topic.objects.filter(batch=batch, unit=None).order_by("number", "pk")
 
 
-def own_topics(campaign):
+def own_topics(batch):
     """Every unit's "加一" topic with its unit, in the order of the tree."""
     return (
-        Topic.objects.filter(campaign=campaign, unit__isnull=False)
+        Topic.objects.filter(batch=batch, unit__isnull=False)
         .select_related("unit")
         .order_by("unit__path", "pk")
     )
 
 
-def readings(campaign):
-    return Reading.objects.filter(campaign=campaign).order_by("number", "pk")
+def readings(batch):
+    return Reading.objects.filter(batch=batch).order_by("number", "pk")
 
 
 # Topics ------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _clean_name(name, field):
 def topic_rename(*, topic, name):
     """Rename one of the four district-wide topics."""
     name = _clean_name(name, "name")
-    clash = fixed_topics(topic.campaign_id).exclude(pk=topic.pk).filter(name=name)
+    clash = fixed_topics(topic.batch_id).exclude(pk=topic.pk).filter(name=name)
     if clash.exists():
         raise ValidationError({"name": _("已有同名的专题。")})
     topic.name = name
@@ -94,17 +94,17 @@ def topic_rename(*, topic, name):
     return topic
 
 
-def own_topic_of(*, unit, campaign):
-    return Topic.objects.filter(campaign=campaign, unit=unit).order_by("pk").first()
+def own_topic_of(*, unit, batch):
+    return Topic.objects.filter(batch=batch, unit=unit).order_by("pk").first()
 
 
-def own_topic_set(*, unit, name, campaign=None):
+def own_topic_set(*, unit, name, batch=None):
     """Create or rename the unit's "加一" topic in the current campaign."""
-    campaign = campaign or Campaign.objects.current()
-    if campaign is None:
+    batch = batch or Batch.objects.current()
+    if batch is None:
         raise ValidationError(_("尚未制定活动安排,请先由区委先进性教育办公室设置当前批次。"))
     name = _clean_name(name, "name")
-    if fixed_topics(campaign).filter(name=name).exists():
+    if fixed_topics(batch).filter(name=name).exists():
         raise ValidationError(
             {"name": _("这是全区统一的四个专题之一,请另定一个结合本单位特色的专题。")}
         )
@@ -112,10 +112,10 @@ def own_topic_set(*, unit, name, campaign=None):
         # Locking the unit queues two people saving its topic at once, so the second
         # renames the topic the first created instead of adding another.
         Unit.objects.select_for_update().get(pk=unit.pk)
-        topic = own_topic_of(unit=unit, campaign=campaign)
+        topic = own_topic_of(unit=unit, batch=batch)
         if topic is None:
             return Topic.objects.create(
-                campaign=campaign, unit=unit, number=OWN_TOPIC_NUMBER, name=name
+                batch=batch, unit=unit, number=OWN_TOPIC_NUMBER, name=name
             )
         topic.name = name
         topic.save(update_fields=["name"])
@@ -125,11 +125,11 @@ def own_topic_set(*, unit, name, campaign=None):
 # Readings ----------------------------------------------------------------------------
 
 
-def _clean_title(title, *, campaign, exclude=None):
+def _clean_title(title, *, batch, exclude=None):
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("请填写篇目。")})
-    clash = readings(campaign).filter(title=title)
+    clash = readings(batch).filter(title=title)
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
@@ -147,23 +147,23 @@ def _renumber(ordered):
     Reading.objects.bulk_update(moved, ["number"])
 
 
-def _locked_readings(campaign):
-    return list(readings(campaign).select_for_update())
+def _locked_readings(batch):
+    return list(readings(batch).select_for_update())
 
 
-def reading_add(*, campaign, title):
+def reading_add(*, batch, title):
     """Add a reading at the end of the list."""
-    title = _clean_title(title, campaign=campaign)
+    title = _clean_title(title, batch=batch)
     with transaction.atomic():
-        existing = _locked_readings(campaign)
-        return Reading.objects.create(campaign=campaign, number=len(existing) + 1, title=title)
+        existing = _locked_readings(batch)
+        return Reading.objects.create(batch=batch, number=len(existing) + 1, title=title)
 
 
 def reading_update(*, reading, title, number):
     """Rename a reading and move it to position `number`; the others close up around it."""
-    title = _clean_title(title, campaign=reading.campaign_id, exclude=reading)
+    title = _clean_title(title, batch=reading.batch_id, exclude=reading)
     with transaction.atomic():
-        others = [r for r in _locked_readings(reading.campaign_id) if r.pk != reading.pk]
+        others = [r for r in _locked_readings(reading.batch_id) if r.pk != reading.pk]
         position = min(max(number, 1), len(others) + 1)
         others.insert(position - 1, reading)
         _renumber(others)
@@ -188,7 +188,7 @@ def reading_remove(*, reading):
     """Remove a reading no study has recorded yet: the ledger's "必读科目不少一篇" counts
     the readings each session covered, and deleting one would rewrite those records."""
     with transaction.atomic():
-        others = [r for r in _locked_readings(reading.campaign_id) if r.pk != reading.pk]
+        others = [r for r in _locked_readings(reading.batch_id) if r.pk != reading.pk]
         # Counted after the lock: a session naming the reading commits before it, or waits.
         uses = reading_uses(reading)
         if uses:

@@ -187,9 +187,9 @@ class CardRecordForm(CardCountsForm):
         },
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["card_type"].queryset = CardType.objects.filter(campaign=campaign)
+        self.fields["card_type"].queryset = CardType.objects.filter(batch=batch)
 
 
 class CardRecordCorrectionForm(CardCountsForm):

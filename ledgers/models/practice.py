@@ -28,8 +28,8 @@ class ActivityKind(models.TextChoices):
 class PracticePlan(models.Model):
     """A unit's plan for the 二三五 activities, filed by the office's deadline."""
 
-    campaign = models.ForeignKey(
-        "campaign.Campaign", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="+"
+    batch = models.ForeignKey(
+        "campaign.Batch", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="+"
     )
     unit = models.ForeignKey(
         "units.Unit",
@@ -52,7 +52,7 @@ class PracticePlan(models.Model):
         verbose_name_plural = _("二三五活动计划")
         ordering = ["-submitted_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "unit"], name="one_practice_plan_per_unit"),
+            models.UniqueConstraint(fields=["batch", "unit"], name="one_practice_plan_per_unit"),
         ]
 
     def __str__(self):
@@ -134,8 +134,8 @@ class ActivityAttachment(models.Model):
 class PracticeBaseline(models.Model):
     """Last year's district figures, so that reports can say "比上年增长25%"."""
 
-    campaign = models.OneToOneField(
-        "campaign.Campaign",
+    batch = models.OneToOneField(
+        "campaign.Batch",
         verbose_name=_("批次"),
         on_delete=models.CASCADE,
         related_name="practice_baseline",
@@ -157,8 +157,8 @@ class PracticeBaseline(models.Model):
 class CardType(models.Model):
     """五卡: the card types the office sets (e.g. 联系卡, 民情卡)."""
 
-    campaign = models.ForeignKey(
-        "campaign.Campaign",
+    batch = models.ForeignKey(
+        "campaign.Batch",
         verbose_name=_("批次"),
         on_delete=models.CASCADE,
         related_name="card_types",
@@ -169,9 +169,9 @@ class CardType(models.Model):
     class Meta:
         verbose_name = _("五卡卡种")
         verbose_name_plural = _("五卡卡种")
-        ordering = ["campaign", "number", "pk"]
+        ordering = ["batch", "number", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "name"], name="card_type_name_once"),
+            models.UniqueConstraint(fields=["batch", "name"], name="card_type_name_once"),
         ]
 
     def __str__(self):

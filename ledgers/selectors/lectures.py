@@ -26,19 +26,19 @@ def leading_cadres_under(paths):
     )
 
 
-def in_campaign(campaign, field="given_on"):
+def in_batch(batch, field="given_on"):
     """Lectures of a batch: those given between its first and last day (a cadre lectures
     again in every batch, and each batch's 统计 counts its own)."""
-    if campaign is None:
+    if batch is None:
         return Q()
-    return Q(**{f"{field}__range": (campaign.starts_on, campaign.ends_on)})
+    return Q(**{f"{field}__range": (batch.starts_on, batch.ends_on)})
 
 
-def lectures_of(unit, *, campaign):
+def lectures_of(unit, *, batch):
     """Lectures given at the unit's subtree, or by a cadre of it wherever they spoke."""
     return LeaderLecture.objects.filter(
         Q(unit__path__startswith=unit.path) | Q(lecturer__unit__path__startswith=unit.path),
-        in_campaign(campaign),
+        in_batch(batch),
     ).select_related("lecturer__unit", "unit", "recorded_by")
 
 
@@ -50,8 +50,8 @@ def lecture_totals(lectures):
     )
 
 
-def _by_kind(relation, campaign):
-    batch = in_campaign(campaign, f"{relation}__given_on")
+def _by_kind(relation, batch):
+    batch = in_batch(batch, f"{relation}__given_on")
     return {
         "party_lectures": Count(
             relation, filter=batch & Q(**{f"{relation}__kind": LectureKind.PARTY_LECTURE})
@@ -63,27 +63,27 @@ def _by_kind(relation, campaign):
     }
 
 
-def lecture_counts_per_cadre(paths, *, campaign):
+def lecture_counts_per_cadre(paths, *, batch):
     """The leading cadres of these subtrees with how many 党课 and 形势报告 each has given
     (anywhere) in the batch; those with none first, since they are the ones to be asked
     about."""
     return (
         leading_cadres_under(paths)
-        .annotate(**_by_kind("lectures", campaign))
+        .annotate(**_by_kind("lectures", batch))
         .order_by("lecture_count", "unit__path", "name", "pk")
     )
 
 
-def lecture_counts_per_unit(paths, *, campaign):
+def lecture_counts_per_unit(paths, *, batch):
     """The units of these subtrees with the lectures given at each in the batch, in tree
     order."""
     return (
         Unit.objects.filter(under_any(paths))
         .annotate(
-            **_by_kind("leader_lectures", campaign),
+            **_by_kind("leader_lectures", batch),
             audience=Sum(
                 "leader_lectures__audience",
-                filter=in_campaign(campaign, "leader_lectures__given_on"),
+                filter=in_batch(batch, "leader_lectures__given_on"),
             ),
         )
         .order_by("path")

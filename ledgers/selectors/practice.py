@@ -158,22 +158,22 @@ def practice_sentences(summary, *, households_total=None):
 # Database reads ------------------------------------------------------------------------
 
 
-def activities_in(campaign):
+def activities_in(batch):
     """The activities of a campaign: those held between its first and last day."""
     activities = PracticeActivity.objects.all()
-    if campaign is not None:
-        activities = activities.filter(held_on__range=(campaign.starts_on, campaign.ends_on))
+    if batch is not None:
+        activities = activities.filter(held_on__range=(batch.starts_on, batch.ends_on))
     return activities
 
 
-def activities_under(unit, *, campaign):
-    return activities_in(campaign).filter(unit__path__startswith=unit.path)
+def activities_under(unit, *, batch):
+    return activities_in(batch).filter(unit__path__startswith=unit.path)
 
 
-def practice_summary(unit, *, campaign):
+def practice_summary(unit, *, batch):
     """The totals of `unit`'s subtree in one query, and for the district's root last
     year's figures (one more query)."""
-    totals = activities_under(unit, campaign=campaign).aggregate(
+    totals = activities_under(unit, batch=batch).aggregate(
         activities=Count("pk"),
         households=Coalesce(Sum("households"), 0),
         poor_households=Coalesce(Sum("poor_households"), 0),
@@ -183,8 +183,8 @@ def practice_summary(unit, *, campaign):
     )
     last_year = None
     # The baseline is the district's; set against a committee's share it would mislead.
-    if campaign is not None and unit.kind == UnitKind.DISTRICT:
-        row = PracticeBaseline.objects.filter(campaign=campaign).values("year", *COMPARED).first()
+    if batch is not None and unit.kind == UnitKind.DISTRICT:
+        row = PracticeBaseline.objects.filter(batch=batch).values("year", *COMPARED).first()
         if row is not None:
             last_year = LastYear(**row)
     totals["funds"] = Decimal(totals["funds"])
@@ -203,10 +203,10 @@ class _SumBelow(Subquery):
         super().__init__(rows, output_field=output_field)
 
 
-def practice_children(unit, *, campaign):
+def practice_children(unit, *, batch):
     """The units directly under `unit`, each with the totals of its own subtree, in one
     query: so the office sees which 党委 has logged nothing."""
-    activities = activities_in(campaign)
+    activities = activities_in(batch)
     integer = IntegerField()
     count = (
         activities.filter(unit__path__startswith=OuterRef("path"))
@@ -233,11 +233,11 @@ def units_expected_to_file(units):
     return units.exclude(kind=UnitKind.DISTRICT)
 
 
-def plan_status_rows(units, *, campaign):
+def plan_status_rows(units, *, batch):
     """Each unit expected to file, with its plan's state, not filed first, then filed late,
     then on time — in one query."""
     rows = units_expected_to_file(units).annotate(
-        plan=FilteredRelation("practice_plans", condition=Q(practice_plans__campaign=campaign)),
+        plan=FilteredRelation("practice_plans", condition=Q(practice_plans__batch=batch)),
     )
     return rows.annotate(
         plan_pk=F("plan__pk"),
@@ -251,10 +251,10 @@ def plan_status_rows(units, *, campaign):
     ).order_by("plan_status", "path")
 
 
-def plan_status_counts(units, *, campaign):
+def plan_status_counts(units, *, batch):
     """{"expected", "filed", "late", "missing"} for the units, in one query."""
     rows = units_expected_to_file(units).annotate(
-        plan=FilteredRelation("practice_plans", condition=Q(practice_plans__campaign=campaign)),
+        plan=FilteredRelation("practice_plans", condition=Q(practice_plans__batch=batch)),
     )
     counts = rows.aggregate(
         expected=Count("pk"),
@@ -268,12 +268,12 @@ def plan_status_counts(units, *, campaign):
 # 五卡 -----------------------------------------------------------------------------------
 
 
-def card_totals(unit, *, campaign):
+def card_totals(unit, *, batch):
     """Every card type of the campaign with the cards issued and returned in `unit`'s
     subtree, in one query (types with no record show zeros)."""
     below = Q(records__unit__path__startswith=unit.path)
     return (
-        CardType.objects.filter(campaign=campaign)
+        CardType.objects.filter(batch=batch)
         .annotate(
             issued_total=Coalesce(Sum("records__issued", filter=below), 0),
             returned_total=Coalesce(Sum("records__returned", filter=below), 0),

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.dates import day_text
 from ledgers.models import (
     ActivityAttachment,
@@ -63,48 +63,48 @@ ACTIVITY_FIELDS = [
 CARD_FIELDS = ["recorded_on", "issued", "returned"]
 
 
-def _current_campaign():
-    campaign = Campaign.objects.current()
-    if campaign is None:
+def _current_batch():
+    batch = Batch.objects.current()
+    if batch is None:
         raise ValidationError(_("尚未设置当前批次,请先由区委先进性教育办公室制定活动安排。"))
-    return campaign
+    return batch
 
 
 # Office settings -----------------------------------------------------------------------
 
 
 @transaction.atomic
-def practice_deadline_set(*, campaign, practice_plan_due):
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+def practice_deadline_set(*, batch, practice_plan_due):
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if practice_plan_due is not None and not (
-        campaign.starts_on <= practice_plan_due <= campaign.ends_on
+        batch.starts_on <= practice_plan_due <= batch.ends_on
     ):
         raise ValidationError(
             {
                 "practice_plan_due": _("截止日期应在本批次活动期间(%(start)s至%(end)s)内。")
-                % {"start": day_text(campaign.starts_on), "end": day_text(campaign.ends_on)}
+                % {"start": day_text(batch.starts_on), "end": day_text(batch.ends_on)}
             }
         )
-    campaign.practice_plan_due = practice_plan_due
-    campaign.full_clean()
-    campaign.save(update_fields=["practice_plan_due"])
-    return campaign
+    batch.practice_plan_due = practice_plan_due
+    batch.full_clean()
+    batch.save(update_fields=["practice_plan_due"])
+    return batch
 
 
 @transaction.atomic
-def practice_baseline_set(*, campaign, year, households, funds, person_times, deeds):
+def practice_baseline_set(*, batch, year, households, funds, person_times, deeds):
     """Enter or correct last year's district figures (one set per campaign)."""
-    if year >= campaign.starts_on.year:
+    if year >= batch.starts_on.year:
         raise ValidationError(
             {
                 "year": _("上年年份应早于本批次开始的年份(%(year)d年)。")
-                % {"year": campaign.starts_on.year}
+                % {"year": batch.starts_on.year}
             }
         )
     if funds < 0:
         raise ValidationError({"funds": _("投入资金不能是负数。")})
     baseline, _created = PracticeBaseline.objects.select_for_update().get_or_create(
-        campaign=campaign, defaults={"year": year}
+        batch=batch, defaults={"year": year}
     )
     baseline.year = year
     baseline.households = households
@@ -116,18 +116,18 @@ def practice_baseline_set(*, campaign, year, households, funds, person_times, de
     return baseline
 
 
-def _card_name_taken(campaign, name, exclude_pk=None):
-    return CardType.objects.filter(campaign=campaign, name=name).exclude(pk=exclude_pk).exists()
+def _card_name_taken(batch, name, exclude_pk=None):
+    return CardType.objects.filter(batch=batch, name=name).exclude(pk=exclude_pk).exists()
 
 
-def card_type_add(*, campaign, name):
+def card_type_add(*, batch, name):
     name = name.strip()
-    if _card_name_taken(campaign, name):
+    if _card_name_taken(batch, name):
         raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
     try:
         with transaction.atomic():
-            last = CardType.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"]
-            card_type = CardType(campaign=campaign, name=name, number=(last or 0) + 1)
+            last = CardType.objects.filter(batch=batch).aggregate(n=Max("number"))["n"]
+            card_type = CardType(batch=batch, name=name, number=(last or 0) + 1)
             card_type.full_clean(validate_constraints=False)
             card_type.save()
     except IntegrityError as error:
@@ -138,7 +138,7 @@ def card_type_add(*, campaign, name):
 
 def card_type_rename(*, card_type, name):
     name = name.strip()
-    if _card_name_taken(card_type.campaign_id, name, exclude_pk=card_type.pk):
+    if _card_name_taken(card_type.batch_id, name, exclude_pk=card_type.pk):
         raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
     card_type.name = name
     card_type.full_clean(validate_constraints=False)
@@ -165,7 +165,7 @@ def plan_is_late(*, due, submitted_at):
 
 def practice_plan_file(*, unit, content, user, now=None):
     """File the unit's 二三五 plan for the current campaign; once filed it stands."""
-    campaign = _current_campaign()
+    batch = _current_batch()
     if unit.kind == UnitKind.DISTRICT:
         raise ValidationError(_("计划由区委以下各级党组织报送,区委不需要报送。"))
     content = content.strip()
@@ -173,16 +173,16 @@ def practice_plan_file(*, unit, content, user, now=None):
         raise ValidationError({"content": _("请填写计划内容。")})
     now = now or timezone.now()
     plan = PracticePlan(
-        campaign=campaign,
+        batch=batch,
         unit=unit,
         content=content,
         submitted_by=user,
         submitted_at=now,
-        is_late=plan_is_late(due=campaign.practice_plan_due, submitted_at=now),
+        is_late=plan_is_late(due=batch.practice_plan_due, submitted_at=now),
     )
     plan.full_clean(validate_constraints=False)
     already = ValidationError(_("本单位已经报送过计划,不能重复报送。"))
-    if PracticePlan.objects.filter(campaign=campaign, unit=unit).exists():
+    if PracticePlan.objects.filter(batch=batch, unit=unit).exists():
         raise already
     try:
         with transaction.atomic():
@@ -282,14 +282,14 @@ def practice_activity_check(activity):
     """The activity log's rules, the same when an activity is logged and when it is
     corrected: held inside the current campaign and not in the future, 贫困户 among the
     households visited, no negative funds."""
-    campaign = _current_campaign()
+    batch = _current_batch()
     errors = {}
     if activity.held_on > timezone.localdate():
         errors["held_on"] = _("活动日期不能晚于今天。")
-    elif not campaign.starts_on <= activity.held_on <= campaign.ends_on:
+    elif not batch.starts_on <= activity.held_on <= batch.ends_on:
         errors["held_on"] = _("活动日期应在本批次活动期间(%(start)s至%(end)s)内。") % {
-            "start": day_text(campaign.starts_on),
-            "end": day_text(campaign.ends_on),
+            "start": day_text(batch.starts_on),
+            "end": day_text(batch.ends_on),
         }
     if activity.poor_households > activity.households:
         errors["poor_households"] = _(

@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.forms import form_save
 from common.pagination import page_of
 from ledgers.forms.corrections import DeletionForm
@@ -77,7 +77,7 @@ def lecture_list(request, pk):
             },
         )
         return redirect("ledgers:leaders_lectures", pk=unit.pk)
-    lectures = selectors.lectures_of(unit, campaign=Campaign.objects.current())
+    lectures = selectors.lectures_of(unit, batch=Batch.objects.current())
     page = page_of(request, lectures.order_by("-given_on", "-pk"), PER_PAGE)
     # The list also shows what the unit's cadres gave elsewhere; those are kept there.
     for lecture in page:
@@ -180,8 +180,8 @@ def _int(value):
 @login_required
 def lecture_stats(request):
     title, paths, context = _stats_scope(request)
-    campaign = Campaign.objects.current()
-    cadres = list(selectors.lecture_counts_per_cadre(paths, campaign=campaign))
+    batch = Batch.objects.current()
+    cadres = list(selectors.lecture_counts_per_cadre(paths, batch=batch))
     return render(
         request,
         "ledgers/leaders/lecture_stats.html",
@@ -190,7 +190,7 @@ def lecture_stats(request):
             "title": title,
             "cadres": cadres,
             "without": [c for c in cadres if not c.lecture_count],
-            "units": selectors.lecture_counts_per_unit(paths, campaign=campaign),
+            "units": selectors.lecture_counts_per_unit(paths, batch=batch),
         },
     )
 

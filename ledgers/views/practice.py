@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
@@ -62,20 +62,20 @@ def _mark_keepable(user, page):
 @login_required
 def practice_settings(request):
     require(request.user, "change_practice_settings")
-    campaign = Campaign.objects.current()
-    if campaign is None:
-        return render(request, "ledgers/practice/settings.html", {"campaign": None})
-    card_types = list(CardType.objects.filter(campaign=campaign))
-    baseline = getattr(campaign, "practice_baseline", None)
+    batch = Batch.objects.current()
+    if batch is None:
+        return render(request, "ledgers/practice/settings.html", {"batch": None})
+    card_types = list(CardType.objects.filter(batch=batch))
+    baseline = getattr(batch, "practice_baseline", None)
     posted = request.POST.get("form") if request.method == "POST" else None
 
     def bound(name):
         return request.POST if posted == name else None
 
     deadline_form = DeadlineForm(
-        bound("deadline"), initial={"practice_plan_due": campaign.practice_plan_due}
+        bound("deadline"), initial={"practice_plan_due": batch.practice_plan_due}
     )
-    baseline_initial = {"year": campaign.starts_on.year - 1}
+    baseline_initial = {"year": batch.starts_on.year - 1}
     if baseline is not None:
         baseline_initial = {
             field: getattr(baseline, field)
@@ -92,13 +92,13 @@ def practice_settings(request):
 
     saved = None
     if posted == "deadline":
-        saved = form_save(deadline_form, services.practice_deadline_set, campaign=campaign)
+        saved = form_save(deadline_form, services.practice_deadline_set, batch=batch)
         done = _("已设置计划报送截止日期。")
     elif posted == "baseline":
-        saved = form_save(baseline_form, services.practice_baseline_set, campaign=campaign)
+        saved = form_save(baseline_form, services.practice_baseline_set, batch=batch)
         done = _("已保存上年数据。")
     elif posted == "card_add":
-        saved = form_save(add_form, services.card_type_add, campaign=campaign)
+        saved = form_save(add_form, services.card_type_add, batch=batch)
         done = _("已增加卡种。")
     else:
         for card_type in card_types:
@@ -112,7 +112,7 @@ def practice_settings(request):
         request,
         "ledgers/practice/settings.html",
         {
-            "campaign": campaign,
+            "batch": batch,
             "deadline_form": deadline_form,
             "baseline_form": baseline_form,
             "baseline": baseline,
@@ -131,12 +131,12 @@ def practice_settings(request):
 def practice_plans(request):
     """Who has filed the plan and who has not, for the units the user sees."""
     require(request.user, "browse_units")
-    campaign = Campaign.objects.current()
-    context = {"campaign": campaign}
-    if campaign is not None:
+    batch = Batch.objects.current()
+    context = {"batch": batch}
+    if batch is not None:
         units = scope_for(request.user).units()
-        context["rows"] = selectors.plan_status_rows(units, campaign=campaign)
-        context["counts"] = selectors.plan_status_counts(units, campaign=campaign)
+        context["rows"] = selectors.plan_status_rows(units, batch=batch)
+        context["counts"] = selectors.plan_status_counts(units, batch=batch)
         context["can_change"] = has_perm(request.user, "change_practice_settings")
     return render(request, "ledgers/practice/plans.html", context)
 
@@ -144,17 +144,17 @@ def practice_plans(request):
 @login_required
 def practice_plan(request, pk):
     unit = get_unit(request, pk, "view_ledger")
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     plan = None
-    if campaign is not None:
+    if batch is not None:
         plan = (
-            PracticePlan.objects.filter(campaign=campaign, unit=unit)
+            PracticePlan.objects.filter(batch=batch, unit=unit)
             .select_related("submitted_by")
             .first()
         )
     expected = unit.kind != UnitKind.DISTRICT
     can_file = (
-        campaign is not None
+        batch is not None
         and plan is None
         and expected
         and has_perm(request.user, "keep_ledger", unit)
@@ -178,7 +178,7 @@ def practice_plan(request, pk):
         "ledgers/practice/plan.html",
         {
             "unit": unit,
-            "campaign": campaign,
+            "batch": batch,
             "plan": plan,
             "form": form,
             "expected": expected,
@@ -194,11 +194,11 @@ def practice_plan(request, pk):
 @require_safe
 def practice_activities(request, pk):
     unit = get_unit(request, pk, "view_ledger")
-    campaign = Campaign.objects.current()
-    summary = selectors.practice_summary(unit, campaign=campaign)
+    batch = Batch.objects.current()
+    summary = selectors.practice_summary(unit, batch=batch)
     context = {
         "unit": unit,
-        "campaign": campaign,
+        "batch": batch,
         "summary": summary,
         "can_keep": has_perm(request.user, "keep_ledger", unit),
         "tab": "activities",
@@ -209,9 +209,9 @@ def practice_activities(request, pk):
         context["sentences"] = selectors.practice_sentences(
             summary, households_total=households_total
         )
-        context["children"] = selectors.practice_children(unit, campaign=campaign)
+        context["children"] = selectors.practice_children(unit, batch=batch)
     activities = (
-        selectors.activities_under(unit, campaign=campaign)
+        selectors.activities_under(unit, batch=batch)
         .select_related("unit", "recorded_by")
         .prefetch_related("attachments")
     )
@@ -317,12 +317,12 @@ def practice_attachment(request, pk):
 @login_required
 def practice_cards(request, pk):
     unit = get_unit(request, pk, "view_ledger")
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     can_keep = has_perm(request.user, "keep_ledger", unit)
     form = None
-    if campaign is not None and can_keep:
+    if batch is not None and can_keep:
         form = CardRecordForm(
-            request.POST or None, campaign=campaign, initial={"recorded_on": timezone.localdate()}
+            request.POST or None, batch=batch, initial={"recorded_on": timezone.localdate()}
         )
     if request.method == "POST":
         require(request.user, "keep_ledger", unit)
@@ -340,16 +340,16 @@ def practice_cards(request, pk):
                 },
             )
             return redirect("ledgers:practice_cards", pk=unit.pk)
-    totals = selectors.card_totals(unit, campaign=campaign) if campaign else []
+    totals = selectors.card_totals(unit, batch=batch) if batch else []
     records = CardRecord.objects.filter(
-        unit__path__startswith=unit.path, card_type__campaign=campaign
+        unit__path__startswith=unit.path, card_type__batch=batch
     ).select_related("unit", "card_type", "recorded_by")
     return render(
         request,
         "ledgers/practice/cards.html",
         {
             "unit": unit,
-            "campaign": campaign,
+            "batch": batch,
             "totals": totals,
             "page": _mark_keepable(request.user, page_of(request, records, PER_PAGE)),
             "corrections": ledger_corrections(unit, CorrectedLedger.CARD),

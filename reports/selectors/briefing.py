@@ -30,7 +30,7 @@ from ledgers.models import (
     RectificationStatus,
 )
 from ledgers.selectors.integrity import integrity_sentence
-from ledgers.selectors.lectures import in_campaign
+from ledgers.selectors.lectures import in_batch
 from ledgers.selectors.practice import (
     COMPARED,
     FUNDS_FIELD,
@@ -95,16 +95,16 @@ def _day_bounds(start, end):
 
 def _scope(briefing):
     """(tops, district root or None, the words a sentence opens with, rollup)."""
-    campaign = briefing.campaign
+    batch = briefing.batch
     if briefing.group_id:
         group = briefing.group
         tops = group_top_units(group)
         subject = _("%(group)s督导的单位") % {"group": group.name}
-        return tops, None, subject, group_rollup(group, campaign)
+        return tops, None, subject, group_rollup(group, batch)
     unit = briefing.unit
     is_district = unit.kind == UnitKind.DISTRICT
     subject = _("全区") if is_district else unit.name
-    return [unit], unit if is_district else None, subject, unit_rollup(unit, campaign)
+    return [unit], unit if is_district else None, subject, unit_rollup(unit, batch)
 
 
 # Collecting ------------------------------------------------------------------------------
@@ -143,11 +143,11 @@ def _unit_rows(rollup, overall_rate):
     return result
 
 
-def _stages(row_units, campaign, tops):
+def _stages(row_units, batch, tops):
     """Branches per stage, by row unit (or by top when the scope has no row units) and in
     all: ({"labels", "rows": [(name, [count per label])], "totals": [count per label]})."""
     units = row_units or tops
-    by_unit = branch_stages(units, campaign)
+    by_unit = branch_stages(units, batch)
     labels = []
     for line in by_unit.values():
         for label, _count in line:
@@ -161,12 +161,12 @@ def _stages(row_units, campaign, tops):
     return {"labels": labels, "rows": rows, "totals": totals}
 
 
-def _transitions(tops, campaign, start, end):
+def _transitions(tops, batch, start, end):
     """转段 applications of the scope's branches: decided in the period, and waiting now."""
     first, after = _day_bounds(start, end)
     in_period = Q(decided_at__gte=first, decided_at__lt=after)
     return TransitionApplication.objects.filter(
-        under_any(tops, "unit__path"), from_stage__campaign=campaign
+        under_any(tops, "unit__path"), from_stage__batch=batch
     ).aggregate(
         submitted=Count("pk", filter=Q(submitted_at__gte=first, submitted_at__lt=after)),
         waiting=Count("pk", filter=Q(state=ApplicationState.SUBMITTED)),
@@ -175,10 +175,10 @@ def _transitions(tops, campaign, start, end):
     )
 
 
-def _practice(tops, campaign, root):
+def _practice(tops, batch, root):
     """The scope's 二三五 totals (and last year's, for the district) as `PracticeSummary`."""
     totals = (
-        activities_in(campaign)
+        activities_in(batch)
         .filter(under_any(tops, "unit__path"))
         .aggregate(
             activities=Count("pk"),
@@ -191,8 +191,8 @@ def _practice(tops, campaign, root):
     )
     last_year = None
     # The baseline is the district's; set against a committee's share it would mislead.
-    if root is not None and campaign is not None:
-        row = PracticeBaseline.objects.filter(campaign=campaign).values("year", *COMPARED).first()
+    if root is not None and batch is not None:
+        row = PracticeBaseline.objects.filter(batch=batch).values("year", *COMPARED).first()
         if row is not None:
             last_year = LastYear(**row)
     summary = PracticeSummary(
@@ -253,10 +253,10 @@ def _integrity(tops):
     )
 
 
-def _lectures(tops, campaign, start, end):
+def _lectures(tops, batch, start, end):
     """Lectures given in the scope, or by a cadre of it wherever they spoke, in the batch."""
     where = under_any(tops, "unit__path") | under_any(tops, "lecturer__unit__path")
-    return LeaderLecture.objects.filter(where, in_campaign(campaign)).aggregate(
+    return LeaderLecture.objects.filter(where, in_batch(batch)).aggregate(
         party_lectures=Count("pk", filter=Q(kind=LectureKind.PARTY_LECTURE)),
         situation_reports=Count("pk", filter=Q(kind=LectureKind.SITUATION_REPORT)),
         in_period=Count("pk", filter=Q(given_on__range=(start, end))),
@@ -312,7 +312,7 @@ def _copies():
 def briefing_collect(briefing):
     """Everything the briefing says, as plain data: figures, the sentences written from
     them, the per-unit table and the charts (SVG)."""
-    campaign = briefing.campaign
+    batch = briefing.batch
     start, end = briefing.period_start, briefing.period_end
     # The study, rectification and practice totals are kept current, not dated, so the
     # briefing is dated the day it is compiled and says "截至" that day even for an
@@ -332,7 +332,7 @@ def briefing_collect(briefing):
         }
         for _pk, name, branch in lagging_branches(tops, limit=NAMED)
     ]
-    stages = _stages([unit for unit, _f in rollup.rows], campaign, tops)
+    stages = _stages([unit for unit, _f in rollup.rows], batch, tops)
     data = {
         "scope": briefing.scope_name,
         "subject": subject,
@@ -345,11 +345,11 @@ def briefing_collect(briefing):
         "rows": rows,
         "lagging_branches": laggards,
         "stages": stages,
-        "transitions": _transitions(tops, campaign, start, end),
-        "practice": _practice(tops, campaign, root),
+        "transitions": _transitions(tops, batch, start, end),
+        "practice": _practice(tops, batch, root),
         "rectification": _rectification(tops, today),
         "integrity": _integrity(tops),
-        "lectures": _lectures(tops, campaign, start, end),
+        "lectures": _lectures(tops, batch, start, end),
         "bulletin_boards": _empty_bulletin_boards(tops, end),
         "review_backlog": _review_backlog(tops, today),
         "out_of_contact": mobile_members_out_of_contact(

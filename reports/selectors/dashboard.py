@@ -102,7 +102,7 @@ class Headline:
     practice: Practice = field(default_factory=Practice)
 
     @property
-    def branches_in_campaign(self):
+    def branches_in_batch(self):
         """Branches in one of the campaign's stages or done with it (not 未开始)."""
         return sum(stage.count for stage in self.stages if stage.key != NOT_STARTED)
 
@@ -117,18 +117,18 @@ class StageCount:
     count: int
 
 
-def rollup_of(area, campaign):
+def rollup_of(area, batch):
     """The study figures of the area and one row per child (or assigned) unit, lagging
     first (study.selectors; five or six queries)."""
     if area.group is not None:
-        return group_rollup(area.group, campaign)
-    return unit_rollup(area.unit, campaign)
+        return group_rollup(area.group, batch)
+    return unit_rollup(area.unit, batch)
 
 
-def campaign_stages(campaign):
-    if campaign is None:
+def batch_stages(batch):
+    if batch is None:
         return []
-    return list(Stage.objects.filter(campaign=campaign).order_by("number"))
+    return list(Stage.objects.filter(batch=batch).order_by("number"))
 
 
 def branches_per_stage(area, stages):
@@ -154,14 +154,14 @@ def branches_per_stage(area, stages):
     return line
 
 
-def applications_waiting(area, campaign, today=None):
+def applications_waiting(area, batch, today=None):
     """(how many 转段申请 are submitted and not yet decided, days the oldest has waited):
     one query."""
     today = today or timezone.localdate()
     row = TransitionApplication.objects.filter(
         _in_area(area, "unit__path"),
         state=ApplicationState.SUBMITTED,
-        from_stage__campaign=campaign,
+        from_stage__batch=batch,
     ).aggregate(count=Count("pk"), oldest=Min("submitted_at"))
     oldest = row["oldest"]
     days = (today - timezone.localdate(oldest)).days if oldest else None
@@ -177,10 +177,10 @@ def rectification_counts(area, today=None):
     return row["open"], row["overdue"]
 
 
-def practice_totals(area, campaign):
+def practice_totals(area, batch):
     """The area's 二三五 figures during the campaign: one query."""
     row = (
-        activities_in(campaign)
+        activities_in(batch)
         .filter(_in_area(area, "unit__path"))
         .aggregate(
             activities=Count("pk"),
@@ -195,10 +195,10 @@ def practice_totals(area, campaign):
     return Practice(**row)
 
 
-def dashboard_headline(area, campaign, *, figures, stages, today=None):
+def dashboard_headline(area, batch, *, figures, stages, today=None):
     """The headline of the area, given its study `figures` and the campaign's `stages`
     (already read for the rest of the page): four queries."""
-    waiting, oldest = applications_waiting(area, campaign, today)
+    waiting, oldest = applications_waiting(area, batch, today)
     rectification_open, rectification_overdue = rectification_counts(area, today)
     return Headline(
         figures=figures,
@@ -207,7 +207,7 @@ def dashboard_headline(area, campaign, *, figures, stages, today=None):
         oldest_wait_days=oldest,
         rectification_open=rectification_open,
         rectification_overdue=rectification_overdue,
-        practice=practice_totals(area, campaign),
+        practice=practice_totals(area, batch),
     )
 
 
@@ -318,7 +318,7 @@ class StagesOverTime:
     weeks: list  # [(week number, last day, [branches per label])]
 
 
-def stages_over_time(area, campaign, stages, *, branches, today=None):
+def stages_over_time(area, batch, stages, *, branches, today=None):
     """Branches per stage at the end of each week of the campaign so far, from the office's
     approvals of 转段 (their `transition_date`) — one grouped query.
 
@@ -327,19 +327,19 @@ def stages_over_time(area, campaign, stages, *, branches, today=None):
     last stage: 已完成). A branch has one approved round per stage: the office approves only
     a branch still in the stage it applied from.
     """
-    if campaign is None or not stages:
+    if batch is None or not stages:
         return StagesOverTime(labels=[], weeks=[])
     today = today or timezone.localdate()
     labels = [stage.name for stage in stages] + [_("已完成")]
-    last_day = min(today, campaign.ends_on)
-    if last_day < campaign.starts_on:
+    last_day = min(today, batch.ends_on)
+    if last_day < batch.starts_on:
         return StagesOverTime(labels=labels, weeks=[])
     approvals = (
         TransitionApplication.objects.filter(
             _in_area(area, "unit__path"),
             unit__kind=UnitKind.BRANCH,
             state=ApplicationState.APPROVED,
-            from_stage__campaign=campaign,
+            from_stage__batch=batch,
             transition_date__isnull=False,
         )
         .values("from_stage__number", "transition_date")
@@ -349,9 +349,9 @@ def stages_over_time(area, campaign, stages, *, branches, today=None):
     numbers = [stage.number for stage in stages]
     moved = [(numbers.index(row["from_stage__number"]), row) for row in approvals]
     weeks = []
-    days = (last_day - campaign.starts_on).days + 1
+    days = (last_day - batch.starts_on).days + 1
     for week in range(1, -(-days // DAYS_IN_WEEK) + 1):
-        end = min(campaign.starts_on + datetime.timedelta(days=week * DAYS_IN_WEEK - 1), last_day)
+        end = min(batch.starts_on + datetime.timedelta(days=week * DAYS_IN_WEEK - 1), last_day)
         # left[i]: branches that have left stage i by the end of the week.
         left = [0] * len(stages)
         for index, row in moved:

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.dates import day_text
 from reports import briefing_document as document
 from reports.models import Briefing, BriefingState
@@ -27,9 +27,9 @@ from reports.selectors.briefing import briefing_collect
 logger = logging.getLogger(__name__)
 
 
-def briefing_next_issue(campaign):
+def briefing_next_issue(batch):
     """期号 of the next briefing: one more than the highest of the campaign's so far."""
-    last = Briefing.objects.filter(campaign=campaign).aggregate(n=Max("issue_number"))["n"]
+    last = Briefing.objects.filter(batch=batch).aggregate(n=Max("issue_number"))["n"]
     return (last or 0) + 1
 
 
@@ -49,31 +49,31 @@ def briefing_request(
     """
     if (unit is None) == (group is None):
         raise ValidationError(_("请选择简报的范围:全区、一个党委或一个督导组。"))
-    current = Campaign.objects.current()
+    current = Batch.objects.current()
     if current is None:
         raise ValidationError(_("尚未设置当前批次,请先由区委先进性教育办公室制定活动安排。"))
     # Locking the campaign serialises requests, so two can't take the same 期号.
-    campaign = Campaign.objects.select_for_update().get(pk=current.pk)
+    batch = Batch.objects.select_for_update().get(pk=current.pk)
     if period_start > period_end:
         raise ValidationError({"period_end": _("统计截止日期不能早于起始日期。")})
-    if period_start < campaign.starts_on or period_end > campaign.ends_on:
+    if period_start < batch.starts_on or period_end > batch.ends_on:
         raise ValidationError(
             {
                 "period_start": _("统计期间应在本批次活动期间(%(start)s至%(end)s)内。")
-                % {"start": day_text(campaign.starts_on), "end": day_text(campaign.ends_on)}
+                % {"start": day_text(batch.starts_on), "end": day_text(batch.ends_on)}
             }
         )
     if issue_number is None:
-        issue_number = briefing_next_issue(campaign)
-    elif Briefing.objects.filter(campaign=campaign, issue_number=issue_number).exists():
+        issue_number = briefing_next_issue(batch)
+    elif Briefing.objects.filter(batch=batch, issue_number=issue_number).exists():
         raise ValidationError(
             {
                 "issue_number": _("第%(n)d期简报已经有了,下一期是第%(next)d期。")
-                % {"n": issue_number, "next": briefing_next_issue(campaign)}
+                % {"n": issue_number, "next": briefing_next_issue(batch)}
             }
         )
     briefing = Briefing(
-        campaign=campaign,
+        batch=batch,
         unit=unit,
         group=group,
         issue_number=issue_number,
@@ -130,7 +130,7 @@ def briefing_generate(self, briefing_id):
     if not taken:
         logger.info("briefing %s is gone or not queued: nothing to do", briefing_id)
         return
-    briefing = Briefing.objects.select_related("campaign", "unit", "group").get(pk=briefing_id)
+    briefing = Briefing.objects.select_related("batch", "unit", "group").get(pk=briefing_id)
     step = "collect"
     try:
         data = briefing_collect(briefing)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.pagination import page_of
 from reports.forms import BriefingRequestForm
 from reports.models import Briefing, BriefingState
@@ -43,29 +43,29 @@ def _briefable_groups(user):
 
 def _briefing(request, pk):
     briefing = get_object_or_404(
-        Briefing.objects.select_related("campaign", "unit", "group", "requested_by"), pk=pk
+        Briefing.objects.select_related("batch", "unit", "group", "requested_by"), pk=pk
     )
     require(request.user, "request_briefing", briefing.group or briefing.unit)
     return briefing
 
 
-def _default_period(campaign):
+def _default_period(batch):
     """The last seven days, kept inside the campaign."""
-    end = min(max(timezone.localdate(), campaign.starts_on), campaign.ends_on)
-    start = max(end - datetime.timedelta(days=6), campaign.starts_on)
+    end = min(max(timezone.localdate(), batch.starts_on), batch.ends_on)
+    start = max(end - datetime.timedelta(days=6), batch.starts_on)
     return start, end
 
 
 @login_required
 def briefing_list(request):
     is_office, groups = _briefable_groups(request.user)
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     briefings = Briefing.objects.select_related("unit", "group", "requested_by")
     if not is_office:
         briefings = briefings.filter(group__in=groups)
     form = None
-    if campaign is not None:
-        start, end = _default_period(campaign)
+    if batch is not None:
+        start, end = _default_period(batch)
         form = BriefingRequestForm(
             request.POST if request.method == "POST" else None,
             is_office=is_office,
@@ -75,7 +75,7 @@ def briefing_list(request):
                 "group": groups.first() if not is_office else None,
                 "period_start": start,
                 "period_end": end,
-                "issue_number": services.briefing_next_issue(campaign),
+                "issue_number": services.briefing_next_issue(batch),
             },
         )
         if request.method == "POST" and form.is_valid():
@@ -90,7 +90,7 @@ def briefing_list(request):
     return render(
         request,
         "reports/briefings/list.html",
-        {"campaign": campaign, "form": form, "briefings": page, "is_office": is_office},
+        {"batch": batch, "form": form, "briefings": page, "is_office": is_office},
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from reports import charts
 from reports.exports import TABLES, XLSX_CONTENT_TYPE, dashboard_workbook
 from reports.selectors import dashboard as selectors
@@ -92,12 +92,12 @@ def dashboard_group_export(request, pk, table):
 
 
 def _dashboard_page(request, area):
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     today = timezone.localdate()
-    rollup = selectors.rollup_of(area, campaign)
-    stages = selectors.campaign_stages(campaign)
+    rollup = selectors.rollup_of(area, batch)
+    stages = selectors.batch_stages(batch)
     headline = selectors.dashboard_headline(
-        area, campaign, figures=rollup.figures, stages=stages, today=today
+        area, batch, figures=rollup.figures, stages=stages, today=today
     )
     rows = selectors.unit_rows(area, rollup, today)
     sorted_rows, sort, direction = selectors.sort_rows(
@@ -107,14 +107,14 @@ def _dashboard_page(request, area):
     # One branch's stage is in the headline; the weekly picture is for several.
     if not area.is_branch:
         over_time = selectors.stages_over_time(
-            area, campaign, stages, branches=headline.branches_in_campaign, today=today
+            area, batch, stages, branches=headline.branches_in_batch, today=today
         )
         stage_chart = _stage_chart(over_time)
     context = {
         "area": area,
         "unit": area.unit,
         "group": area.group,
-        "campaign": campaign,
+        "batch": batch,
         "today": today,
         "headline": headline,
         "figures": headline.figures,
@@ -207,11 +207,11 @@ def _stage_chart(over_time):
 def _export(request, area, table):
     if table not in TABLES:
         raise Http404
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     today = timezone.localdate()
     data = {}
     if table in ("units", "headline"):
-        rollup = selectors.rollup_of(area, campaign)
+        rollup = selectors.rollup_of(area, batch)
     if table == "units":
         rows, _sort, _direction = selectors.sort_rows(
             selectors.unit_rows(area, rollup, today),
@@ -224,9 +224,9 @@ def _export(request, area, table):
     else:
         data["headline"] = selectors.dashboard_headline(
             area,
-            campaign,
+            batch,
             figures=rollup.figures,
-            stages=selectors.campaign_stages(campaign),
+            stages=selectors.batch_stages(batch),
             today=today,
         )
     content = dashboard_workbook(table=table, area=area, today=today, **data)

@@ -129,7 +129,7 @@ class SelfStudyForm(forms.Form):
     )
     readings = forms.ModelMultipleChoiceField(
         label=_("涉及必读科目"),
-        queryset=Reading.objects.filter(campaign__is_current=True),
+        queryset=Reading.objects.filter(batch__is_current=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Reading, Topic
+from campaign.models import Batch, Reading, Topic
 from study.models import SessionKind
 
 # The roster posts one radio group per member, named by the member's id.
@@ -70,13 +70,13 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        campaign = Campaign.objects.current()
-        if campaign is not None:
+        batch = Batch.objects.current()
+        if batch is not None:
             # The four fixed topics, and the "加一" of this branch or a unit above it.
-            self.fields["topic"].queryset = Topic.objects.filter(campaign=campaign).filter(
+            self.fields["topic"].queryset = Topic.objects.filter(batch=batch).filter(
                 Q(unit__isnull=True) | Q(unit_id__in=unit.ancestor_ids())
             )
-            self.fields["readings"].queryset = Reading.objects.filter(campaign=campaign)
+            self.fields["readings"].queryset = Reading.objects.filter(batch=batch)
 
     @classmethod
     def initial_for(cls, session):

@@ -271,7 +271,7 @@ def _keeps_ledger():
     return Q(kind=UnitKind.BRANCH) | (Q(kind=UnitKind.GENERAL_BRANCH) & Q(Exists(direct_members)))
 
 
-def _figures_by(key, units, campaign):
+def _figures_by(key, units, batch):
     """Figures of the members under `units`, bucketed by `key(field)` (a function giving
     the bucket of a row from the unit path in `field`). Four grouped queries, whatever
     the number of members, branches and sessions."""
@@ -295,14 +295,14 @@ def _figures_by(key, units, campaign):
     )
     for row in branches:
         figures[row["bucket"]].branches = row["count"]
-    if campaign is None:
+    if batch is None:
         return figures
-    readings = Reading.objects.filter(campaign=campaign).count()
+    readings = Reading.objects.filter(batch=batch).count()
     # A (branch, reading) pair is covered once any session of the branch took the reading.
     covered = (
         StudySession.readings.through.objects.filter(
             under_any(units, "studysession__unit__path"),
-            reading__campaign=campaign,
+            reading__batch=batch,
         )
         .annotate(bucket=key("studysession__unit__path"))
         .values("bucket")
@@ -329,9 +329,9 @@ class Rollup:
     direct: Figures | None = None  # members kept directly by a 党总支, beside its branches
 
 
-def unit_rollup(unit, campaign):
+def unit_rollup(unit, batch):
     """The headline of `unit`'s subtree and a row per child unit (five queries)."""
-    figures = _figures_by(lambda field: _child_key(unit, field), [unit], campaign)
+    figures = _figures_by(lambda field: _child_key(unit, field), [unit], batch)
     rows = [(child, figures.get(str(child.pk), Figures())) for child in unit.children.all()]
     rows.sort(key=lambda row: row[1].lagging_key())
     direct = figures.get("")
@@ -339,7 +339,7 @@ def unit_rollup(unit, campaign):
     return Rollup(figures=total, rows=rows, direct=direct if direct and direct.members else None)
 
 
-def group_rollup(group, campaign):
+def group_rollup(group, batch):
     """The headline of a supervision group's units and a row per assigned unit. A unit
     assigned inside another assigned unit is already counted in it and gets no row."""
     assigned = list(group.units.order_by("path"))
@@ -348,7 +348,7 @@ def group_rollup(group, campaign):
     ]
     if not tops:
         return Rollup(figures=Figures(), rows=[])
-    figures = _figures_by(lambda field: _assigned_key(tops, field), tops, campaign)
+    figures = _figures_by(lambda field: _assigned_key(tops, field), tops, batch)
     rows = [(unit, figures.get(str(unit.pk), Figures())) for unit in tops]
     rows.sort(key=lambda row: row[1].lagging_key())
     return Rollup(figures=sum(figures.values(), Figures()), rows=rows)

@@ -34,33 +34,33 @@ def _count_of(through, **filters):
     return Coalesce(Subquery(rows.values("n")), Value(0), output_field=IntegerField())
 
 
-def readings_with_uses(campaign):
+def readings_with_uses(batch):
     """The readings, each with `uses`: how many study sessions and self-study entries name
     it. Subqueries rather than two joins, which would multiply the rows."""
-    return readings(campaign).annotate(
+    return readings(batch).annotate(
         uses=_count_of(StudySession.readings.through, reading=OuterRef("pk"))
         + _count_of(SelfStudy.readings.through, reading=OuterRef("pk"))
     )
 
 
-def readings_with_coverage(branch, campaign):
+def readings_with_coverage(branch, batch):
     """The campaign's 必读科目, each annotated `covered`: some session of the branch took
     it. Only sessions count — self-study is each member's own; the speech asks the
     branch's organised study not to skip a reading ("必读科目不少一篇")."""
-    if campaign is None:
+    if batch is None:
         return Reading.objects.none()
     taken = StudySession.objects.filter(unit=branch, readings=OuterRef("pk"))
-    return Reading.objects.filter(campaign=campaign).annotate(covered=Exists(taken))
+    return Reading.objects.filter(batch=batch).annotate(covered=Exists(taken))
 
 
-def topics_with_coverage(branch, campaign):
+def topics_with_coverage(branch, batch):
     """The four fixed topics and the branch's own (四加一), each annotated `covered`:
     some session of the branch was on it."""
-    if campaign is None:
+    if batch is None:
         return Topic.objects.none()
     held = StudySession.objects.filter(unit=branch, topic=OuterRef("pk"))
     return (
-        Topic.objects.filter(campaign=campaign)
+        Topic.objects.filter(batch=batch)
         .filter(Q(unit__isnull=True) | Q(unit=branch))
         .annotate(covered=Exists(held))
         .order_by(F("unit_id").asc(nulls_first=True), "number", "pk")

@@ -22,7 +22,7 @@ from study.models import (
     SelfStudy,
 )
 from study.services.progress import progress_refresh
-from study.services.sessions import _apply_status, _check_hours, _check_in_campaign
+from study.services.sessions import _apply_status, _check_hours, _check_in_batch
 
 # Make-ups and leave --------------------------------------------------------------------
 
@@ -38,7 +38,7 @@ def makeup_complete(*, makeup, done_on, method, user, note=""):
             raise ValidationError({"done_on": _("补课日期不能早于所缺的那次学习。")})
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
-    _check_in_campaign(done_on, "done_on")
+    _check_in_batch(done_on, "done_on")
     if method not in MakeUpMethod.values:
         raise ValidationError({"method": _("请选择补课方式。")})
     with transaction.atomic():
@@ -101,7 +101,7 @@ def self_study_log(*, member, studied_on, hours, material, user, readings=()):
         raise ValidationError({"material": _("请填写学习了什么。")})
     if studied_on > timezone.localdate():
         raise ValidationError({"studied_on": _("自学日期不能晚于今天。")})
-    _check_in_campaign(studied_on, "studied_on")
+    _check_in_batch(studied_on, "studied_on")
     with transaction.atomic():
         entry = SelfStudy.objects.create(
             member=member,

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.dates import day_text, day_time_text
 from study.models import (
     CREDITED_STATUSES,
@@ -42,14 +42,14 @@ LATE_AFTER = datetime.timedelta(minutes=10)
 # Dates ---------------------------------------------------------------------------------
 
 
-def campaign_dates():
+def batch_dates():
     """(first day, last day) of the current campaign, or None when there is none."""
-    campaign = Campaign.objects.current()
-    return (campaign.starts_on, campaign.ends_on) if campaign else None
+    batch = Batch.objects.current()
+    return (batch.starts_on, batch.ends_on) if batch else None
 
 
-def _check_in_campaign(day, field):
-    dates = campaign_dates()
+def _check_in_batch(day, field):
+    dates = batch_dates()
     if dates is None:
         raise ValidationError(_("尚未制定活动安排,请先由区委先进性教育办公室设置当前批次。"))
     first, last = dates
@@ -81,7 +81,7 @@ def _new_checkin_code():
 def session_create(*, unit, user, readings=(), **fields):
     """Create a study session of a branch with a fresh sign-in code."""
     _check_hours(fields.get("hours"))
-    _check_in_campaign(timezone.localdate(fields["starts_at"]), "starts_at")
+    _check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
     for _attempt in range(10):
         session = StudySession(
             unit=unit, created_by=user, checkin_code=_new_checkin_code(), **fields
@@ -111,7 +111,7 @@ def session_update(*, session, user, readings=None, **fields):
     if "hours" in fields:
         _check_hours(fields["hours"])
     if "starts_at" in fields:
-        _check_in_campaign(timezone.localdate(fields["starts_at"]), "starts_at")
+        _check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()

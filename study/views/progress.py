@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from study import exports as ledger
 from study.models import (
     CREDITED_STATUSES,
@@ -112,12 +112,12 @@ def _ancestors(request, unit):
 @login_required
 def unit_progress(request, pk):
     unit = get_unit(request, pk)
-    campaign = Campaign.objects.current()
-    rollup = selectors.unit_rollup(unit, campaign)
+    batch = Batch.objects.current()
+    rollup = selectors.unit_rollup(unit, batch)
     members = Member.objects.under(unit)
     context = {
         "unit": unit,
-        "campaign": campaign,
+        "batch": batch,
         "ancestors": _ancestors(request, unit),
         "figures": rollup.figures,
         "rows": rollup.rows,
@@ -133,8 +133,8 @@ def unit_progress(request, pk):
             member.shortfall = selectors.hours_shortfall(
                 concentrated=member.concentrated_hours, total=member.total_hours
             )
-        readings = list(readings_with_coverage(unit, campaign))
-        topics = list(topics_with_coverage(unit, campaign))
+        readings = list(readings_with_coverage(unit, batch))
+        topics = list(topics_with_coverage(unit, batch))
         context.update(
             members=table,
             readings=readings,
@@ -160,7 +160,7 @@ def group_progress(request, pk):
     """The units a supervision group inspects, for its members and the district office
     (to anyone else the group's pages do not exist)."""
     group = get_group(request, pk, "view_group")
-    rollup = selectors.group_rollup(group, Campaign.objects.current())
+    rollup = selectors.group_rollup(group, Batch.objects.current())
     return render(
         request,
         "study/progress/group.html",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from campaign.services import topics as topic_services
 from common.forms import form_save
 from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
@@ -45,8 +45,8 @@ def _reading_prefix(reading):
     return f"reading-{reading.pk}"
 
 
-def _rename_topic(request, campaign):
-    topic = _row(topic_services.fixed_topics(campaign), request)
+def _rename_topic(request, batch):
+    topic = _row(topic_services.fixed_topics(batch), request)
     form = TopicForm(request.POST, prefix=_topic_prefix(topic))
     if form_save(form, topic_services.topic_rename, topic=topic):
         messages.success(request, _("已保存专题“%(name)s”。") % {"name": topic.name})
@@ -54,17 +54,17 @@ def _rename_topic(request, campaign):
     return form
 
 
-def _add_reading(request, campaign):
+def _add_reading(request, batch):
     form = ReadingAddForm(request.POST, prefix=ADD_PREFIX)
-    reading = form_save(form, topic_services.reading_add, campaign=campaign)
+    reading = form_save(form, topic_services.reading_add, batch=batch)
     if reading:
         messages.success(request, _("已添加必读科目“%(title)s”。") % {"title": reading.title})
         return _back_to(_reading_prefix(reading))
     return form
 
 
-def _edit_reading(request, campaign):
-    reading = _row(topic_services.readings(campaign), request)
+def _edit_reading(request, batch):
+    reading = _row(topic_services.readings(batch), request)
     form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
     if form_save(form, topic_services.reading_update, reading=reading):
         messages.success(request, _("已保存必读科目“%(title)s”。") % {"title": reading.title})
@@ -72,8 +72,8 @@ def _edit_reading(request, campaign):
     return form
 
 
-def _remove_reading(request, campaign):
-    reading = _row(topic_services.readings(campaign), request)
+def _remove_reading(request, batch):
+    reading = _row(topic_services.readings(batch), request)
     try:
         topic_services.reading_remove(reading=reading)
     except ValidationError as error:
@@ -97,23 +97,23 @@ ACTIONS = {
 @require_http_methods(["GET", "HEAD", "POST"])
 def topic_list(request):
     require(request.user, "view_plan")
-    campaign = Campaign.objects.current()
+    batch = Batch.objects.current()
     posted = None
     if request.method == "POST":
         require(request.user, "change_plan")
         action = ACTIONS.get(request.POST.get("action"))
         if action is None:
             return HttpResponseBadRequest()
-        if campaign is None:
+        if batch is None:
             messages.error(request, _("尚未制定活动安排,请先制定活动安排。"))
             return redirect("campaign:plan")
         # A done action redirects; a refused one returns its form, bound and with errors.
-        posted = action(request, campaign)
+        posted = action(request, batch)
         if isinstance(posted, HttpResponseBase):
             return posted
-    context = {"campaign": campaign, "can_change": has_perm(request.user, "change_plan")}
-    if campaign is not None:
-        context.update(_page_context(request, campaign, posted))
+    context = {"batch": batch, "can_change": has_perm(request.user, "change_plan")}
+    if batch is not None:
+        context.update(_page_context(request, batch, posted))
     return render(request, "study/topics/topic_list.html", context)
 
 
@@ -123,10 +123,10 @@ def _bound_or_new(posted, form_class, prefix, initial):
     return form_class(prefix=prefix, initial=initial)
 
 
-def _page_context(request, campaign, posted):
+def _page_context(request, batch, posted):
     """The page's rows, each with its form; the one just posted with errors keeps them."""
-    topics = list(topic_services.fixed_topics(campaign))
-    readings = list(readings_with_uses(campaign))
+    topics = list(topic_services.fixed_topics(batch))
+    readings = list(readings_with_uses(batch))
     for topic in topics:
         topic.form = _bound_or_new(posted, TopicForm, _topic_prefix(topic), {"name": topic.name})
     for reading in readings:
@@ -137,7 +137,7 @@ def _page_context(request, campaign, posted):
             {"number": reading.number, "title": reading.title},
         )
     scope = scope_for(request.user)
-    own_topics = list(topic_services.own_topics(campaign))
+    own_topics = list(topic_services.own_topics(batch))
     for topic in own_topics:
         topic.visible = scope.contains_unit(topic.unit)
     return {
@@ -166,13 +166,13 @@ def _managed_units(scope, own_topics):
 def own_topic(request, pk):
     unit = get_unit(request, pk)
     can_manage = has_perm(request.user, "keep_ledger", unit)
-    campaign = Campaign.objects.current()
-    topic = topic_services.own_topic_of(unit=unit, campaign=campaign) if campaign else None
+    batch = Batch.objects.current()
+    topic = topic_services.own_topic_of(unit=unit, batch=batch) if batch else None
     form = None
     if request.method == "POST":
         require(request.user, "keep_ledger", unit)
         form = OwnTopicForm(request.POST)
-        saved = form_save(form, topic_services.own_topic_set, unit=unit, campaign=campaign)
+        saved = form_save(form, topic_services.own_topic_set, unit=unit, batch=batch)
         if saved:
             messages.success(
                 request,
@@ -180,16 +180,16 @@ def own_topic(request, pk):
                 % {"unit": unit.name, "name": saved.name},
             )
             return redirect("study:own_topic", pk=unit.pk)
-    elif can_manage and campaign is not None:
+    elif can_manage and batch is not None:
         form = OwnTopicForm(initial={"name": topic.name if topic else ""})
     return render(
         request,
         "study/topics/own_topic.html",
         {
             "unit": unit,
-            "campaign": campaign,
+            "batch": batch,
             "topic": topic,
-            "fixed_topics": topic_services.fixed_topics(campaign) if campaign else [],
+            "fixed_topics": topic_services.fixed_topics(batch) if batch else [],
             "form": form,
             "can_manage": can_manage,
         },

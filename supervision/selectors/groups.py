@@ -60,11 +60,11 @@ def _top_key(tops, field):
 # The group's home page -----------------------------------------------------------------
 
 
-def branch_stages(tops, campaign):
+def branch_stages(tops, batch):
     """How many branches under each assigned unit are in each stage:
     {top id: [(label, count), ...]} in the campaign's stage order, then those done with
     the campaign, then (when there are any) those not yet in it."""
-    stages = list(Stage.objects.filter(campaign=campaign).order_by("number")) if campaign else []
+    stages = list(Stage.objects.filter(batch=batch).order_by("number")) if batch else []
     rows = (
         Unit.objects.filter(under_any(tops), kind=UnitKind.BRANCH)
         .annotate(top=_top_key(tops, "path"), done=Q(completed_on__isnull=False))

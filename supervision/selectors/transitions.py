@@ -29,7 +29,7 @@ from units.permissions import scope_for
 
 def next_stage(stage):
     return (
-        Stage.objects.filter(campaign_id=stage.campaign_id, number__gt=stage.number)
+        Stage.objects.filter(batch_id=stage.batch_id, number__gt=stage.number)
         .order_by("number")
         .first()
     )
@@ -45,8 +45,8 @@ def requirement_for(stage):
 def measured_facts(*, unit, stage):
     """The figures the self-check shows beside each answer, and each requirement met or not."""
     requirement = requirement_for(stage)
-    figures = unit_rollup(unit, stage.campaign).figures
-    uncovered = [r.title for r in readings_with_coverage(unit, stage.campaign) if not r.covered]
+    figures = unit_rollup(unit, stage.batch).figures
+    uncovered = [r.title for r in readings_with_coverage(unit, stage.batch) if not r.covered]
     completion = figures.completion_rate or Decimal(0)
     writing_rate = _percent(figures.writing_done, figures.members)
     checks = [
@@ -147,7 +147,7 @@ def applications_for(user):
     """
     scope = scope_for(user)
     applications = TransitionApplication.objects.filter(
-        from_stage__campaign__is_current=True
+        from_stage__batch__is_current=True
     ).select_related("unit", "from_stage", "to_stage", "meeting", "group_opinion_by")
     if not scope.is_office:
         paths = Q(pk__in=[])

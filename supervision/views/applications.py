@@ -136,7 +136,7 @@ def unit_transition(request, pk):
         applications = list(
             TransitionApplication.objects.filter(unit=unit)
             .select_related("from_stage", "to_stage", "submitted_by", "decided_by")
-            .order_by("from_stage__campaign_id", "from_stage__number", "round")
+            .order_by("from_stage__batch_id", "from_stage__number", "round")
         )
         for application in applications:
             application.state_label = _state_label(application)

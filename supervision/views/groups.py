@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
@@ -55,10 +55,10 @@ def _subtree(group):
 def group_home(request, pk):
     """The supervisor's desk: the group's units lagging first, and what waits for it."""
     group = get_group(request, pk, "view_group")
-    campaign = Campaign.objects.current()
-    rollup = group_rollup(group, campaign)
+    batch = Batch.objects.current()
+    rollup = group_rollup(group, batch)
     tops = [unit for unit, _figures in rollup.rows]
-    stages = selectors.branch_stages(tops, campaign)
+    stages = selectors.branch_stages(tops, batch)
     applications = selectors.applications_awaiting_opinion(tops)
     meetings = selectors.meetings_awaiting_evaluation(tops)
     units = [
@@ -76,7 +76,7 @@ def group_home(request, pk):
         "supervision/groups/home.html",
         {
             "group": group,
-            "campaign": campaign,
+            "batch": batch,
             "acts": _acts_for(request, group),
             "supervisors": list(group.members.order_by("last_name", "first_name", "pk")),
             "figures": rollup.figures,

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaign.selectors import current_campaign
+from campaign.selectors import current_batch
 from common import notifications as services_config
 from common.pagination import page_of
 from supervision.forms.office import RequirementForm
@@ -39,14 +39,14 @@ def _transition_label(stage, following):
 @require_safe
 def requirement_list(request):
     require(request.user, "browse_units")
-    campaign = current_campaign()
+    batch = current_batch()
     stages = []
-    if campaign is not None:
-        stages = list(campaign.stages.order_by("number").select_related("requirement"))
+    if batch is not None:
+        stages = list(batch.stages.order_by("number").select_related("requirement"))
         for index, stage in enumerate(stages):
             following = stages[index + 1] if index + 1 < len(stages) else None
             stage.transition = _transition_label(stage, following)
-            stage.completes_campaign = following is None
+            stage.completes_batch = following is None
             # A stage added since the last visit has no requirement yet: this first read
             # creates it with the defaults, later reads find it in the join above.
             if not hasattr(stage, "requirement"):
@@ -55,7 +55,7 @@ def requirement_list(request):
         request,
         "supervision/office/requirement_list.html",
         {
-            "campaign": campaign,
+            "batch": batch,
             "stages": stages,
             "can_change": has_perm(request.user, "change_requirements"),
         },
@@ -67,7 +67,7 @@ def requirement_edit(request, pk):
     require(request.user, "change_requirements")
     # A finished campaign's conditions stay as they were when its units were judged.
     requirement = get_object_or_404(
-        StageRequirement.objects.filter(stage__campaign__is_current=True).select_related("stage"),
+        StageRequirement.objects.filter(stage__batch__is_current=True).select_related("stage"),
         pk=pk,
     )
     stage = requirement.stage
@@ -92,7 +92,7 @@ def requirement_edit(request, pk):
             "form": form,
             "stage": stage,
             "transition": _transition_label(stage, following),
-            "completes_campaign": following is None,
+            "completes_batch": following is None,
         },
     )
 

@@ -25,20 +25,20 @@ def extension(district):
 
 
 def test_admin_lists_the_plan(admin_client):
-    for model in ["campaign", "stage", "step", "stepextension"]:
+    for model in ["batch", "stage", "step", "stepextension"]:
         response = admin_client.get(reverse(f"admin:campaign_{model}_changelist"))
         assert response.status_code == 200, model
 
 
-def test_admin_opens_a_campaign_with_its_stages_and_a_step_with_its_extensions(
+def test_admin_opens_a_batch_with_its_stages_and_a_step_with_its_extensions(
     district, admin_client, extension
 ):
-    campaign_page = admin_client.get(
-        reverse("admin:campaign_campaign_change", args=[district.campaign.pk])
+    batch_page = admin_client.get(
+        reverse("admin:campaign_batch_change", args=[district.batch.pk])
     )
     step_page = admin_client.get(reverse("admin:campaign_step_change", args=[extension.step_id]))
 
-    assert "分析评议" in campaign_page.content.decode()
+    assert "分析评议" in batch_page.content.decode()
     assert "两会" in step_page.content.decode()
 
 

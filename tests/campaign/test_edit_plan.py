@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from campaign.models import Campaign, Stage, Step
+from campaign.models import Batch, Stage, Step
 
 PLAN = reverse("campaign:plan")
 
@@ -32,9 +32,9 @@ def _errors(response, field):
 # The campaign
 
 
-def test_office_renames_the_campaign_and_changes_its_dates(district, office):
+def test_office_renames_the_batch_and_changes_its_dates(district, office):
     response = office.post(
-        reverse("campaign:campaign_edit"),
+        reverse("campaign:batch_edit"),
         {
             "name": "第一批(机关)",
             "targets": "区级机关和事业单位",
@@ -44,18 +44,18 @@ def test_office_renames_the_campaign_and_changes_its_dates(district, office):
         follow=True,
     )
 
-    campaign = Campaign.objects.get()
-    assert (campaign.name, campaign.targets) == ("第一批(机关)", "区级机关和事业单位")
-    assert (campaign.starts_on, campaign.ends_on) == (
+    batch = Batch.objects.get()
+    assert (batch.name, batch.targets) == ("第一批(机关)", "区级机关和事业单位")
+    assert (batch.starts_on, batch.ends_on) == (
         datetime.date(2005, 1, 18),
         datetime.date(2005, 7, 10),
     )
     assert "已保存批次信息。" in response.content.decode()
 
 
-def test_the_campaign_cannot_end_before_it_starts(district, office):
+def test_the_batch_cannot_end_before_it_starts(district, office):
     response = office.post(
-        reverse("campaign:campaign_edit"),
+        reverse("campaign:batch_edit"),
         {"name": "第一批", "targets": "", "starts_on": "2005-06-30", "ends_on": "2005-01-20"},
     )
 
@@ -63,9 +63,9 @@ def test_the_campaign_cannot_end_before_it_starts(district, office):
     assert 'value="2005-06-30"' in response.content.decode()
 
 
-def test_the_campaign_cannot_shrink_off_its_stages(district, office):
+def test_the_batch_cannot_shrink_off_its_stages(district, office):
     response = office.post(
-        reverse("campaign:campaign_edit"),
+        reverse("campaign:batch_edit"),
         {"name": "第一批", "targets": "", "starts_on": "2005-02-01", "ends_on": "2005-06-01"},
     )
 
@@ -75,7 +75,7 @@ def test_the_campaign_cannot_shrink_off_its_stages(district, office):
     assert _errors(response, "ends_on") == [
         "已有阶段到2005年6月30日结束,批次的结束日期不能早于这一天。"
     ]
-    assert Campaign.objects.get().starts_on == datetime.date(2005, 1, 20)
+    assert Batch.objects.get().starts_on == datetime.date(2005, 1, 20)
 
 
 # Stages
@@ -106,7 +106,7 @@ def test_a_stage_cannot_end_before_it_starts(district, office):
     assert _errors(response, "planned_end") == ["计划结束日期不能早于计划开始日期。"]
 
 
-def test_a_stage_stays_inside_the_campaign(district, office):
+def test_a_stage_stays_inside_the_batch(district, office):
     third = district.stages[2]
 
     response = office.post(
@@ -119,7 +119,7 @@ def test_a_stage_stays_inside_the_campaign(district, office):
     assert third.planned_end == datetime.date(2005, 6, 30)
 
 
-def test_a_stage_cannot_start_before_the_campaign(district, office):
+def test_a_stage_cannot_start_before_the_batch(district, office):
     first = district.stages[0]
 
     response = office.post(
@@ -177,8 +177,8 @@ def test_a_stage_cannot_shrink_off_its_steps(district, office):
     ]
 
 
-def test_a_stage_of_a_finished_campaign_is_not_found(district, office):
-    Campaign.objects.update(is_current=False)
+def test_a_stage_of_a_finished_batch_is_not_found(district, office):
+    Batch.objects.update(is_current=False)
 
     response = office.get(reverse("campaign:stage_edit", args=[district.stages[0].pk]))
 

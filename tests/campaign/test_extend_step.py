@@ -82,13 +82,13 @@ def test_an_extension_into_the_next_stage_is_refused(district, login):
 
 def test_an_extension_into_the_next_stage_may_move_the_later_stages_with_it(district, login):
     # The speech's case: stage 1 "延长十天左右", and what follows moves with it.
-    campaign = district.campaign
+    batch = district.batch
     later = {stage.pk: (stage.planned_start, stage.planned_end) for stage in district.stages[1:]}
     later_steps = {
         step.pk: (step.planned_start, step.planned_end)
         for step in Step.objects.filter(stage__in=district.stages[1:])
     }
-    first_end, campaign_end = district.stages[0].planned_end, campaign.ends_on
+    first_end, batch_end = district.stages[0].planned_end, batch.ends_on
     ten_days = datetime.timedelta(days=10)
 
     response = login(district.users["office"]).post(
@@ -112,9 +112,9 @@ def test_an_extension_into_the_next_stage_may_move_the_later_stages_with_it(dist
     for step in Step.objects.filter(pk__in=later_steps):
         start, end = later_steps[step.pk]
         assert (step.planned_start, step.planned_end) == (start + ten_days, end + ten_days)
-    campaign.refresh_from_db()
+    batch.refresh_from_db()
     last_end = max(end for _start, end in later.values()) + ten_days
-    assert campaign.ends_on == max(campaign_end, last_end)
+    assert batch.ends_on == max(batch_end, last_end)
     assert StepExtension.objects.get().later_shifted_days == 10
 
 
@@ -131,7 +131,7 @@ def test_moving_the_later_stages_moves_nothing_when_the_stage_keeps_its_end(dist
     assert _step("大讨论").planned_end == datetime.date(2005, 3, 25)
 
 
-def test_an_extension_past_the_campaign_end_is_refused(district, login):
+def test_an_extension_past_the_batch_end_is_refused(district, login):
     last_stage = district.stages[2]
     step = Step.objects.create(
         stage=last_stage,

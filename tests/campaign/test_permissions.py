@@ -9,7 +9,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from campaign.models import Campaign, Stage, Step, StepExtension
+from campaign.models import Batch, Stage, Step, StepExtension
 from tests.conftest import PERSONAS
 
 READERS = set(PERSONAS) - {"outsider"}
@@ -23,7 +23,7 @@ CASES = {
     # name: (url builder, POST data builder or None, needs no current campaign)
     "plan": (lambda d: reverse("campaign:plan"), None, False),
     "edit campaign": (
-        lambda d: reverse("campaign:campaign_edit"),
+        lambda d: reverse("campaign:batch_edit"),
         lambda d: {
             "name": "第一批(改)",
             "targets": "机关",
@@ -33,7 +33,7 @@ CASES = {
         False,
     ),
     "new campaign": (
-        lambda d: reverse("campaign:campaign_create"),
+        lambda d: reverse("campaign:batch_create"),
         lambda d: {
             "name": "第二批",
             "targets": "",
@@ -75,7 +75,7 @@ CASES = {
 
 def _plan_snapshot():
     return (
-        list(Campaign.objects.values_list("name", "is_current", "starts_on", "ends_on")),
+        list(Batch.objects.values_list("name", "is_current", "starts_on", "ends_on")),
         list(Stage.objects.values_list("name", "planned_start", "planned_end")),
         list(Step.objects.values_list("name", "planned_start", "planned_end")),
         StepExtension.objects.count(),
@@ -98,9 +98,9 @@ def _expected(case, method, persona):
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
 def test_each_persona_on_each_plan_view(district, login, client, persona, case, method):
-    url_for, data_for, needs_no_campaign = CASES[case]
-    if needs_no_campaign:
-        Campaign.objects.update(is_current=False)
+    url_for, data_for, needs_no_batch = CASES[case]
+    if needs_no_batch:
+        Batch.objects.update(is_current=False)
     url = url_for(district)
     data = data_for(district) if data_for else {}
     if persona != "anonymous":

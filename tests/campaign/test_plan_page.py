@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from campaign.models import Campaign, Step, StepExtension
+from campaign.models import Batch, Step, StepExtension
 from campaign.services.plan import step_extend
 
 PLAN = reverse("campaign:plan")
@@ -19,7 +19,7 @@ def _extend(step, *, new_end, reason, user):
     return step_extend(step=step, new_end=new_end, reason=reason, user=user)
 
 
-def test_plan_shows_the_campaign_its_stages_in_order_and_the_steps_of_stage_one(district, login):
+def test_plan_shows_the_batch_its_stages_in_order_and_the_steps_of_stage_one(district, login):
     page = _text(login(district.users["member1"]).get(PLAN))
 
     assert "第一批" in page
@@ -43,7 +43,7 @@ def test_plan_counts_the_branches_in_each_stage(district, login):
     assert "3个党支部处于本阶段" in response.content.decode()
 
 
-def test_branches_in_no_stage_of_the_campaign_are_counted_apart(district, login):
+def test_branches_in_no_stage_of_the_batch_are_counted_apart(district, login):
     district.street.stage = None
     district.street.save()
 
@@ -100,36 +100,36 @@ def test_a_step_never_extended_has_no_badge(district, login):
 def test_the_office_sees_edit_links_and_others_do_not(district, login, client):
     office_page = login(district.users["office"]).get(PLAN).content.decode()
     step = Step.objects.get(name="大讨论")
-    assert reverse("campaign:campaign_edit") in office_page
+    assert reverse("campaign:batch_edit") in office_page
     assert reverse("campaign:step_extend", args=[step.pk]) in office_page
     assert reverse("campaign:stage_edit", args=[district.stages[0].pk]) in office_page
 
     client.logout()
     member_page = login(district.users["member1"]).get(PLAN).content.decode()
     assert "大讨论" in member_page
-    assert reverse("campaign:campaign_edit") not in member_page
+    assert reverse("campaign:batch_edit") not in member_page
     assert reverse("campaign:step_extend", args=[step.pk]) not in member_page
 
 
 @pytest.fixture
-def no_current_campaign(district):
-    Campaign.objects.update(is_current=False)
+def no_current_batch(district):
+    Batch.objects.update(is_current=False)
 
 
-@pytest.mark.usefixtures("no_current_campaign")
-def test_without_a_campaign_the_office_is_offered_to_make_one(district, login):
+@pytest.mark.usefixtures("no_current_batch")
+def test_without_a_batch_the_office_is_offered_to_make_one(district, login):
     page = login(district.users["office"]).get(PLAN).content.decode()
 
     assert "尚未制定活动安排" in page
-    assert reverse("campaign:campaign_create") in page
+    assert reverse("campaign:batch_create") in page
 
 
-@pytest.mark.usefixtures("no_current_campaign")
-def test_without_a_campaign_others_are_told_there_is_no_plan_yet(district, login):
+@pytest.mark.usefixtures("no_current_batch")
+def test_without_a_batch_others_are_told_there_is_no_plan_yet(district, login):
     page = login(district.users["secretary1"]).get(PLAN).content.decode()
 
     assert "尚未制定活动安排" in page
-    assert reverse("campaign:campaign_create") not in page
+    assert reverse("campaign:batch_create") not in page
 
 
 def _grow_plan(district, *, steps, extensions_per_step):

@@ -171,7 +171,7 @@ class TestStatistics:
 
     def test_a_lecture_of_an_earlier_batch_is_not_counted_in_this_one(self, lectures, login):
         d = lectures
-        before_batch = d.campaign.starts_on - datetime.timedelta(days=40)
+        before_batch = d.batch.starts_on - datetime.timedelta(days=40)
         lecture(d, lecturer=d.idle, unit=d.school2, given_on=before_batch, audience=200)
 
         response = self._stats(login(d.users["office"]))

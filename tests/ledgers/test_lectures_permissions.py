@@ -25,7 +25,7 @@ def _data(d):
         "lecturer": d.member1.pk,
         "kind": LectureKind.PARTY_LECTURE,
         "unit": d.school1.pk,
-        "given_on": d.campaign.starts_on.isoformat(),
+        "given_on": d.batch.starts_on.isoformat(),
         "topic": "党课",
         "audience": "20",
     }

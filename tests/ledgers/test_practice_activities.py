@@ -107,7 +107,7 @@ def test_funds_are_kept_exactly(live_district):
     user = live_district.users["secretary1"]
     for funds in ["0.10", "0.20", "0.10"]:
         _log(live_district.school1, user, funds=Decimal(funds))
-    summary = practice_summary(live_district.school1, campaign=live_district.campaign)
+    summary = practice_summary(live_district.school1, batch=live_district.batch)
     assert summary.funds == Decimal("0.40")
 
 
@@ -219,7 +219,7 @@ def logged(live_district):
     d.root.households = 12670
     d.root.save()
     PracticeBaseline.objects.create(
-        campaign=d.campaign,
+        batch=d.batch,
         year=2004,
         households=1013,
         funds=Decimal("120"),

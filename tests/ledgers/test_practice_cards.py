@@ -15,8 +15,8 @@ from tests.factories import day_from_today
 @pytest.fixture
 def cards(live_district):
     d = live_district
-    d.contact = services.card_type_add(campaign=d.campaign, name="联系卡")
-    d.opinion = services.card_type_add(campaign=d.campaign, name="民情卡")
+    d.contact = services.card_type_add(batch=d.batch, name="联系卡")
+    d.opinion = services.card_type_add(batch=d.batch, name="民情卡")
     return d
 
 
@@ -116,7 +116,7 @@ def test_without_card_types_the_unit_is_told_the_office_sets_them(live_district,
 
 def test_card_totals_are_one_query(cards, django_assert_num_queries):
     with django_assert_num_queries(1):
-        list(card_totals(cards.root, campaign=cards.campaign))
+        list(card_totals(cards.root, batch=cards.batch))
 
 
 def test_the_cards_page_costs_the_same_however_many_records(cards, login, count_queries):

@@ -334,7 +334,7 @@ def test_a_deleted_activity_leaves_the_totals_and_its_files_go(
 @pytest.fixture
 def cards(live_district):
     d = live_district
-    d.contact = services.card_type_add(campaign=d.campaign, name="联系卡")
+    d.contact = services.card_type_add(batch=d.batch, name="联系卡")
     d.issued = _card(d, issued=50, returned=0)
     d.returned = _card(d, issued=0, returned=20)
     return d

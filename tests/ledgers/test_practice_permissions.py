@@ -37,7 +37,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF
 @pytest.fixture
 def practice(live_district):
     d = live_district
-    d.card_type = services.card_type_add(campaign=d.campaign, name="联系卡")
+    d.card_type = services.card_type_add(batch=d.batch, name="联系卡")
     activity = services.practice_activity_record(
         unit=d.school1,
         user=d.users["secretary1"],
@@ -195,9 +195,9 @@ def test_attachments_are_not_reachable_under_the_media_url(practice, client, log
     assert response.status_code == 404
 
 
-def test_activities_outside_the_campaigns_dates_are_not_counted(practice, login):
+def test_activities_outside_the_batches_dates_are_not_counted(practice, login):
     """E.g. a visit logged before this 批次 began belongs to no campaign's figures."""
-    PracticeActivity.objects.update(held_on=practice.campaign.starts_on - datetime.timedelta(1))
+    PracticeActivity.objects.update(held_on=practice.batch.starts_on - datetime.timedelta(1))
     response = login(practice.users["secretary1"]).get(
         reverse("ledgers:practice_activities", args=[practice.school1.pk])
     )

@@ -54,8 +54,8 @@ def test_without_a_deadline_nothing_is_late():
 
 @pytest.fixture
 def due_today(live_district):
-    live_district.campaign.practice_plan_due = timezone.localdate()
-    live_district.campaign.save()
+    live_district.batch.practice_plan_due = timezone.localdate()
+    live_district.batch.save()
     return live_district
 
 
@@ -83,16 +83,16 @@ def test_a_secretary_files_the_plan_on_time_and_sees_it(due_today, login):
     assert "按时报送" in response.text
     assert "每名党员联系两户困难群众" in response.text
     plan = PracticePlan.objects.get()
-    assert (plan.unit, plan.campaign, plan.is_late) == (
+    assert (plan.unit, plan.batch, plan.is_late) == (
         due_today.school1,
-        due_today.campaign,
+        due_today.batch,
         False,
     )
 
 
 def test_a_plan_filed_after_the_deadline_is_marked_late(live_district, login):
-    live_district.campaign.practice_plan_due = timezone.localdate() - datetime.timedelta(days=1)
-    live_district.campaign.save()
+    live_district.batch.practice_plan_due = timezone.localdate() - datetime.timedelta(days=1)
+    live_district.batch.save()
     client = login(live_district.users["leader1"])
     url = reverse("ledgers:practice_plan", args=[live_district.education.pk])
     response = client.post(url, {"content": "教育党委的计划"}, follow=True)

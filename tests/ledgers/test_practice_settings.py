@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from ledgers.models import CardType, PracticeBaseline
 from tests.factories import UserFactory
 from units.models import Role, RoleAssignment, Unit, UnitKind
@@ -25,14 +25,14 @@ def test_the_office_sets_the_plan_deadline(district, office):
         office.url, {"form": "deadline", "practice_plan_due": "2005-03-05"}, follow=True
     )
     assert "已设置计划报送截止日期。" in response.text
-    assert Campaign.objects.get().practice_plan_due == datetime.date(2005, 3, 5)
+    assert Batch.objects.get().practice_plan_due == datetime.date(2005, 3, 5)
 
 
-def test_a_deadline_outside_the_campaign_is_refused(district, office):
+def test_a_deadline_outside_the_batch_is_refused(district, office):
     response = office.post(office.url, {"form": "deadline", "practice_plan_due": "2004-12-01"})
     assert "截止日期应在本批次活动期间(2005年1月20日至2005年6月30日)内。" in response.text
     assert 'value="2004-12-01"' in response.text
-    assert Campaign.objects.get().practice_plan_due is None
+    assert Batch.objects.get().practice_plan_due is None
 
 
 def test_the_office_enters_and_corrects_last_years_figures(district, office):
@@ -108,7 +108,7 @@ def test_a_card_type_name_is_used_once(district, office):
     assert CardType.objects.filter(name="联系卡").count() == 1
 
 
-def test_without_a_campaign_the_page_says_so(db, login):
+def test_without_a_batch_the_page_says_so(db, login):
     root = Unit.objects.create(name="区委", kind=UnitKind.DISTRICT)
     user = UserFactory(username="office")
     RoleAssignment.objects.create(user=user, role=Role.OFFICE, unit=root)

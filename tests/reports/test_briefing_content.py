@@ -66,7 +66,7 @@ def ledger(live_district):
     today = timezone.localdate()
     secretary = d.users["secretary1"]
     members = {m.name: m for m in Member.objects.filter(unit=d.school1)}
-    reading = Reading.objects.get(campaign=d.campaign, number=1)
+    reading = Reading.objects.get(batch=d.batch, number=1)
     for index, hours in enumerate(["12", "12", "12", "4"]):
         extra = {"readings": [reading]} if index == 0 else {}
         session = make_session(
@@ -99,7 +99,7 @@ def ledger(live_district):
     d.root.households = 12670
     d.root.save()
     PracticeBaseline.objects.create(
-        campaign=d.campaign, year=2004, households=1013, funds=Decimal("120"), person_times=992
+        batch=d.batch, year=2004, households=1013, funds=Decimal("120"), person_times=992
     )
 
     def problem(unit, status, **fields):
@@ -157,14 +157,14 @@ def _briefing(d, **scope):
     scope = scope or {"unit": d.root}
     # 第7期, then 第8期…: an issue number is used once in a campaign.
     briefing = Briefing.objects.create(
-        campaign=d.campaign,
-        issue_number=7 + Briefing.objects.filter(campaign=d.campaign).count(),
-        period_start=d.campaign.starts_on,
+        batch=d.batch,
+        issue_number=7 + Briefing.objects.filter(batch=d.batch).count(),
+        period_start=d.batch.starts_on,
         period_end=timezone.localdate(),
         **scope,
     )
     # As the Celery task loads it.
-    return Briefing.objects.select_related("campaign", "unit", "group").get(pk=briefing.pk)
+    return Briefing.objects.select_related("batch", "unit", "group").get(pk=briefing.pk)
 
 
 @pytest.fixture
@@ -263,8 +263,8 @@ def test_the_print_run_the_office_set_is_the_one_printed(ledger, pdftotext):
 def test_a_briefing_on_an_earlier_period_states_the_figures_as_of_the_day_it_is_made(ledger):
     # The totals are today's: a briefing on last month must not claim them "截至" then.
     briefing = _briefing(ledger)
-    briefing.period_start = ledger.campaign.starts_on
-    briefing.period_end = ledger.campaign.starts_on + datetime.timedelta(days=6)
+    briefing.period_start = ledger.batch.starts_on
+    briefing.period_end = ledger.batch.starts_on + datetime.timedelta(days=6)
     data = briefing_collect(briefing)
     today = timezone.localdate()
     assert data["date"] == f"{today.year}年{today.month}月{today.day}日"

@@ -128,7 +128,7 @@ def test_an_issue_number_used_before_is_refused(district, django_capture_on_comm
     ],
     ids=["ends-before-it-starts", "starts-before-the-campaign", "ends-after-the-campaign"],
 )
-def test_the_period_lies_within_the_campaign(district, start, end, field, message):
+def test_the_period_lies_within_the_batch(district, start, end, field, message):
     with pytest.raises(ValidationError) as raised:
         briefing_request(
             user=district.users["office"],
@@ -188,7 +188,7 @@ def no_space(storage, name, content):
 
 def test_a_storage_error_under_a_worker_is_retried(district, monkeypatch):
     briefing = Briefing.objects.create(
-        campaign=district.campaign,
+        batch=district.batch,
         unit=district.root,
         issue_number=1,
         period_start=datetime.date(2005, 1, 20),
@@ -218,7 +218,7 @@ def test_a_storage_error_under_a_worker_is_retried(district, monkeypatch):
 
 def test_a_storage_error_on_the_last_attempt_fails_the_briefing(district, monkeypatch):
     briefing = Briefing.objects.create(
-        campaign=district.campaign,
+        batch=district.batch,
         unit=district.root,
         issue_number=1,
         period_start=datetime.date(2005, 1, 20),
@@ -249,7 +249,7 @@ def test_a_storage_error_in_process_fails_at_once(
 @pytest.mark.parametrize("state", [BriefingState.RUNNING, BriefingState.DONE, BriefingState.FAILED])
 def test_the_task_leaves_a_briefing_it_does_not_own_alone(district, state):
     briefing = Briefing.objects.create(
-        campaign=district.campaign,
+        batch=district.batch,
         unit=district.root,
         issue_number=1,
         period_start=datetime.date(2005, 1, 20),
@@ -273,8 +273,8 @@ def test_the_weekly_briefing_covers_the_last_seven_days(
     request(
         live_district,
         run=django_capture_on_commit_callbacks,
-        period_start=live_district.campaign.starts_on,
-        period_end=live_district.campaign.starts_on,
+        period_start=live_district.batch.starts_on,
+        period_end=live_district.batch.starts_on,
         issue_number=4,
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -293,7 +293,7 @@ def test_the_weekly_briefing_covers_the_last_seven_days(
     assert "第5期" in pdf_text(briefing)
 
 
-def test_no_weekly_briefing_outside_the_campaign(district):
+def test_no_weekly_briefing_outside_the_batch(district):
     # The district fixture's campaign ran in 2005.
     assert briefing_weekly.delay().get() is None
     assert not Briefing.objects.exists()
@@ -316,11 +316,11 @@ def test_a_briefing_whose_worker_died_is_marked_failed_and_can_be_retried(live_d
 
     def running(issue, started_minutes_ago):
         return Briefing.objects.create(
-            campaign=d.campaign,
+            batch=d.batch,
             unit=d.root,
             issue_number=issue,
-            period_start=d.campaign.starts_on,
-            period_end=d.campaign.starts_on,
+            period_start=d.batch.starts_on,
+            period_end=d.batch.starts_on,
             state=BriefingState.RUNNING,
             progress=40,
             started_at=now - datetime.timedelta(minutes=started_minutes_ago),
@@ -349,7 +349,7 @@ def test_generation_records_when_it_started(
         briefing = briefing_request(
             user=d.users["office"],
             unit=d.root,
-            period_start=d.campaign.starts_on,
+            period_start=d.batch.starts_on,
             period_end=timezone.localdate(),
         )
     briefing.refresh_from_db()

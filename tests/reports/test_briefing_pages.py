@@ -27,7 +27,7 @@ def in_process(settings, tmp_path):
 def make_briefing(district, *, issue, unit=None, group=None, state=BriefingState.DONE, by=None):
     """A briefing as the task leaves it, without running the task."""
     briefing = Briefing.objects.create(
-        campaign=district.campaign,
+        batch=district.batch,
         unit=unit if group is None else None,
         group=group,
         issue_number=issue,
@@ -316,9 +316,9 @@ def test_a_request_the_rules_refuse_shows_why(district, made, login, data, messa
     assert Briefing.objects.count() == 3
 
 
-def test_without_a_current_campaign_the_list_says_so(district, made, login):
-    district.campaign.is_current = False
-    district.campaign.save()
+def test_without_a_current_batch_the_list_says_so(district, made, login):
+    district.batch.is_current = False
+    district.batch.save()
     page = login(district.users["office"]).get(url("briefing_list")).content.decode()
     assert "尚未设置当前批次" in page
     assert 'id="briefing-form"' not in page

@@ -52,7 +52,7 @@ def build_ledger(d):
     today = timezone.localdate()
     now = timezone.now()
     school1 = {m.name: m for m in Member.objects.filter(unit=d.school1)}
-    constitution = Reading.objects.get(campaign=d.campaign, number=1)
+    constitution = Reading.objects.get(batch=d.batch, number=1)
     for index, hours in enumerate(["12", "12", "12", "4"]):
         extra = {"readings": [constitution]} if index == 0 else {}
         session = make_session(
@@ -195,7 +195,7 @@ def test_a_group_headline_covers_only_its_units(ledger, login):
     assert [row.unit.name for row in response.context["rows"]] == ["区教育党委"]
 
 
-def test_a_branch_in_no_stage_of_the_campaign_is_counted_as_not_started(ledger, login):
+def test_a_branch_in_no_stage_of_the_batch_is_counted_as_not_started(ledger, login):
     Unit.objects.create(name="新建党支部", kind=UnitKind.BRANCH, parent=ledger.town)
 
     response = login(ledger.users["office"]).get(reverse("reports:dashboard"))
@@ -401,7 +401,7 @@ def test_progress_by_unit_is_drawn_as_bars_on_the_server(ledger, login):
 def test_stages_over_time_count_the_branches_per_stage_each_week(ledger, login):
     """区二中 moved to 分析评议 on day 11, and to 整改提高 on day 21 (week 3)."""
     d = ledger
-    start = d.campaign.starts_on
+    start = d.batch.starts_on
     moved = d.applications["moved"]
     TransitionApplication.objects.filter(pk=moved.pk).update(
         transition_date=start + datetime.timedelta(days=10)
@@ -434,13 +434,13 @@ def test_stages_over_time_count_the_branches_per_stage_each_week(ledger, login):
 
 
 def _weeks(d, response):
-    from reports.selectors.dashboard import campaign_stages, stages_over_time, unit_area
+    from reports.selectors.dashboard import batch_stages, stages_over_time, unit_area
 
     return stages_over_time(
         unit_area(d.root),
-        d.campaign,
-        campaign_stages(d.campaign),
-        branches=response.context["headline"].branches_in_campaign,
+        d.batch,
+        batch_stages(d.batch),
+        branches=response.context["headline"].branches_in_batch,
     ).weeks
 
 
@@ -477,7 +477,7 @@ def _grow(d):
             kind=UnitKind.BRANCH,
             parent=committee,
             stage=d.stages[0],
-            stage_since=d.campaign.starts_on,
+            stage_since=d.batch.starts_on,
         )
         members = [MemberFactory(unit=branch) for _ in range(3)]
         session = make_session(
@@ -568,8 +568,8 @@ def test_the_progress_chart_of_a_large_committee_shows_its_lowest_units(ledger, 
     assert len(response.context["rows"]) == 32
 
 
-def test_the_dashboard_opens_between_campaigns(ledger, login):
-    type(ledger.campaign).objects.update(is_current=False)
+def test_the_dashboard_opens_between_batches(ledger, login):
+    type(ledger.batch).objects.update(is_current=False)
 
     response = login(ledger.users["office"]).get(reverse("reports:dashboard"))
 

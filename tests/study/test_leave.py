@@ -173,8 +173,8 @@ def test_the_entry_form_offers_only_the_branch_and_the_last_month(live_district,
     d = live_district
     # The campaign began 30 days ago: in the first hour after midnight a session 30 days
     # and an hour old would fall before it. Start it earlier so the old session can exist.
-    d.campaign.starts_on -= datetime.timedelta(days=5)
-    d.campaign.save()
+    d.batch.starts_on -= datetime.timedelta(days=5)
+    d.batch.save()
     recent = _session(d, hours_from_now=-24 * 20)
     edge = _session(d, hours_from_now=-(24 * 29 + 12))
     old = make_session(

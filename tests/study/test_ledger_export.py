@@ -64,7 +64,7 @@ def kept(live_district):
         hours=Decimal("8"),
         material="通读《保持共产党员先进性教育读本》",
         user=secretary,
-        readings=[Reading.objects.get(campaign=d.campaign, number=2)],
+        readings=[Reading.objects.get(batch=d.batch, number=2)],
     )
     essay = writing_log_paper(
         member=zhang,

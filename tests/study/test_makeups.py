@@ -202,11 +202,11 @@ def test_a_wrong_date_is_refused_on_the_form(live_district, login, done_on, mess
     assert _progress(live_district.member1).makeups_owed == 1
 
 
-def test_a_date_after_the_campaign_is_refused(live_district, login):
+def test_a_date_after_the_batch_is_refused(live_district, login):
     makeup = absent_from_session(live_district, live_district.member1, days_ago=3)
-    campaign = live_district.campaign
-    campaign.ends_on = timezone.localdate() - datetime.timedelta(days=1)
-    campaign.save()
+    batch = live_district.batch
+    batch.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    batch.save()
     response = login(live_district.users["secretary1"]).post(
         _done_url(makeup), {"done_on": timezone.localdate().isoformat(), "method": "session"}
     )

@@ -37,8 +37,8 @@ def studied(live_district):
     members = _names(d)
     secretary = d.users["secretary1"]
     now = timezone.now()
-    party_constitution = Reading.objects.get(campaign=d.campaign, number=1)
-    first_topic = Topic.objects.get(campaign=d.campaign, unit=None, number=1)
+    party_constitution = Reading.objects.get(batch=d.batch, number=1)
+    first_topic = Topic.objects.get(batch=d.batch, unit=None, number=1)
     for index, hours in enumerate(["12", "12", "12", "4"]):
         extra = {"readings": [party_constitution], "topic": first_topic} if index == 0 else {}
         session = make_session(
@@ -113,7 +113,7 @@ def test_branch_lists_the_readings_and_topics_not_yet_covered(studied, login):
 
 def test_branch_own_topic_is_owed_once_chosen(studied, login):
     Topic.objects.create(
-        campaign=studied.campaign, unit=studied.school1, number=5, name="教书育人与师德建设"
+        batch=studied.batch, unit=studied.school1, number=5, name="教书育人与师德建设"
     )
     response = login(studied.users["secretary1"]).get(
         reverse("study:unit_progress", args=[studied.school1.pk])
@@ -360,7 +360,7 @@ def _grow(district):
     """More of everything: branches, members, sessions, sign-ins, self-study."""
     secretary = district.users["secretary1"]
     now = timezone.now()
-    reading = Reading.objects.filter(campaign=district.campaign).last()
+    reading = Reading.objects.filter(batch=district.batch).last()
     for b in range(3):
         branch = Unit.objects.create(
             name=f"新增党支部{b}",

@@ -374,7 +374,7 @@ def _grow(d, session, extra_members):
             member=member, session=session, reason="出差", user=secretary
         )
         services.leave_decide(leave=leave, approve=True, user=secretary)
-    session.readings.set(d.campaign.readings.all())
+    session.readings.set(d.batch.readings.all())
 
 
 def test_roster_page_query_count_is_fixed(branch, login, count_queries):

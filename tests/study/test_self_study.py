@@ -31,7 +31,7 @@ def _entry(**overrides):
 
 def test_a_member_logs_self_study_and_sees_the_total(live_district, login):
     d = live_district
-    readings = list(Reading.objects.filter(campaign=d.campaign)[:2])
+    readings = list(Reading.objects.filter(batch=d.batch)[:2])
     client = login(d.users["member1"])
     response = client.post(
         MY_URL, _entry(hours="2.5", readings=[r.pk for r in readings]), follow=True
@@ -128,7 +128,7 @@ def test_the_member_only_sees_their_own_entries(live_district, login):
 def test_my_self_study_costs_the_same_however_many_entries(live_district, login, count_queries):
     d = live_district
     client = login(d.users["member1"])
-    readings = list(Reading.objects.filter(campaign=d.campaign).values_list("pk", flat=True))
+    readings = list(Reading.objects.filter(batch=d.batch).values_list("pk", flat=True))
     client.post(MY_URL, _entry(readings=readings[:1]))
     before = count_queries(client, MY_URL)
     for i in range(40):
@@ -140,7 +140,7 @@ def test_my_self_study_costs_the_same_however_many_entries(live_district, login,
 
 def test_ticked_readings_stay_ticked_after_an_error(live_district, login):
     d = live_district
-    reading = Reading.objects.filter(campaign=d.campaign).first()
+    reading = Reading.objects.filter(batch=d.batch).first()
     response = login(d.users["member1"]).post(MY_URL, _entry(hours="0", readings=[reading.pk]))
     page = response.content.decode()
     assert re.search(rf'<input[^>]*name="readings"[^>]*value="{reading.pk}"[^>]*checked', page)

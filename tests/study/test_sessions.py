@@ -134,7 +134,7 @@ def test_ledger_query_count_does_not_grow_with_sessions(live_district, login, co
 def test_secretary_creates_a_session(live_district, login):
     d = live_district
     topic = Topic.objects.get(unit=None, number=2)
-    readings = list(d.campaign.readings.all()[:2])
+    readings = list(d.batch.readings.all()[:2])
     data = _form_data(topic=str(topic.pk), readings=[str(r.pk) for r in readings])
 
     response = _secretary(d, login).post(reverse("study:session_create", args=[d.school1.pk]), data)
@@ -154,9 +154,9 @@ def test_secretary_creates_a_session(live_district, login):
 
 def test_form_offers_the_four_topics_and_those_of_the_branch_and_above(live_district, login):
     d = live_district
-    Topic.objects.create(campaign=d.campaign, unit=d.school1, number=5, name="一中自选专题")
-    Topic.objects.create(campaign=d.campaign, unit=d.education, number=5, name="教育党委专题")
-    Topic.objects.create(campaign=d.campaign, unit=d.school2, number=5, name="二中自选专题")
+    Topic.objects.create(batch=d.batch, unit=d.school1, number=5, name="一中自选专题")
+    Topic.objects.create(batch=d.batch, unit=d.education, number=5, name="教育党委专题")
+    Topic.objects.create(batch=d.batch, unit=d.school2, number=5, name="二中自选专题")
 
     response = _secretary(d, login).get(reverse("study:session_create", args=[d.school1.pk]))
 
@@ -169,7 +169,7 @@ def test_form_offers_the_four_topics_and_those_of_the_branch_and_above(live_dist
 
 def test_topic_of_another_branch_is_refused(live_district, login):
     d = live_district
-    other = Topic.objects.create(campaign=d.campaign, unit=d.school2, number=5, name="二中专题")
+    other = Topic.objects.create(batch=d.batch, unit=d.school2, number=5, name="二中专题")
     response = _secretary(d, login).post(
         reverse("study:session_create", args=[d.school1.pk]), _form_data(topic=str(other.pk))
     )
@@ -211,9 +211,9 @@ def test_more_than_twelve_hours_are_refused(live_district, login):
     _assert_refused(response, "hours", "一次学习不能超过12学时", data)
 
 
-def test_a_date_outside_the_campaign_is_refused(live_district, login):
+def test_a_date_outside_the_batch_is_refused(live_district, login):
     d = live_district
-    before = d.campaign.starts_on - datetime.timedelta(days=3)
+    before = d.batch.starts_on - datetime.timedelta(days=3)
     data = _form_data(starts_at=f"{before:%Y-%m-%d}T09:00")
     response = _secretary(d, login).post(reverse("study:session_create", args=[d.school1.pk]), data)
     _assert_refused(response, "starts_at", "日期应在本批次活动期间", data)

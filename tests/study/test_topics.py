@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from playwright.sync_api import expect
 
-from campaign.models import Campaign, Reading, Topic
+from campaign.models import Batch, Reading, Topic
 from campaign.services.topics import FIXED_TOPICS, REQUIRED_READINGS, own_topic_set
 from study.services.absences import self_study_log
 from tests.conftest import log_in
@@ -273,11 +273,11 @@ def test_the_office_sees_how_often_each_reading_was_recorded(live_district, offi
     assert "已有1次学习登记" in _text(response)
 
 
-def test_a_reading_of_an_earlier_campaign_cannot_be_edited_here(live_district, office):
-    earlier = Campaign.objects.create(
+def test_a_reading_of_an_earlier_batch_cannot_be_edited_here(live_district, office):
+    earlier = Batch.objects.create(
         name="试点", starts_on=datetime.date(2004, 9, 1), ends_on=datetime.date(2004, 12, 31)
     )
-    old = Reading.objects.create(campaign=earlier, number=1, title="旧篇目")
+    old = Reading.objects.create(batch=earlier, number=1, title="旧篇目")
 
     response = _edit_reading(office, old, action="remove_reading")
 
@@ -329,8 +329,8 @@ def test_anonymous_visitors_are_sent_to_log_in(live_district, client, method):
     assert response.url.startswith(resolve_url(settings.LOGIN_URL))
 
 
-def test_without_a_current_campaign_the_page_says_so(live_district, office):
-    Campaign.objects.update(is_current=False)
+def test_without_a_current_batch_the_page_says_so(live_district, office):
+    Batch.objects.update(is_current=False)
 
     assert "尚未制定活动安排" in _text(office.get(TOPICS))
 
@@ -350,10 +350,10 @@ def test_a_secretary_sets_the_branchs_own_topic(live_district, login):
 
     assert response.url == _own_topic_url(school1)
     topic = Topic.objects.get(unit=school1)
-    assert (topic.name, topic.number, topic.campaign) == (
+    assert (topic.name, topic.number, topic.batch) == (
         "爱岗敬业,争做人民满意教师",
         5,
-        live_district.campaign,
+        live_district.batch,
     )
     page = _text(client.get(_own_topic_url(school1)))
     assert "已将区一中党支部的“加一”专题定为“爱岗敬业,争做人民满意教师”。" in page
@@ -459,8 +459,8 @@ def test_anonymous_visitors_are_sent_to_log_in_from_the_own_topic(live_district,
     assert response.url.startswith(resolve_url(settings.LOGIN_URL))
 
 
-def test_without_a_current_campaign_no_own_topic_can_be_set(live_district, login):
-    Campaign.objects.update(is_current=False)
+def test_without_a_current_batch_no_own_topic_can_be_set(live_district, login):
+    Batch.objects.update(is_current=False)
     client = login(live_district.users["secretary1"])
 
     response = _set_own_topic(client, live_district.school1, "爱岗敬业")
@@ -510,10 +510,10 @@ def test_units_outside_ones_scope_are_listed_without_a_link(live_district, login
 
 
 def _grow(district, *, readings, own_topics):
-    campaign = district.campaign
+    batch = district.batch
     start = Reading.objects.count()
     for number in range(start + 1, start + readings + 1):
-        reading = Reading.objects.create(campaign=campaign, number=number, title=f"篇目{number}")
+        reading = Reading.objects.create(batch=batch, number=number, title=f"篇目{number}")
         make_session(district.school1, district.users["secretary1"], readings=[reading])
     units = [district.school1, district.school2, district.ward, district.street, district.hospital]
     for unit in units[:own_topics]:

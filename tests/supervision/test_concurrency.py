@@ -92,7 +92,7 @@ def _new_branch(d, n):
         kind=UnitKind.BRANCH,
         parent=d.education,
         stage=d.stages[0],
-        stage_since=d.campaign.starts_on,
+        stage_since=d.batch.starts_on,
     )
 
 
@@ -151,7 +151,7 @@ def test_two_office_users_decide_at_once(contenders, first, second):
             assert (unit.stage, unit.stage_since) == (d.stages[1], acts[winner].date)
         else:
             assert application.state == ApplicationState.RETURNED
-            assert (unit.stage, unit.stage_since) == (d.stages[0], d.campaign.starts_on)
+            assert (unit.stage, unit.stage_since) == (d.stages[0], d.batch.starts_on)
 
 
 def test_two_group_members_give_the_opinion_at_once(contenders):

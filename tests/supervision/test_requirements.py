@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from campaign.models import Campaign, Stage
+from campaign.models import Batch, Stage
 from study.models import AttendanceStatus
 from study.services.sessions import roster_save
 from supervision.models import DEFAULT_QUESTIONS, StageRequirement
@@ -204,8 +204,8 @@ def test_the_first_visit_creates_the_default_requirements(live_district, login):
     assert StageRequirement.objects.count() == len(d.stages)
 
 
-def test_the_page_without_a_current_campaign(live_district, login):
-    Campaign.objects.update(is_current=False)
+def test_the_page_without_a_current_batch(live_district, login):
+    Batch.objects.update(is_current=False)
     response = login(live_district.users["office"]).get(LIST_URL)
     assert "尚未制定活动安排" in response.content.decode()
 
@@ -221,11 +221,11 @@ def test_the_page_query_count_does_not_grow_with_data(live_district, login, coun
     application_in(d, "submitted_with_opinion", unit=d.school2)
     for n in range(5):
         UnitFactory(name=f"新建第{n}党支部", kind=UnitKind.BRANCH, parent=d.education)
-    old = Campaign.objects.create(
-        name="试点", starts_on=d.campaign.starts_on, ends_on=d.campaign.ends_on
+    old = Batch.objects.create(
+        name="试点", starts_on=d.batch.starts_on, ends_on=d.batch.ends_on
     )
     Stage.objects.create(
-        campaign=old,
+        batch=old,
         number=1,
         name="试点阶段",
         planned_start=old.starts_on,
@@ -248,7 +248,7 @@ def test_the_form_shows_the_current_conditions(live_district, login):
     assert 'name="max_makeups_owed" value="3"' in content
 
 
-def test_the_last_stage_form_says_it_completes_the_campaign(live_district, login):
+def test_the_last_stage_form_says_it_completes_the_batch(live_district, login):
     d = live_district
     content = login(d.users["office"]).get(_edit_url(d.stages[2])).content.decode()
     assert "整改提高 → 活动完成" in content
@@ -334,10 +334,10 @@ def test_bad_input_is_explained_and_kept(live_district, login, changes, message)
     assert stored.min_completion_rate == 100
 
 
-def test_a_finished_campaigns_requirement_is_not_edited(live_district, login):
+def test_a_finished_batches_requirement_is_not_edited(live_district, login):
     d = live_district
     url = _edit_url(d.stages[0])
-    Campaign.objects.update(is_current=False)
+    Batch.objects.update(is_current=False)
     client = login(d.users["office"])
     assert client.get(url).status_code == 404
     assert client.post(url, GOOD).status_code == 404

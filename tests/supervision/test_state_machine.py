@@ -357,7 +357,7 @@ def test_the_transition_date_cannot_precede_the_submission(live_district):
     assert fresh_unit(d.school1).stage == d.stages[0]
 
 
-def test_approving_the_last_stage_completes_the_campaign(live_district):
+def test_approving_the_last_stage_completes_the_batch(live_district):
     d = live_district
     Unit.objects.filter(pk=d.school1.pk).update(stage=d.stages[2])
     application = application_in(d, "submitted_with_opinion")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from campaign.models import Campaign
+from campaign.models import Batch
 from demo.management.commands.seed_demo import DEMO_USERS, ROOT_NAME
 from units.models import (
     TOP_LEVEL_KINDS,
@@ -45,7 +45,7 @@ def counts():
         "roles": RoleAssignment.objects.count(),
         "group_units": SupervisionGroup.units.through.objects.count(),
         "group_members": SupervisionGroup.members.through.objects.count(),
-        "campaigns": Campaign.objects.count(),
+        "batches": Batch.objects.count(),
     }
 
 
@@ -111,11 +111,11 @@ def test_paths_follow_the_parents(root):
 
 
 def test_every_unit_but_one_approved_branch_is_in_stage_one(root):
-    campaign = Campaign.objects.current()
-    assert (campaign.name, campaign.targets) == ("第一批", "机关和事业单位")
-    stages = list(campaign.stages.values_list("name", flat=True))
+    batch = Batch.objects.current()
+    assert (batch.name, batch.targets) == ("第一批", "机关和事业单位")
+    stages = list(batch.stages.values_list("name", flat=True))
     assert stages == ["学习动员", "分析评议", "整改提高"]
-    first = campaign.stages.get(number=1)
+    first = batch.stages.get(number=1)
     assert list(first.steps.values_list("name", flat=True)) == ["思想发动", "学习培训", "大讨论"]
     # One branch of the demo has had its 转段 approved today and is in stage 2.
     moved = Unit.objects.exclude(stage=first)
@@ -292,7 +292,7 @@ def test_scale_must_be_positive(db):
         seed("--scale", "0")
 
 
-def test_the_demo_ledger_shows_a_campaign_under_way_and_uneven(root):
+def test_the_demo_ledger_shows_a_batch_under_way_and_uneven(root):
     from study.models import MakeUp, MemberProgress, StudySession
     from study.selectors.writings import units_with_review_backlog
 

@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Campaign, Stage, Step
+from campaign.models import Batch, Stage, Step
 from campaign.services.topics import study_plan_create
 from demo.ledgers import seed_other_ledgers
 from demo.study import seed_study_ledger
@@ -393,7 +393,7 @@ class Command(BaseCommand):
                 seed_transitions()
                 seed_other_ledgers(
                     root=root,
-                    campaign=Campaign.objects.current(),
+                    batch=Batch.objects.current(),
                     rng=random.Random(RANDOM_SEED),
                     recorder=recorder,
                 )
@@ -421,7 +421,7 @@ class Command(BaseCommand):
 
 def seed_district(rng, *, scale=1):
     """Create the demo district and return its root."""
-    stage = _create_campaign()
+    stage = _create_batch()
     root = Unit.objects.create(
         name=ROOT_NAME,
         kind=UnitKind.DISTRICT,
@@ -440,8 +440,8 @@ def seed_district(rng, *, scale=1):
     return root
 
 
-def _create_campaign():
-    campaign, _ = Campaign.objects.get_or_create(
+def _create_batch():
+    batch, _ = Batch.objects.get_or_create(
         name=CAMPAIGN["name"],
         defaults={
             **CAMPAIGN,
@@ -453,7 +453,7 @@ def _create_campaign():
     stages = []
     for number, (name, start, end) in enumerate(STAGES, start=1):
         stage, _ = Stage.objects.get_or_create(
-            campaign=campaign,
+            batch=batch,
             number=number,
             defaults={
                 "name": name,
@@ -472,7 +472,7 @@ def _create_campaign():
                 "planned_end": demo_date(end),
             },
         )
-    study_plan_create(campaign=campaign)
+    study_plan_create(batch=batch)
     return stages[0]
 
 

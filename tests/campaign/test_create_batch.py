@@ -4,19 +4,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from campaign.models import Campaign, Stage, Step
-from campaign.services.plan import campaign_create
+from campaign.models import Batch, Stage, Step
+from campaign.services.plan import batch_create
 
-NEW = reverse("campaign:campaign_create")
+NEW = reverse("campaign:batch_create")
 
 
 @pytest.fixture
-def no_current_campaign(district):
-    Campaign.objects.update(is_current=False)
+def no_current_batch(district):
+    Batch.objects.update(is_current=False)
 
 
-@pytest.mark.usefixtures("no_current_campaign")
-def test_office_creates_a_campaign_with_the_standard_stages_and_steps(district, login):
+@pytest.mark.usefixtures("no_current_batch")
+def test_office_creates_a_batch_with_the_standard_stages_and_steps(district, login):
     response = login(district.users["office"]).post(
         NEW,
         {
@@ -28,9 +28,9 @@ def test_office_creates_a_campaign_with_the_standard_stages_and_steps(district, 
         follow=True,
     )
 
-    campaign = Campaign.objects.current()
-    assert campaign.name == "第二批"
-    stages = list(campaign.stages.order_by("number"))
+    batch = Batch.objects.current()
+    assert batch.name == "第二批"
+    stages = list(batch.stages.order_by("number"))
     assert [s.name for s in stages] == ["学习动员", "分析评议", "整改提高"]
     assert stages[0].planned_start == datetime.date(2005, 7, 1)
     assert stages[-1].planned_end == datetime.date(2005, 12, 31)
@@ -45,19 +45,19 @@ def test_office_creates_a_campaign_with_the_standard_stages_and_steps(district, 
     assert "大讨论" in page
 
 
-@pytest.mark.usefixtures("no_current_campaign")
-def test_a_new_campaign_cannot_end_before_it_starts(district, login):
+@pytest.mark.usefixtures("no_current_batch")
+def test_a_new_batch_cannot_end_before_it_starts(district, login):
     response = login(district.users["office"]).post(
         NEW, {"name": "第二批", "targets": "", "starts_on": "2005-12-31", "ends_on": "2005-07-01"}
     )
 
     assert response.context["form"].errors["ends_on"] == ["结束日期不能早于开始日期。"]
     assert 'value="第二批"' in response.content.decode()
-    assert Campaign.objects.current() is None
+    assert Batch.objects.current() is None
 
 
-@pytest.mark.usefixtures("no_current_campaign")
-def test_a_new_campaign_needs_room_for_its_stages(district, login):
+@pytest.mark.usefixtures("no_current_batch")
+def test_a_new_batch_needs_room_for_its_stages(district, login):
     response = login(district.users["office"]).post(
         NEW, {"name": "第二批", "targets": "", "starts_on": "2005-07-01", "ends_on": "2005-07-05"}
     )
@@ -67,17 +67,17 @@ def test_a_new_campaign_needs_room_for_its_stages(district, login):
     ]
 
 
-def test_while_a_campaign_runs_the_office_is_sent_to_it(district, login):
+def test_while_a_batch_runs_the_office_is_sent_to_it(district, login):
     response = login(district.users["office"]).get(NEW, follow=True)
 
     assert response.redirect_chain == [(reverse("campaign:plan"), 302)]
     assert "已有正在进行的批次" in response.content.decode()
-    assert Campaign.objects.count() == 1
+    assert Batch.objects.count() == 1
 
 
-def test_the_service_refuses_a_second_current_campaign(district):
+def test_the_service_refuses_a_second_current_batch(district):
     with pytest.raises(ValidationError):
-        campaign_create(
+        batch_create(
             name="第二批",
             targets="",
             starts_on=datetime.date(2005, 7, 1),
@@ -88,16 +88,16 @@ def test_the_service_refuses_a_second_current_campaign(district):
 
 
 @pytest.mark.parametrize("days", [9, 10, 11, 180])
-def test_the_standard_plan_covers_the_campaign_without_gaps_or_overlaps(db, days):
+def test_the_standard_plan_covers_the_batch_without_gaps_or_overlaps(db, days):
     start = datetime.date(2005, 1, 20)
-    campaign = campaign_create(
+    batch = batch_create(
         name="第一批", targets="", starts_on=start, ends_on=start + datetime.timedelta(days - 1)
     )
 
-    stages = list(campaign.stages.order_by("number"))
+    stages = list(batch.stages.order_by("number"))
     steps = list(stages[0].steps.order_by("number"))
     for periods, first, last in [
-        (stages, campaign.starts_on, campaign.ends_on),
+        (stages, batch.starts_on, batch.ends_on),
         (steps, stages[0].planned_start, stages[0].planned_end),
     ]:
         assert periods[0].planned_start == first
