@@ -78,9 +78,7 @@ def seed_other_ledgers(*, root, batch, rng, recorder):
     for unit in units:
         active = rng.random()
         if unit.kind in TOP_LEVEL_KINDS and active > 0.15:
-            filed = batch.practice_plan_due + datetime.timedelta(
-                days=rng.choice([-8, -3, -1, 2])
-            )
+            filed = batch.practice_plan_due + datetime.timedelta(days=rng.choice([-8, -3, -1, 2]))
             plans.append(
                 PracticePlan(
                     batch=batch,

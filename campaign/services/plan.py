@@ -128,9 +128,7 @@ def _step_errors(step):
 def batch_create(*, name, targets, starts_on, ends_on):
     """Open a new current 批次 with the three standard stages and the three steps of the
     first, their dates spread evenly over the campaign for the office to adjust."""
-    batch = Batch(
-        name=name, targets=targets, starts_on=starts_on, ends_on=ends_on, is_current=True
-    )
+    batch = Batch(name=name, targets=targets, starts_on=starts_on, ends_on=ends_on, is_current=True)
     batch.full_clean(validate_constraints=False)
     if (ends_on - starts_on).days + 1 < MINIMUM_CAMPAIGN_DAYS:
         raise ValidationError(
@@ -218,9 +216,7 @@ def step_create(*, stage, name, planned_start, planned_end):
 
 @transaction.atomic
 def step_update(*, step, name, planned_start, planned_end):
-    step = (
-        Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
-    )
+    step = Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
     step.name = name
     step.planned_start = planned_start
     step.planned_end = planned_end
@@ -288,9 +284,7 @@ def step_extend(*, step, new_end, reason, user, shift_later=False):
     The step is re-read under a row lock, so of two extensions made at the same moment
     the second starts from the end the first one set, and both stay on record.
     """
-    step = (
-        Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
-    )
+    step = Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
     reason = (reason or "").strip()
     errors = {}
     if not reason:

@@ -42,9 +42,7 @@ REQUIRED_READINGS = [
 def study_plan_create(*, batch):
     """Give a new campaign the four fixed topics and the required readings (idempotent)."""
     for number, name in enumerate(FIXED_TOPICS, start=1):
-        Topic.objects.get_or_create(
-            batch=batch, unit=None, number=number, defaults={"name": name}
-        )
+        Topic.objects.get_or_create(batch=batch, unit=None, number=number, defaults={"name": name})
     for number, title in enumerate(REQUIRED_READINGS, start=1):
         Reading.objects.get_or_create(batch=batch, number=number, defaults={"title": title})
 
@@ -114,9 +112,7 @@ def own_topic_set(*, unit, name, batch=None):
         Unit.objects.select_for_update().get(pk=unit.pk)
         topic = own_topic_of(unit=unit, batch=batch)
         if topic is None:
-            return Topic.objects.create(
-                batch=batch, unit=unit, number=OWN_TOPIC_NUMBER, name=name
-            )
+            return Topic.objects.create(batch=batch, unit=unit, number=OWN_TOPIC_NUMBER, name=name)
         topic.name = name
         topic.save(update_fields=["name"])
     return topic

@@ -33,9 +33,7 @@ def test_admin_lists_the_plan(admin_client):
 def test_admin_opens_a_batch_with_its_stages_and_a_step_with_its_extensions(
     district, admin_client, extension
 ):
-    batch_page = admin_client.get(
-        reverse("admin:campaign_batch_change", args=[district.batch.pk])
-    )
+    batch_page = admin_client.get(reverse("admin:campaign_batch_change", args=[district.batch.pk]))
     step_page = admin_client.get(reverse("admin:campaign_step_change", args=[extension.step_id]))
 
     assert "分析评议" in batch_page.content.decode()

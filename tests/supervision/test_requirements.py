@@ -221,9 +221,7 @@ def test_the_page_query_count_does_not_grow_with_data(live_district, login, coun
     application_in(d, "submitted_with_opinion", unit=d.school2)
     for n in range(5):
         UnitFactory(name=f"新建第{n}党支部", kind=UnitKind.BRANCH, parent=d.education)
-    old = Batch.objects.create(
-        name="试点", starts_on=d.batch.starts_on, ends_on=d.batch.ends_on
-    )
+    old = Batch.objects.create(name="试点", starts_on=d.batch.starts_on, ends_on=d.batch.ends_on)
     Stage.objects.create(
         batch=old,
         number=1,
