@@ -1,16 +1,28 @@
-"""The supervision groups' work and the 转段 (stage transition) workflow.
+"""What every app's models share: who entered a record and when, and the in-app notices
+sent to users.
 
-"召开'转段分析会'后,党支部要向区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的
-申请。区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意
-转入下一阶段;对达不到工作要求的,要严格把关,督促进行'补课',直到合格后再转入下一阶段。"
-
-An application is one round: drafted, submitted, given the group's opinion, decided.
-A round returned for 补课 stays as it was; the branch starts the next round from it.
+"指定专人做好教育活动台帐": every ledger entry says who entered it and when, so that a
+figure in a briefing can be traced to the person who put it in.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Recorded(models.Model):
+    """Who entered the record (登记人) and when (登记时间), for the ledgers' entries."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class Notification(models.Model):

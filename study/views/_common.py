@@ -1,11 +1,10 @@
 """Lookups every study view shares: an object, or 404/403 by the permission module."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from units import shortcuts
 from units.models import Member
-from units.permissions import require, scope_for
+from units.permissions import require
 
 
 def get_unit(request, pk, action="view_ledger"):
@@ -20,12 +19,4 @@ def get_member(request, pk, action="view_member"):
     if action != "view_member":
         target = member if action == "act_as_member" else member.unit
         require(request.user, action, target)
-    return member
-
-
-def own_member(request):
-    """The logged-in user's own member record, or 404 for a user who is not a member."""
-    member = scope_for(request.user).member
-    if member is None:
-        raise Http404
     return member
