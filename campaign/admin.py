@@ -1,3 +1,9 @@
+"""The campaign plan in the Django admin, for the system administrator.
+
+The plan is kept on the plan page; here the extension records (延期记录) are read-only, and a
+required reading a study record names cannot be deleted.
+"""
+
 from django.contrib import admin
 
 from campaign.models import Batch, Reading, Stage, Step, StepExtension, Topic
@@ -54,8 +60,8 @@ class StepAdmin(admin.ModelAdmin):
 
 @admin.register(StepExtension)
 class StepExtensionAdmin(admin.ModelAdmin):
-    """An audit record: made only by `services.step_extend`, which also moves the dates,
-    and never changed or removed afterwards."""
+    """An audit record: made only by `campaign.services.plan.step_extend`, which also moves
+    the dates, and never changed or removed afterwards."""
 
     list_display = ["step", "previous_end", "new_end", "extended_by", "extended_at"]
     list_filter = ["step__stage__batch"]

@@ -1,5 +1,7 @@
-"""Input for the plan's edits. The forms check what a single field can tell; the rules that
-need the rest of the plan live in services.py and come back as errors on these fields."""
+"""Input for the plan's edits: a batch, a stage, a step, an extension (延期).
+
+The forms check what a single field can tell; the rules that need the rest of the plan
+live in campaign.services.plan and come back as errors on these fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

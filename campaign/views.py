@@ -1,3 +1,11 @@
+"""The campaign plan (活动安排) page and the office's edits to it: a batch, its stages and
+steps, and an extension (延期) of a step.
+
+Everyone with a role reads the plan; only the district office changes it, and only the
+current batch's plan. The plan page is a fixed number of queries however long the plan
+(twelve, counted in tests/campaign/test_plan_page.py).
+"""
+
 import datetime
 
 from django.contrib import messages
@@ -36,7 +44,7 @@ def plan(request):
         for stage in stages:
             stage.unit_count = counts.pop(stage.pk, 0)
         context["stages"] = stages
-        # Units in no stage of this campaign: not yet placed, or left in an earlier one.
+        # Units in no stage of this batch: not yet placed, or left in an earlier one.
         context["units_elsewhere"] = sum(counts.values())
         context["topics"] = topics.fixed_topics(batch)
         context["readings"] = topics.readings(batch)

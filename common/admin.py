@@ -1,3 +1,5 @@
+"""The admin of the in-app notices."""
+
 from django.contrib import admin
 
 from common.models import Notification

@@ -1,3 +1,6 @@
+"""The common app, below every other: what all apps share (who recorded a ledger entry,
+in-app notices, the date format, the pager, form and value-check helpers)."""
+
 from django.apps import AppConfig
 
 

@@ -11,7 +11,7 @@ import re
 from django.utils import timezone
 
 
-def day_text(day):
+def day_text(day: datetime.date | None) -> str:
     """date(2026, 1, 5) → "2026年1月5日"; None → ""."""
     if day is None:
         return ""
@@ -20,7 +20,7 @@ def day_text(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def day_time_text(moment):
+def day_time_text(moment: datetime.datetime | None) -> str:
     """An aware datetime in Beijing time: "2026年1月5日 14:30"; None → ""."""
     if moment is None:
         return ""
@@ -32,7 +32,7 @@ def day_time_text(moment):
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def shown_value(value):
+def shown_value(value: object) -> object:
     """A stored record value as people read it: a date kept in ISO form (as corrections
     and change histories store them, so they sort and compare) in the one date format;
     anything else as it is."""
@@ -41,6 +41,6 @@ def shown_value(value):
     return value
 
 
-def days_ago(days, today=None):
+def days_ago(days: int, today: datetime.date | None = None) -> datetime.date:
     """The date `days` days before `today` (Beijing time, by default today)."""
     return (today or timezone.localdate()) - datetime.timedelta(days=days)

@@ -6,8 +6,13 @@ services, which raise `ValidationError` keyed by the form field at fault. `form_
 puts those errors back on the form, which stays bound to what the user typed.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+Result = TypeVar("Result")
 
 
 class DateInput(forms.DateInput):
@@ -15,11 +20,11 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def add_service_error(form, error):
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's `ValidationError` on the form: on a field where the form has that
     field, at the top of the form otherwise (a service may name a field this form lacks)."""
     if hasattr(error, "error_dict"):
@@ -29,7 +34,7 @@ def add_service_error(form, error):
         form.add_error(None, error)
 
 
-def form_save(form, service, **kwargs):
+def form_save(form: forms.BaseForm, service: Callable[..., Result], **kwargs: Any) -> Result | None:
     """Run `service` with the form's cleaned data and `kwargs`.
 
     Returns what the service returned, or None when the form is invalid or the service

@@ -45,5 +45,5 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text

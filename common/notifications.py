@@ -1,26 +1,21 @@
-"""Every write of the 转段 workflow and of the supervision groups' own records.
+"""The in-app notices the workflows send (to whoever acts next, or is decided for), and
+marking them read.
 
-Each state change is one function that checks who may do it and in which state, changes
-the state with a conditional UPDATE (so of two people acting at once exactly one wins and
-the other is told), writes an ApplicationEvent, and notifies whoever acts next.
-
-    draft ──submit──▶ submitted ──approve──▶ approved   (the unit moves on, on its own date)
-                          │
-                          └──return──▶ returned ──start the next round──▶ draft …
-
-The group's opinion is given on a submitted application, before the office decides.
+A notice is written in the transaction of the change it reports and e-mailed only once
+that change has committed (common.tasks), so nobody is told of a step that was rolled back.
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from common.models import Notification
 from common.tasks import send_notification_emails
 
-# Notifications -------------------------------------------------------------------------
 
-
-def notify(*, users, text, link=""):
+def notify(*, users: Iterable[AbstractBaseUser], text: str, link: str = "") -> None:
     """Tell these users in the app, and by e-mail once the transaction has committed."""
     users = {user.pk: user for user in users}.values()
     notices = Notification.objects.bulk_create(
@@ -31,7 +26,7 @@ def notify(*, users, text, link=""):
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
 
 
-def notification_open(*, notification):
+def notification_open(*, notification: Notification) -> Notification:
     """Mark one notice read (the first opening counts; opening again changes nothing)."""
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -41,7 +36,7 @@ def notification_open(*, notification):
     return notification
 
 
-def notifications_mark_all_read(*, user):
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
     """Mark every unread notice of `user` read; returns how many were unread."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -5,9 +5,15 @@ A page number out of range or not a number shows the nearest page rather than an
 page links.
 """
 
-from django.core.paginator import Paginator
+from collections.abc import Sequence
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 
-def page_of(request, rows, per_page, *, param="page"):
+def page_of(
+    request: HttpRequest, rows: QuerySet | Sequence, per_page: int, *, param: str = "page"
+) -> Page:
     """The page of `rows` (a queryset or a list) that the request asks for."""
     return Paginator(rows, per_page).get_page(request.GET.get(param))

@@ -1,17 +1,21 @@
+"""The Celery task that e-mails in-app notices, queued by common.notifications once the
+transaction that wrote them has committed; it retries, backing off, while the mail server
+can't be reached."""
+
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from common.models import Notification
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_emails(notification_ids):
+def send_notification_emails(notification_ids: list[int]) -> None:
     """E-mail each in-app notice to its recipient, if they have an address."""
-    from common.models import Notification
-
     notices = Notification.objects.filter(pk__in=notification_ids).select_related("user")
     for notice in notices:
         if not notice.user.email:

@@ -5,10 +5,13 @@ Written in bulk for `seed_demo` only; real data goes through the services.
 """
 
 import datetime
+import random
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
+from campaign.models import Batch
 from ledgers.models import (
     ActivityKind,
     CardRecord,
@@ -47,7 +50,9 @@ ACTIVITY_TEXT = {
 }
 
 
-def seed_other_ledgers(*, root, batch, rng, recorder):
+def seed_other_ledgers(
+    *, root: Unit, batch: Batch, rng: random.Random, recorder: AbstractBaseUser
+) -> int:
     """Fill the ledgers under `root`; return the number of 二三五 activities."""
     today = timezone.localdate()
     started = batch.starts_on
@@ -70,7 +75,7 @@ def seed_other_ledgers(*, root, batch, rng, recorder):
         for n, name in enumerate(CARD_TYPES, start=1)
     ]
 
-    def some_day():
+    def some_day() -> datetime.date:
         return started + datetime.timedelta(days=rng.randint(0, span))
 
     units = list(Unit.objects.subtree_of(root).exclude(pk=root.pk).order_by("pk"))

@@ -9,8 +9,10 @@ study.services.
 """
 
 import datetime
+import random
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
 from campaign.models import Reading, Topic
@@ -51,7 +53,7 @@ SESSION_TITLES = {
 BRANCH_PACES = [(11, 0.03, 0.9), (9, 0.05, 0.7), (7, 0.08, 0.5), (4, 0.15, 0.2)]
 
 
-def seed_study_ledger(*, root, rng, recorder):
+def seed_study_ledger(*, root: Unit, rng: random.Random, recorder: AbstractBaseUser) -> int:
     """Fill the ledger of every branch under `root`; return the number of sessions."""
     today = timezone.localdate()
     topics = list(Topic.objects.filter(unit=None).order_by("number"))
@@ -200,7 +202,7 @@ def seed_study_ledger(*, root, rng, recorder):
     return len(sessions)
 
 
-def _writing(member, kind, rng, recorder):
+def _writing(member: Member, kind: str, rng: random.Random, recorder: AbstractBaseUser) -> Writing:
     if kind == WritingKind.ESSAY:
         long_ones = [1800, 2600, 3200, 3600, 4100]
         characters = rng.choice(long_ones) if member.is_leading_cadre else rng.randint(900, 2500)

@@ -17,7 +17,7 @@ ANSWERS = [
 ]
 
 
-def seed_transitions(*, committee_name="区教育党委"):
+def seed_transitions(*, committee_name: str = "区教育党委") -> int:
     """Four branches of one 党委, each at a different step; return how many were started."""
     users = {
         u.username: u

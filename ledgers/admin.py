@@ -1,3 +1,7 @@
+"""The ledgers in the Django admin, for the system administrator: every model, the units'
+records searchable by unit. The records of changes (ledger corrections, the changes of a
+rectification item) cannot be edited there."""
+
 from django.contrib import admin
 
 from ledgers.models import (
@@ -44,6 +48,20 @@ class PracticeActivityAdmin(RecordAdmin):
     list_display = ["unit", "held_on", "kind", "households", "funds", "person_times", "deeds"]
     list_filter = ["kind"]
     inlines = [ActivityAttachmentInline]
+    # 登记人 last, as on the ledger's own form: the fields inherited from Recorded come first.
+    fields = [
+        "unit",
+        "held_on",
+        "kind",
+        "participants",
+        "description",
+        "households",
+        "poor_households",
+        "funds",
+        "person_times",
+        "deeds",
+        "recorded_by",
+    ]
 
 
 @admin.register(ActivityAttachment)

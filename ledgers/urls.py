@@ -1,4 +1,7 @@
+"""The ledgers' pages, under /ledgers/: each subject's views module lists its own routes."""
+
 from ledgers.views import (
+    cards,
     discussion,
     integrity,
     lectures,
@@ -10,9 +13,10 @@ from ledgers.views import (
 
 app_name = "ledgers"
 
-# Each module lists its own routes; the names are unique across them.
+# The names are unique across the modules.
 urlpatterns = [
     *practice.urlpatterns,
+    *cards.urlpatterns,
     *rectification.urlpatterns,
     *integrity.urlpatterns,
     *lectures.urlpatterns,

@@ -1,3 +1,5 @@
+"""The 简报 in Django admin; its state, progress and file are the job's, shown read-only."""
+
 from django.contrib import admin
 
 from reports.models import Briefing

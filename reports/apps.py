@@ -1,3 +1,5 @@
+"""The reports app: dashboards, their Excel exports and the PDF 简报."""
+
 from django.apps import AppConfig
 
 

@@ -1,39 +1,42 @@
-"""What goes into a 简报, and how it becomes a PDF.
+"""How a 简报 reads and how it becomes a PDF, from the figures reports.selectors.briefing
+collected; nothing here touches the database.
 
-`briefing_collect` gathers the figures of the briefing's scope (the district, a unit's
-subtree or a supervision group's units) in a fixed number of queries whatever the size of
-the district, and writes them as the speech writes them; `briefing_html` lays them out
-after GB/T 9704-2012 (templates/briefings/briefing.html); `briefing_pdf` renders with
-WeasyPrint. The Celery task in campaign/tasks.py strings them together.
-
-A scope is a list of subtrees ("tops"): the one unit, or the units a group is assigned.
-Every figure is one aggregate over the rows under any of them, so a group's briefing costs
-the same queries as the district's.
+`briefing_sections` writes the figures as the speech writes them ("帮扶和走访慰问困难群众
+1267户……") and `briefing_charts` draws them; `briefing_collect` adds both to its data.
+`briefing_html` lays the whole out after GB/T 9704-2012 (templates/briefings/briefing.html)
+and `briefing_pdf` renders it with WeasyPrint; the job in reports.services.briefings calls
+them in turn.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ledgers.selectors.practice import format_percent
 from reports.charts import bar_chart, stage_chart
+from reports.models import Briefing
 from study.models import CONTACT_OVERDUE_DAYS, REVIEW_OVERDUE_DAYS
 
 # How many units a chart shows.
 CHART_ROWS = 20
 
+# What reports.selectors.briefing.briefing_collect gathered: figures, names and rows.
+Data = dict[str, Any]
 
-def _number(value):
+
+def _number(value: Decimal | int | None) -> str:
     """Decimal("12.50") → "12.5", Decimal("40.0") → "40"."""
     return f"{Decimal(value).normalize():f}" if value is not None else "—"
 
 
-def _rate(value):
+def _rate(value: Decimal | None) -> str:
     return format_percent(value) if value is not None else "—"
 
 
-def _names(names, total=None):
+def _names(names: list[str], total: int | None = None) -> str:
     """["A", "B"] → "A、B"; with more behind them than listed, "A、B等"."""
     text = "、".join(names)
     if total is not None and total > len(names):
@@ -44,7 +47,7 @@ def _names(names, total=None):
 # Writing it as the speech does -----------------------------------------------------------
 
 
-def _overview(data):
+def _overview(data: Data) -> list[str]:
     f, subject = data["figures"], data["subject"]
     sentences = [
         _(
@@ -134,7 +137,7 @@ def _overview(data):
     return sentences
 
 
-def _progress(data):
+def _progress(data: Data) -> list[str]:
     """The 发展不平衡 sentence: the best unit and those below the scope's own rate."""
     rated = [row for row in data["rows"] if row["members"]]
     sentences = []
@@ -175,7 +178,7 @@ def _progress(data):
     return sentences
 
 
-def _practice_text(data):
+def _practice_text(data: Data) -> list[str]:
     practice = data["practice"]
     if not practice["sentences"]:
         return [_("本期尚未登记“二三五”主题实践活动。")]
@@ -189,7 +192,7 @@ def _practice_text(data):
     ]
 
 
-def _rectification_text(data):
+def _rectification_text(data: Data) -> tuple[list[str], list[str]]:
     r = data["rectification"]
     if not r["total"]:
         rectification = [_("边学边查边改台账尚未登记问题。")]
@@ -210,7 +213,7 @@ def _rectification_text(data):
     return rectification, integrity
 
 
-def _problems(data):
+def _problems(data: Data) -> list[str]:
     problems = []
     backlog = data["review_backlog"]
     if backlog["count"]:
@@ -254,7 +257,8 @@ def _problems(data):
     return problems or [_("本期未发现突出问题。")]
 
 
-def briefing_sections(data):
+def briefing_sections(data: Data) -> dict[str, list[str]]:
+    """The briefing's text, section by section, each a list of paragraphs."""
     rectification, integrity = _rectification_text(data)
     return {
         "overview": _overview(data),
@@ -266,7 +270,7 @@ def briefing_sections(data):
     }
 
 
-def briefing_charts(data):
+def briefing_charts(data: Data) -> dict[str, SafeString]:
     """Progress by unit, and stages by unit. A 党委 with hundreds of branches would make
     a chart nobody can read: past CHART_ROWS units, the lowest (the table's first) only."""
     charts = {}
@@ -295,11 +299,11 @@ def briefing_charts(data):
 # Layout and PDF --------------------------------------------------------------------------
 
 
-def briefing_html(data, briefing):
+def briefing_html(data: Data, briefing: Briefing) -> str:
     return render_to_string("briefings/briefing.html", {"briefing": briefing, **data})
 
 
-def briefing_pdf(html):
+def briefing_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only the worker needs.
     from weasyprint import HTML
 

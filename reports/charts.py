@@ -6,10 +6,11 @@ document (escaped here, hence marked safe) whose text is in the CJK faces the br
 uses, so that Chinese labels render wherever the PDF's body does.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Serif CJK SC', 'Source Han Sans SC', sans-serif"
 FONT_SIZE = 12
@@ -21,18 +22,21 @@ LOW_BAR_COLOUR = "#c0392b"
 STAGE_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#2f8f46", "#bdbdbd")
 TEXT_COLOUR = "#222"
 
+# A figure as the selectors hand it over: a count, hours or a rate.
+Number = Decimal | int | float
 
-def _number(value):
+
+def _number(value: Number) -> str:
     """Decimal("45.0") → "45", Decimal("45.50") → "45.5", 7 → "7"."""
     return f"{Decimal(value).normalize():f}"
 
 
-def _text_width(text, size=FONT_SIZE):
+def _text_width(text: object, size: float = FONT_SIZE) -> float:
     """Approximate width of a label: a CJK character is one em, anything else half."""
     return sum(size if ord(char) > 0x2E7F else size * 0.55 for char in str(text))
 
 
-def _svg(width, height, title, body):
+def _svg(width: float, height: float, title: str, body: list[str]) -> SafeString:
     label = quoteattr(title)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -46,17 +50,17 @@ def _svg(width, height, title, body):
 
 
 def bar_chart(
-    rows,
+    rows: Iterable[tuple[object, Number | None]],
     *,
-    title,
-    unit_label,
-    max_value=None,
-    reference=None,
-    reference_label="",
-    width=600,
-    bar_height=18,
-    gap=6,
-):
+    title: str,
+    unit_label: str,
+    max_value: Number | None = None,
+    reference: Number | None = None,
+    reference_label: str = "",
+    width: float = 600,
+    bar_height: float = 18,
+    gap: float = 6,
+) -> SafeString:
     """Horizontal bars, one per (label, value) row, in the order given (e.g. 40学时达标率
     by unit, the lagging first). A value of None is drawn as "—" (no members, say).
 
@@ -126,7 +130,15 @@ def bar_chart(
     return _svg(width, height, title, body)
 
 
-def stage_chart(rows, *, title, stages, width=600, bar_height=18, gap=6):
+def stage_chart(
+    rows: Iterable[tuple[object, Iterable[int]]],
+    *,
+    title: str,
+    stages: Iterable[object],
+    width: float = 600,
+    bar_height: float = 18,
+    gap: float = 6,
+) -> SafeString:
     """How many units stand in each stage: one stacked horizontal bar per row.
 
     `stages` names the segments in order (e.g. 学习动员, 分析评议, 整改提高, 已完成);

@@ -3,10 +3,12 @@
 One sheet per table: a title row, the Chinese headers, then numbers as numbers — counts as
 integers, hours as decimals, rates as fractions shown with a % format — so that the office
 can sum and sort them in Excel. The figures are the ones the page shows (the views read
-them through campaign.selectors_dashboard); nothing here touches the database.
+them through reports.selectors.dashboard); nothing here touches the database.
 """
 
+import datetime
 import io
+from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.selectors.dashboard import COLUMNS, DONE, NOT_STARTED, UnitRow
+from common.dates import day_text
+from reports.selectors.dashboard import COLUMNS, DONE, NOT_STARTED, Area, Headline, UnitRow
+from study.selectors.progress import Figures
 from units.models import Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,8 +43,11 @@ HEADER_FONT = Font(name="宋体", size=10, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+# A sheet's row: (value, kind) for each cell, kind a key of NUMBER_FORMATS.
+Row = list[tuple[object, str]]
 
-def _cell_value(value, kind):
+
+def _cell_value(value: object, kind: str) -> object:
     """Rates are kept in percent (33.3); Excel's % format wants the fraction (0.333)."""
     if value is None:
         return None
@@ -49,7 +56,7 @@ def _cell_value(value, kind):
     return value
 
 
-def _sheet(title, subtitle, headers, rows):
+def _sheet(title: str, subtitle: str, headers: Sequence[object], rows: Iterable[Row]) -> bytes:
     """A workbook of one sheet: the title, the headers, then `rows` of (value, kind)."""
     book = Workbook()
     sheet = book.active
@@ -70,7 +77,7 @@ def _sheet(title, subtitle, headers, rows):
     return buffer.getvalue()
 
 
-def _units_rows(rows, direct):
+def _units_rows(rows: Iterable[UnitRow], direct: Figures | None) -> list[Row]:
     rows = list(rows)
     if direct is not None:
         # A 党总支's own members, beside its branches (last, as on the page). Problems
@@ -82,7 +89,7 @@ def _units_rows(rows, direct):
     return [[(column.value(row), column.kind) for column in COLUMNS] for row in rows]
 
 
-def _lagging_rows(lagging):
+def _lagging_rows(lagging: Iterable[tuple[int, str, Figures]]) -> list[Row]:
     return [
         [
             (number, "count"),
@@ -110,7 +117,7 @@ LAGGING_HEADERS = [
 ]
 
 
-def _headline_rows(headline):
+def _headline_rows(headline: Headline) -> list[Row]:
     f, practice = headline.figures, headline.practice
     rows = [
         (_("党员(人)"), f.members, "count"),
@@ -144,10 +151,19 @@ def _headline_rows(headline):
     return [[(label, "text"), (value, kind)] for label, value, kind in rows]
 
 
-def dashboard_workbook(*, table, area, today, rows=None, direct=None, lagging=None, headline=None):
+def dashboard_workbook(
+    *,
+    table: str,
+    area: Area,
+    today: datetime.date,
+    rows: list[UnitRow] | None = None,
+    direct: Figures | None = None,
+    lagging: list[tuple[int, str, Figures]] | None = None,
+    headline: Headline | None = None,
+) -> bytes:
     """The .xlsx bytes of one table of `area`'s dashboard."""
     title = f"{area.name}{TABLES[table]}"
-    subtitle = _("截至%(date)s") % {"date": f"{today.year}年{today.month}月{today.day}日"}
+    subtitle = _("截至%(date)s") % {"date": day_text(today)}
     if table == "units":
         headers = [column.label for column in COLUMNS]
         return _sheet(title, subtitle, headers, _units_rows(rows, direct))

@@ -2,7 +2,7 @@
 
 The form checks what each field can tell and that the chosen scope has its unit or group;
 the rules (period within the campaign, a 期号 not used before) live in
-campaign.services_briefings and come back as errors on these fields.
+reports.services.briefings and come back as errors on these fields.
 """
 
 from django import forms

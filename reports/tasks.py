@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task
-def briefing_weekly():
+def briefing_weekly() -> int | None:
     """The district's briefing of the last seven days, every Friday (Celery beat)."""
     batch = Batch.objects.current()
     root = district_root()
@@ -39,7 +39,7 @@ STALLED_AFTER = datetime.timedelta(minutes=15)
 
 
 @shared_task
-def briefing_sweep():
+def briefing_sweep() -> int:
     """Mark briefings whose worker died mid-way as failed, so the office can retry them
     (a redelivered message would find them running and leave them so for ever)."""
     stalled = Briefing.objects.filter(

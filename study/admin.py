@@ -1,3 +1,10 @@
+"""The study ledger in the Django admin, for the system administrator.
+
+Roster changes are an audit trail and the stored progress is computed, so both are read-only
+here. An edit made here bypasses study.services and so leaves the members' stored progress as
+it was: `manage.py progress_refresh` brings it up to date.
+"""
+
 from django.contrib import admin
 
 from study.models import (
@@ -89,6 +96,8 @@ class LeaveRequestAdmin(admin.ModelAdmin):
 @admin.register(SelfStudy)
 class SelfStudyAdmin(admin.ModelAdmin):
     list_display = ["member", "studied_on", "hours", "material"]
+    # 登记人 last, as in the ledger: the fields inherited from Recorded would come first.
+    fields = ["member", "studied_on", "hours", "material", "readings", "recorded_by"]
     autocomplete_fields = ["member"]
     list_select_related = ["member"]
 

@@ -1,3 +1,10 @@
+"""The study app (学习培训): the branches' study ledger and each member's progress.
+
+It keeps one receiver: when the roster changes members' flags (units.signals.members_changed),
+what they owe changes with them, so their stored progress is recomputed in the same
+transaction.
+"""
+
 from django.apps import AppConfig
 
 

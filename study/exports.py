@@ -7,14 +7,20 @@ Every sheet comes from one `values_list` query (eight in all), whatever the size
 branch.
 """
 
+import datetime
 import io
+from collections.abc import Collection, Sequence
+from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from study.models import (
     CREDITED_STATUSES,
@@ -31,7 +37,7 @@ from study.models import (
     Writing,
     WritingKind,
 )
-from units.models import Member
+from units.models import Member, Unit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,13 +66,18 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 3
 FIRST_DATA_ROW = HEADER_ROW + 1
 
+# (pk, starts_at, kind, hours, title) of a session; (pk, name, concentrated hours, self-study
+# hours, total hours, is complete) of a member, the last four None without a progress row.
+SessionRow = tuple[int, datetime.datetime, str, Decimal, str]
+MemberRow = tuple[int, str, Decimal | None, Decimal | None, Decimal | None, bool | None]
 
-def _person(last_name, first_name, username):
+
+def _person(last_name: str | None, first_name: str | None, username: str | None) -> str:
     """A user's name the Chinese way (as the `person` template filter shows it)."""
     return f"{last_name or ''}{first_name or ''}".strip() or (username or "")
 
 
-def _local_date(value):
+def _local_date(value: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(value) if value is not None else None
 
 
@@ -74,7 +85,9 @@ class _Sheet:
     """One printed table: a title over the sheet's width, a header row repeated on every
     page, ruled cells, landscape A4 fitted to the page's width."""
 
-    def __init__(self, sheet, *, title, subtitle, columns):
+    def __init__(
+        self, sheet: Worksheet, *, title: str, subtitle: str, columns: list[tuple[str, int]]
+    ) -> None:
         self.sheet = sheet
         self.row = FIRST_DATA_ROW
         self.width = len(columns)
@@ -99,7 +112,16 @@ class _Sheet:
         sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         sheet.oddFooter.center.text = _("第 &P 页,共 &N 页")
 
-    def _put(self, row, column, value, *, font=BODY_FONT, alignment=CENTER, border=BORDER):
+    def _put(
+        self,
+        row: int,
+        column: int,
+        value: object,
+        *,
+        font: Font = BODY_FONT,
+        alignment: Alignment = CENTER,
+        border: Border | None = BORDER,
+    ) -> Cell:
         cell = self.sheet.cell(row=row, column=column, value=value)
         if isinstance(value, str) and value.startswith("="):
             # A title typed as "=…" must stay text, not become a formula.
@@ -110,7 +132,13 @@ class _Sheet:
             cell.border = border
         return cell
 
-    def append(self, values, *, formats=None, left=()):
+    def append(
+        self,
+        values: Sequence[object],
+        *,
+        formats: dict[int, str] | None = None,
+        left: Collection[int] = (),
+    ) -> None:
         formats = formats or {}
         for column, value in enumerate(values, start=1):
             cell = self._put(self.row, column, value, alignment=LEFT if column in left else CENTER)
@@ -118,7 +146,7 @@ class _Sheet:
                 cell.number_format = formats[column]
         self.row += 1
 
-    def note(self, text):
+    def note(self, text: str) -> None:
         """A line of explanation under the table, over its whole width."""
         row = self.row + 1
         self.sheet.merge_cells(f"A{row}:{get_column_letter(self.width)}{row}")
@@ -127,11 +155,11 @@ class _Sheet:
         self.row = row + 1
 
 
-def _labels(choices):
+def _labels(choices: list[tuple[str, str | Promise]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def ledger_workbook(*, unit, today=None):
+def ledger_workbook(*, unit: Unit, today: datetime.date | None = None) -> bytes:
     """The .xlsx bytes of `unit`'s 学习台账 (a branch, or a 党总支 for its own members)."""
     today = today or timezone.localdate()
     sessions = list(
@@ -171,11 +199,18 @@ def ledger_workbook(*, unit, today=None):
     return buffer.getvalue()
 
 
-def ledger_title(unit):
+def ledger_title(unit: Unit) -> str:
     return _("%(unit)s 先进性教育活动学习台账") % {"unit": unit.name}
 
 
-def _attendance_sheet(sheet, unit, sessions, members, marks, title_date):
+def _attendance_sheet(
+    sheet: Worksheet,
+    unit: Unit,
+    sessions: list[SessionRow],
+    members: list[MemberRow],
+    marks: dict[tuple[int, int], tuple[str, bool]],
+    title_date: str,
+) -> None:
     sheet.title = _("学习情况")
     kinds = _labels(SessionKind.choices)
     columns = [(_("序号"), 5), (_("姓名"), 10)]
@@ -218,7 +253,7 @@ def _attendance_sheet(sheet, unit, sessions, members, marks, title_date):
     )
 
 
-def _makeup_sheet(sheet, unit, title_date):
+def _makeup_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
     sheet.title = _("补课登记")
     methods = _labels(MakeUpMethod.choices)
     rows = (
@@ -270,7 +305,7 @@ def _makeup_sheet(sheet, unit, title_date):
         )
 
 
-def _self_study_sheet(sheet, unit, title_date):
+def _self_study_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
     sheet.title = _("自学登记")
     readings = {}
     for entry_id, title in SelfStudy.readings.through.objects.filter(
@@ -314,7 +349,7 @@ def _self_study_sheet(sheet, unit, title_date):
         )
 
 
-def _writing_sheet(sheet, unit, title_date):
+def _writing_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
     sheet.title = _("笔记心得")
     kinds = _labels(WritingKind.choices)
     grades = _labels(Grade.choices)

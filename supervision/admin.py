@@ -1,3 +1,6 @@
+"""The supervision app in Django admin: the 转段 record is read there, never changed; the
+office's 转段条件 and the groups' own records can be corrected."""
+
 from django.contrib import admin
 
 from supervision.models import (
@@ -75,6 +78,8 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
 class InspectionAdmin(admin.ModelAdmin):
     list_display = ["unit", "group", "inspected_on", "recorded_by"]
     list_filter = ["group"]
+    # 登记人 last, as on the group's own form: the fields inherited from Recorded come first.
+    fields = ["group", "unit", "inspected_on", "focus", "findings", "follow_up", "recorded_by"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit", "group", "recorded_by"]
 
@@ -89,4 +94,5 @@ class KeyUnitAdmin(admin.ModelAdmin):
 class TypicalCaseAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "group", "unit", "recorded_at"]
     list_filter = ["kind", "group"]
+    fields = ["group", "kind", "title", "unit", "member", "description", "recorded_by"]
     autocomplete_fields = ["unit", "member"]

@@ -1,3 +1,5 @@
+"""The supervision app (督导): the 转段 workflow and the supervision groups' own work."""
+
 from django.apps import AppConfig
 
 

@@ -1,44 +1,51 @@
+"""The supervision app's pages: the 转段 applications, a group's own records, the office's
+转段条件 and every user's notices."""
+
 from django.urls import path
 
-from supervision.views import applications, groups, office
+from supervision.views import application_lists, application_page, groups, office
 
 app_name = "supervision"
 
 urlpatterns = [
-    # applications
-    path("units/<int:pk>/transition/", applications.unit_transition, name="unit_transition"),
-    path("applications/", applications.application_list, name="applications"),
-    path("applications/<int:pk>/", applications.application_detail, name="application"),
+    # applications: the lists, then one application's page and its steps
+    path("units/<int:pk>/transition/", application_lists.unit_transition, name="unit_transition"),
+    path("applications/", application_lists.application_list, name="applications"),
+    path("applications/<int:pk>/", application_page.application_detail, name="application"),
     path(
         "applications/<int:pk>/answers/",
-        applications.application_answers,
+        application_page.application_answers,
         name="application_answers",
     ),
     path(
         "applications/<int:pk>/meeting/",
-        applications.application_meeting,
+        application_page.application_meeting,
         name="application_meeting",
     ),
     path(
         "applications/<int:pk>/evaluate/",
-        applications.application_evaluate,
+        application_page.application_evaluate,
         name="application_evaluate",
     ),
     path(
-        "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
+        "applications/<int:pk>/submit/",
+        application_page.application_submit,
+        name="application_submit",
     ),
     path(
         "applications/<int:pk>/opinion/",
-        applications.application_opinion,
+        application_page.application_opinion,
         name="application_opinion",
     ),
     path(
         "applications/<int:pk>/approve/",
-        applications.application_approve,
+        application_page.application_approve,
         name="application_approve",
     ),
     path(
-        "applications/<int:pk>/return/", applications.application_return, name="application_return"
+        "applications/<int:pk>/return/",
+        application_page.application_return,
+        name="application_return",
     ),
     # groups
     path("groups/<int:pk>/", groups.group_home, name="group_home"),

@@ -1,3 +1,6 @@
+"""The admin of the units app: units, members, supervision groups, role assignments (also
+on each user's own page) and the roster uploads, which are kept read-only."""
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin

@@ -1,3 +1,5 @@
+"""What every page's navigation bar needs: the user's scope, which holds their roles."""
+
 from units.permissions import scope_for
 
 

@@ -1,8 +1,11 @@
+"""The forms of the unit and member pages: the roster's filter (also applied to the Excel
+export), a member's details, and a unit's place in the tree."""
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Member, MemberCategory, Unit, UnitKind
+from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind
 
 YES_NO_ANY = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -86,9 +89,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.filter(
-            kind__in=[UnitKind.BRANCH, UnitKind.GENERAL_BRANCH]
-        ).order_by("path")
+        self.fields["unit"].queryset = units.filter(kind__in=BRANCH_KINDS).order_by("path")
 
 
 class UnitForm(forms.ModelForm):

@@ -1,3 +1,6 @@
+"""The district's tree of 党组织 (区委 → 党委/党组/工委 → 党总支 → 党支部), its 党员, the
+督导组 the district sends, who holds which role over which unit, and roster uploads."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -205,7 +208,7 @@ class Member(models.Model):
 
     def clean(self):
         super().clean()
-        if self.unit_id and self.unit.kind not in (UnitKind.BRANCH, UnitKind.GENERAL_BRANCH):
+        if self.unit_id and self.unit.kind not in BRANCH_KINDS:
             raise ValidationError({"unit": _("党员应编入党支部(或直属党总支)。")})
 
 

@@ -6,10 +6,14 @@ object. Scope is a set of subtrees (materialized-path prefixes), so "may see" is
 query however deep the tree.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit
@@ -19,22 +23,22 @@ from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit
 class Scope:
     is_office: bool = False
     # Subtree roots by how the user got them; a user may hold several roles.
-    leader_paths: list = field(default_factory=list)
-    secretary_paths: list = field(default_factory=list)
-    supervisor_paths: list = field(default_factory=list)
-    groups: list = field(default_factory=list)
+    leader_paths: list[str] = field(default_factory=list)
+    secretary_paths: list[str] = field(default_factory=list)
+    supervisor_paths: list[str] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
     member: Member | None = None
 
     @property
-    def paths(self):
+    def paths(self) -> list[str]:
         return self.leader_paths + self.secretary_paths + self.supervisor_paths
 
     @property
-    def sees_units(self):
+    def sees_units(self) -> bool:
         return self.is_office or bool(self.paths)
 
     @property
-    def roles(self):
+    def roles(self) -> list[str]:
         """The roles held, in the order the home page shows them."""
         held = []
         if self.is_office:
@@ -49,24 +53,24 @@ class Scope:
             held.append("member")
         return held
 
-    def _path_filter(self, field_name, paths=None):
+    def _path_filter(self, field_name: str, paths: list[str] | None = None) -> Q:
         condition = Q(pk__in=[])
         # An empty path would match every unit; only a unit mid-insert has one.
         for path in filter(None, self.paths if paths is None else paths):
             condition |= Q(**{f"{field_name}__startswith": path})
         return condition
 
-    def units(self):
+    def units(self) -> QuerySet[Unit]:
         if self.is_office:
             return Unit.objects.all()
         return Unit.objects.filter(self._path_filter("path"))
 
-    def members(self):
+    def members(self) -> QuerySet[Member]:
         if self.is_office:
             return Member.objects.all()
         return Member.objects.filter(self._path_filter("unit__path"))
 
-    def managed_units(self):
+    def managed_units(self) -> QuerySet[Unit]:
         """The units whose ledgers and roster the user keeps."""
         if self.is_office:
             return Unit.objects.all()
@@ -74,26 +78,26 @@ class Scope:
             self._path_filter("path", self.leader_paths + self.secretary_paths)
         )
 
-    def manages(self, unit):
+    def manages(self, unit: Unit) -> bool:
         """A secretary's branch or a leader's subtree: where the ledgers are kept."""
         return any(p and unit.path.startswith(p) for p in self.leader_paths + self.secretary_paths)
 
-    def supervises(self, unit):
+    def supervises(self, unit: Unit) -> bool:
         return any(p and unit.path.startswith(p) for p in self.supervisor_paths)
 
-    def contains_path(self, path):
+    def contains_path(self, path: str) -> bool:
         return self.is_office or any(p and path.startswith(p) for p in self.paths)
 
-    def contains_unit(self, unit):
+    def contains_unit(self, unit: Unit) -> bool:
         return self.contains_path(unit.path)
 
-    def contains_member(self, member):
+    def contains_member(self, member: Member) -> bool:
         if self.member is not None and member.pk == self.member.pk:
             return True
         return self.contains_path(member.unit.path)
 
 
-def scope_for(user):
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
     cached = getattr(user, "_advedu_scope", None)
     if cached is not None:
@@ -124,27 +128,27 @@ def scope_for(user):
     return scope
 
 
-def _office(scope, obj):
+def _office(scope: Scope, obj: object) -> bool:
     return scope.is_office
 
 
-def _sees_units(scope, obj):
+def _sees_units(scope: Scope, obj: object) -> bool:
     return scope.sees_units
 
 
-def _sees_unit(scope, unit):
+def _sees_unit(scope: Scope, unit: Unit) -> bool:
     return scope.contains_unit(unit)
 
 
-def _sees_member(scope, member):
+def _sees_member(scope: Scope, member: Member) -> bool:
     return scope.contains_member(member)
 
 
-def _manages(scope, unit):
+def _manages(scope: Scope, unit: Unit) -> bool:
     return scope.manages(unit)
 
 
-def _keeps_roster(scope, obj):
+def _keeps_roster(scope: Scope, obj: Unit | Member) -> bool:
     """The office for anyone; a secretary or leader for the members of the units they
     keep: they are the ones who know who has gone away to work, who is too old to come
     to a meeting ("党员参学不漏一人"), and those flags decide what each member owes."""
@@ -152,35 +156,35 @@ def _keeps_roster(scope, obj):
     return scope.is_office or scope.manages(unit)
 
 
-def _supervises(scope, unit):
+def _supervises(scope: Scope, unit: Unit) -> bool:
     return scope.supervises(unit)
 
 
-def _is_the_member(scope, member):
+def _is_the_member(scope: Scope, member: Member) -> bool:
     return scope.member is not None and scope.member.pk == member.pk
 
 
-def _sees_group(scope, group):
+def _sees_group(scope: Scope, group: SupervisionGroup) -> bool:
     return scope.is_office or group.pk in scope.groups
 
 
-def _is_in_group(scope, group):
+def _is_in_group(scope: Scope, group: SupervisionGroup) -> bool:
     """The office reads along with every group but does not act for one."""
     return group.pk in scope.groups
 
 
-def _briefs(scope, scope_object):
+def _briefs(scope: Scope, scope_object: object) -> bool:
     """The office briefs on anything; a supervision group on itself."""
     if scope.is_office:
         return True
     return isinstance(scope_object, SupervisionGroup) and scope_object.pk in scope.groups
 
 
-def _has_any_role(scope, obj):
+def _has_any_role(scope: Scope, obj: object) -> bool:
     return bool(scope.roles)
 
 
-RULES = {
+RULES: dict[str, Callable[[Scope, Any], bool]] = {
     "browse_units": _sees_units,
     "view_unit": _sees_unit,
     "view_member": _sees_member,
@@ -221,13 +225,13 @@ RULES = {
 }
 
 
-def has_perm(user, action, obj=None):
+def has_perm(user: AbstractBaseUser | AnonymousUser, action: str, obj: object = None) -> bool:
     if not user.is_authenticated:
         return False
     return RULES[action](scope_for(user), obj)
 
 
-def require(user, action, obj=None):
+def require(user: AbstractBaseUser | AnonymousUser, action: str, obj: object = None) -> None:
     """Raise 404 for objects outside the user's sight, 403 for what they see but may not do.
 
     A unit or member is seen within the user's scope, a supervision group by its members

@@ -1,4 +1,6 @@
-"""党员名册 Excel export, template and import (upload → preview → confirm)."""
+"""The 党员名册 (roster) pages: the Excel export and the import template, and the import
+itself (upload → preview → confirm). Whoever sees a unit may export its roster; only the
+office imports (units.permissions)."""
 
 import io
 
@@ -11,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units import roster
+from units import roster_export as exports
+from units import roster_import as imports
 from units.forms import MemberFilterForm
 from units.models import Member, RosterImport
 from units.permissions import require
-from units.views import _get_unit
+from units.roster_format import COLUMNS, XLSX_CONTENT_TYPE
+from units.shortcuts import get_unit
 
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 200
@@ -25,7 +29,7 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("名册文件"),
         help_text=gettext_lazy("Excel 工作簿(.xlsx),不超过 5 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{roster.XLSX_CONTENT_TYPE}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
 
     def clean_file(self):
@@ -40,11 +44,11 @@ class RosterUploadForm(forms.Form):
             )
         if not name.endswith(".xlsx"):
             raise forms.ValidationError(_("只能导入 Excel 工作簿(.xlsx)文件。"))
-        if upload.size > roster.MAX_UPLOAD_SIZE:
+        if upload.size > imports.MAX_UPLOAD_SIZE:
             raise forms.ValidationError(
                 _("文件不能超过 5 MB。名册以外的工作表、图片可以删去后再上传。")
             )
-        if not roster.roster_check_file(upload):
+        if not imports.roster_check_file(upload=upload):
             raise forms.ValidationError(
                 _(
                     "无法读取这个文件:它可能已损坏,或不是 Excel 工作簿。"
@@ -59,32 +63,32 @@ def _xlsx_response(content, filename):
         io.BytesIO(content),
         as_attachment=True,
         filename=filename,
-        content_type=roster.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
 @login_required
 def roster_export(request, pk):
-    unit = _get_unit(request, pk, "export_roster")
+    unit = get_unit(request, pk, "export_roster")
     members = MemberFilterForm(request.GET or None).filter(Member.objects.under(unit))
-    content = roster.roster_export(unit=unit, members=members)
+    content = exports.roster_export(unit=unit, members=members)
     filename = f"{unit.name}党员名册{timezone.localdate():%Y%m%d}.xlsx"
     return _xlsx_response(content, filename)
 
 
 @login_required
 def roster_template(request, pk):
-    unit = _get_unit(request, pk, "export_roster")
-    return _xlsx_response(roster.roster_template(unit=unit), "党员名册导入模板.xlsx")
+    unit = get_unit(request, pk, "export_roster")
+    return _xlsx_response(exports.roster_template(unit=unit), "党员名册导入模板.xlsx")
 
 
 @login_required
 def roster_import(request, pk):
-    unit = _get_unit(request, pk, "import_roster")
+    unit = get_unit(request, pk, "import_roster")
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = roster.roster_import_upload(
+            upload = imports.roster_import_upload(
                 unit=unit, uploaded_by=request.user, upload=form.cleaned_data["file"]
             )
             return redirect("units:roster_import_preview", pk=upload.pk)
@@ -96,7 +100,7 @@ def roster_import(request, pk):
         {
             "unit": unit,
             "form": form,
-            "columns": roster.COLUMNS,
+            "columns": COLUMNS,
             "recent_imports": unit.roster_imports.select_related("uploaded_by")[:5],
         },
     )
@@ -128,17 +132,19 @@ def roster_import_preview(request, pk):
     roster_import = _get_roster_import(request, pk)
     if request.method == "POST":
         return _roster_import_confirm(request, roster_import)
-    plan = None if roster_import.applied_at else roster.roster_validate(roster_import=roster_import)
+    plan = (
+        None if roster_import.applied_at else imports.roster_validate(roster_import=roster_import)
+    )
     return _render_preview(request, roster_import, plan)
 
 
 def _roster_import_confirm(request, roster_import):
     try:
-        plan = roster.roster_import_apply(roster_import=roster_import, user=request.user)
-    except roster.RosterAlreadyApplied:
+        plan = imports.roster_import_apply(roster_import=roster_import, user=request.user)
+    except imports.RosterAlreadyApplied:
         messages.error(request, _("这份名册已经导入过了,不能重复导入。"))
         return redirect("units:roster_import_preview", pk=roster_import.pk)
-    except roster.RosterInvalid as invalid:
+    except imports.RosterInvalid as invalid:
         messages.error(request, _("名册中有错误,没有导入任何数据。请改正后重新上传。"))
         return _render_preview(request, roster_import, invalid.plan)
     messages.success(

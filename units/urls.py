@@ -1,3 +1,6 @@
+"""The `units` namespace: the unit tree, units and members, and the roster's routes from
+units/roster_urls.py."""
+
 from django.urls import path
 
 from units import roster_urls, views

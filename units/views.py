@@ -1,3 +1,9 @@
+"""The unit tree, a unit's page and its members' pages, with the forms that add and change
+units and members; and the home page every user lands on, which shows what each of their
+roles holds (the office's district, a group's units, a leader's subtree, a secretary's
+branch). The counts come from units.selectors; who sees what, from units.permissions.
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction

@@ -1,3 +1,10 @@
+"""The campaign plan (活动安排): each 批次, its stages (学习动员 → 分析评议 → 整改提高) and their
+steps, with the dates the office planned, and the record of every step's extension.
+
+"第一阶段的时间在原安排的基础上延长十天左右": a step goes past its stage's end only by an
+extension (延期), recorded with who, when and why.
+"""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,10 +1,7 @@
-"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+"""What the office sets a batch to study: the 四加一 topics and the required readings
+(必读科目).
 
-Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
-thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
-for every member present, late, or taught at home (送课上门); an absence or leave owes a
-make-up (补课), which restores the session's concentrated hours once done. 自学 counts
-toward the total but not the concentrated share.
+"专题设置总体上可以按照'四加一'的格局来考虑"; "必读科目不少一篇".
 """
 
 from django.db import models

@@ -4,20 +4,21 @@ Each function checks the plan's rules, saves, and raises `ValidationError` keyed
 form field at fault, so a view can put the message next to what the user typed. The rules:
 
 - a period never ends before it starts (the models' own `clean()`);
-- a step lies inside its stage, a stage inside its campaign;
+- a step lies inside its stage, a stage inside its batch;
 - stage N+1 starts after stage N ends;
 - only an extension (延期) moves a step past its stage's end, and it pushes the stage
   out with it ("第一阶段的时间在原安排的基础上延长十天左右"); into the next stage or past
-  the campaign's end only if the office asks for the later stages to move by as much.
+  the batch's end only if the office asks for the later stages to move by as much.
 
-Each write locks the row it changes together with its stage and campaign (the join in
+Each write locks the row it changes together with its stage and batch (the join in
 `select_for_update()` locks every joined row on PostgreSQL), so two office staff editing
-one campaign's plan at the same moment queue behind each other instead of one silently
+one batch's plan at the same moment queue behind each other instead of one silently
 undoing the other.
 """
 
 import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
@@ -30,15 +31,17 @@ from common.dates import day_text
 STANDARD_STAGES = ["学习动员", "分析评议", "整改提高"]
 STANDARD_FIRST_STAGE_STEPS = ["思想发动", "学习培训", "大讨论"]
 # Three stages, the first of three steps, each at least a day long.
-MINIMUM_CAMPAIGN_DAYS = len(STANDARD_STAGES) * len(STANDARD_FIRST_STAGE_STEPS)
+MINIMUM_BATCH_DAYS = len(STANDARD_STAGES) * len(STANDARD_FIRST_STAGE_STEPS)
 
 
-def _raise_if(errors):
+def _raise_if(errors: dict[str, str | list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
 
 
-def _split(start, end, parts):
+def _split(
+    start: datetime.date, end: datetime.date, parts: int
+) -> list[tuple[datetime.date, datetime.date]]:
     """`parts` consecutive periods covering start..end, as even as whole days allow."""
     days = (end - start).days + 1
     periods = []
@@ -49,8 +52,8 @@ def _split(start, end, parts):
     return periods
 
 
-def _batch_errors(batch):
-    """The campaign must still hold all its stages."""
+def _batch_errors(batch: Batch) -> dict[str, str]:
+    """The batch must still hold all its stages."""
     errors = {}
     bounds = batch.stages.aggregate(first=Min("planned_start"), last=Max("planned_end"))
     if bounds["first"] and batch.starts_on > bounds["first"]:
@@ -64,8 +67,8 @@ def _batch_errors(batch):
     return errors
 
 
-def _stage_errors(stage):
-    """A stage lies inside its campaign, after the stage before it, before the one after
+def _stage_errors(stage: Stage) -> dict[str, list[str]]:
+    """A stage lies inside its batch, after the stage before it, before the one after
     it, and still holds all its steps."""
     batch = stage.batch
     start_errors, end_errors = [], []
@@ -109,7 +112,7 @@ def _stage_errors(stage):
     return errors
 
 
-def _step_errors(step):
+def _step_errors(step: Step) -> dict[str, str]:
     """A step lies inside its stage; only an extension may take it further."""
     stage = step.stage
     errors = {}
@@ -125,16 +128,18 @@ def _step_errors(step):
 
 
 @transaction.atomic
-def batch_create(*, name, targets, starts_on, ends_on):
+def batch_create(
+    *, name: str, targets: str, starts_on: datetime.date, ends_on: datetime.date
+) -> Batch:
     """Open a new current 批次 with the three standard stages and the three steps of the
-    first, their dates spread evenly over the campaign for the office to adjust."""
+    first, their dates spread evenly over the batch for the office to adjust."""
     batch = Batch(name=name, targets=targets, starts_on=starts_on, ends_on=ends_on, is_current=True)
     batch.full_clean(validate_constraints=False)
-    if (ends_on - starts_on).days + 1 < MINIMUM_CAMPAIGN_DAYS:
+    if (ends_on - starts_on).days + 1 < MINIMUM_BATCH_DAYS:
         raise ValidationError(
             {
                 "ends_on": _("活动时间太短:至少要%(days)d天才能安排三个阶段。")
-                % {"days": MINIMUM_CAMPAIGN_DAYS}
+                % {"days": MINIMUM_BATCH_DAYS}
             }
         )
     if Batch.objects.filter(is_current=True).exists():
@@ -172,7 +177,9 @@ def batch_create(*, name, targets, starts_on, ends_on):
 
 
 @transaction.atomic
-def batch_update(*, batch, name, targets, starts_on, ends_on):
+def batch_update(
+    *, batch: Batch, name: str, targets: str, starts_on: datetime.date, ends_on: datetime.date
+) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     batch.name = name
     batch.targets = targets
@@ -185,7 +192,9 @@ def batch_update(*, batch, name, targets, starts_on, ends_on):
 
 
 @transaction.atomic
-def stage_update(*, stage, name, planned_start, planned_end):
+def stage_update(
+    *, stage: Stage, name: str, planned_start: datetime.date, planned_end: datetime.date
+) -> Stage:
     stage = Stage.objects.select_for_update().select_related("batch").get(pk=stage.pk)
     stage.name = name
     stage.planned_start = planned_start
@@ -197,7 +206,9 @@ def stage_update(*, stage, name, planned_start, planned_end):
 
 
 @transaction.atomic
-def step_create(*, stage, name, planned_start, planned_end):
+def step_create(
+    *, stage: Stage, name: str, planned_start: datetime.date, planned_end: datetime.date
+) -> Step:
     """Add a step after the stage's last one."""
     stage = Stage.objects.select_for_update().select_related("batch").get(pk=stage.pk)
     last = stage.steps.aggregate(last=Max("number"))["last"] or 0
@@ -215,7 +226,9 @@ def step_create(*, stage, name, planned_start, planned_end):
 
 
 @transaction.atomic
-def step_update(*, step, name, planned_start, planned_end):
+def step_update(
+    *, step: Step, name: str, planned_start: datetime.date, planned_end: datetime.date
+) -> Step:
     step = Step.objects.select_for_update().select_related("stage", "stage__batch").get(pk=step.pk)
     step.name = name
     step.planned_start = planned_start
@@ -226,7 +239,9 @@ def step_update(*, step, name, planned_start, planned_end):
     return step
 
 
-def extension_end_error(*, step, new_end, shift_later=False):
+def extension_end_error(
+    *, step: Step, new_end: datetime.date, shift_later: bool = False
+) -> str | None:
     """Why `step` can't be extended to `new_end`, or None. With `shift_later` the later
     stages and the batch's end move with the stage, so they can't be in the way.
 
@@ -260,7 +275,7 @@ def extension_end_error(*, step, new_end, shift_later=False):
     return None
 
 
-def _shift_later_stages(stage, days):
+def _shift_later_stages(stage: Stage, days: int) -> None:
     """Move every stage after `stage`, their steps and the batch's end `days` later."""
     batch = stage.batch
     delta = datetime.timedelta(days=days)
@@ -276,7 +291,14 @@ def _shift_later_stages(stage, days):
 
 
 @transaction.atomic
-def step_extend(*, step, new_end, reason, user, shift_later=False):
+def step_extend(
+    *,
+    step: Step,
+    new_end: datetime.date,
+    reason: str,
+    user: AbstractBaseUser,
+    shift_later: bool = False,
+) -> StepExtension:
     """延期: move the step's planned end later and record who, when and why. If that moves
     the stage's end and `shift_later` is set, the later stages and the batch's end move by
     as many days ("第一阶段的时间在原安排的基础上延长十天左右": the rest follows).

@@ -3,7 +3,7 @@
 "专题设置总体上可以按照'四加一'的格局来考虑": the office names the four topics and the
 readings for the whole district; each unit adds one topic of its own ("各单位、各党组织
 要结合单位及岗位实际,确定一个结合单位特色的专题"). `study_plan_create`
-below gives a new campaign its first set; the edits after that are here too, with the few
+below gives a new batch its first set; the edits after that are here too, with the few
 reads the topics page and the plan page share.
 
 Writes raise `ValidationError` keyed by the form field at fault, before anything is saved.
@@ -11,6 +11,7 @@ Writes raise `ValidationError` keyed by the form field at fault, before anything
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch, Reading, Topic
@@ -39,8 +40,8 @@ REQUIRED_READINGS = [
 ]
 
 
-def study_plan_create(*, batch):
-    """Give a new campaign the four fixed topics and the required readings (idempotent)."""
+def study_plan_create(*, batch: Batch) -> None:
+    """Give a new batch the four fixed topics and the required readings (idempotent)."""
     for number, name in enumerate(FIXED_TOPICS, start=1):
         Topic.objects.get_or_create(batch=batch, unit=None, number=number, defaults={"name": name})
     for number, title in enumerate(REQUIRED_READINGS, start=1):
@@ -54,11 +55,11 @@ OWN_TOPIC_NUMBER = len(FIXED_TOPICS) + 1
 # Reads -------------------------------------------------------------------------------
 
 
-def fixed_topics(batch):
+def fixed_topics(batch: Batch | int) -> QuerySet[Topic]:
     return Topic.objects.filter(batch=batch, unit=None).order_by("number", "pk")
 
 
-def own_topics(batch):
+def own_topics(batch: Batch) -> QuerySet[Topic]:
     """Every unit's "加一" topic with its unit, in the order of the tree."""
     return (
         Topic.objects.filter(batch=batch, unit__isnull=False)
@@ -67,21 +68,21 @@ def own_topics(batch):
     )
 
 
-def readings(batch):
+def readings(batch: Batch | int) -> QuerySet[Reading]:
     return Reading.objects.filter(batch=batch).order_by("number", "pk")
 
 
 # Topics ------------------------------------------------------------------------------
 
 
-def _clean_name(name, field):
+def _clean_name(name: str, field: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationError({field: _("请填写专题名称。")})
     return name
 
 
-def topic_rename(*, topic, name):
+def topic_rename(*, topic: Topic, name: str) -> Topic:
     """Rename one of the four district-wide topics."""
     name = _clean_name(name, "name")
     clash = fixed_topics(topic.batch_id).exclude(pk=topic.pk).filter(name=name)
@@ -92,12 +93,12 @@ def topic_rename(*, topic, name):
     return topic
 
 
-def own_topic_of(*, unit, batch):
+def own_topic_of(*, unit: Unit, batch: Batch) -> Topic | None:
     return Topic.objects.filter(batch=batch, unit=unit).order_by("pk").first()
 
 
-def own_topic_set(*, unit, name, batch=None):
-    """Create or rename the unit's "加一" topic in the current campaign."""
+def own_topic_set(*, unit: Unit, name: str, batch: Batch | None = None) -> Topic:
+    """Create or rename the unit's "加一" topic in the current batch."""
     batch = batch or Batch.objects.current()
     if batch is None:
         raise ValidationError(_("尚未制定活动安排,请先由区委先进性教育办公室设置当前批次。"))
@@ -121,7 +122,7 @@ def own_topic_set(*, unit, name, batch=None):
 # Readings ----------------------------------------------------------------------------
 
 
-def _clean_title(title, *, batch, exclude=None):
+def _clean_title(title: str, *, batch: Batch | int, exclude: Reading | None = None) -> str:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("请填写篇目。")})
@@ -133,7 +134,7 @@ def _clean_title(title, *, batch, exclude=None):
     return title
 
 
-def _renumber(ordered):
+def _renumber(ordered: list[Reading]) -> None:
     """Number the readings 1, 2, 3… in the given order, saving only those that moved."""
     moved = []
     for number, reading in enumerate(ordered, start=1):
@@ -143,11 +144,11 @@ def _renumber(ordered):
     Reading.objects.bulk_update(moved, ["number"])
 
 
-def _locked_readings(batch):
+def _locked_readings(batch: Batch | int) -> list[Reading]:
     return list(readings(batch).select_for_update())
 
 
-def reading_add(*, batch, title):
+def reading_add(*, batch: Batch, title: str) -> Reading:
     """Add a reading at the end of the list."""
     title = _clean_title(title, batch=batch)
     with transaction.atomic():
@@ -155,7 +156,7 @@ def reading_add(*, batch, title):
         return Reading.objects.create(batch=batch, number=len(existing) + 1, title=title)
 
 
-def reading_update(*, reading, title, number):
+def reading_update(*, reading: Reading, title: str, number: int) -> Reading:
     """Rename a reading and move it to position `number`; the others close up around it."""
     title = _clean_title(title, batch=reading.batch_id, exclude=reading)
     with transaction.atomic():
@@ -168,7 +169,7 @@ def reading_update(*, reading, title, number):
     return reading
 
 
-def reading_uses(reading):
+def reading_uses(reading: Reading) -> int:
     """How many records name the reading: study sessions and self-study entries.
 
     Read through the reverse relations, so that the plan needn't know the ledgers that
@@ -180,7 +181,7 @@ def reading_uses(reading):
     )
 
 
-def reading_remove(*, reading):
+def reading_remove(*, reading: Reading) -> None:
     """Remove a reading no study has recorded yet: the ledger's "必读科目不少一篇" counts
     the readings each session covered, and deleting one would rewrite those records."""
     with transaction.atomic():

@@ -3,6 +3,8 @@
 value a correction or change history stored (ISO dates among them) as people read it
 (see common.dates)."""
 
+import datetime
+
 from django import template
 
 from common.dates import day_text, day_time_text, shown_value
@@ -11,15 +13,15 @@ register = template.Library()
 
 
 @register.filter
-def day(value):
+def day(value: datetime.date | None) -> str:
     return day_text(value)
 
 
 @register.filter
-def day_time(value):
+def day_time(value: datetime.datetime | None) -> str:
     return day_time_text(value)
 
 
 @register.filter
-def shown(value):
+def shown(value: object) -> object:
     return shown_value(value)

@@ -1,14 +1,15 @@
-"""What every ledger's correct and delete pages share: the reason fields and the message
-that says what was corrected. The rules and the record of the correction are in
-campaign.services_corrections."""
+"""What every ledger's correct and delete forms share: the 更正原因 field, and the form
+that asks why a record is deleted. The rules and the record of the correction are in
+ledgers.services.corrections."""
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ledgers.services.corrections import REASON_MAX_LENGTH
 
 
-def correction_reason(placeholder):
+def correction_reason(placeholder: Promise) -> forms.CharField:
     """The 更正原因 field of a correction form. Not required here: saving unchanged writes
     nothing and needs no reason, so the service, which knows whether anything changed,
     asks for it."""

@@ -1,8 +1,9 @@
-"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
+"""Input for the 大讨论: a new draft of a group's specific requirements, and a session
+with the opinions gathered from the public.
 
-The forms check what one field can tell; the rules (a date not in the future, a reason for
-every decision, return not before leaving) live in campaign.services_leaders and come back
-as errors on these fields. A correction is the same form as the record's, plus its reason.
+The forms check what one field can tell; the rules (a session already held, a draft that
+says something) live in ledgers.services.discussion and come back as errors on these
+fields.
 """
 
 from django import forms

@@ -1,19 +1,23 @@
-"""Input for the rectification ledger, the integrity record and the public survey.
+"""Input for the integrity record (廉洁自律), and for correcting one.
 
-The forms check what one field can tell (a date, a number, a choice); the ledger's rules
-(一时还解决不了 needs the explanation given to the public, a record needs a figure) live in
-campaign.services_rectification and come back as errors on these fields.
+The forms check what one field can tell (a date, a number); the record's rules (nothing
+refused in the future, a record needs a figure, a voucher value needs the vouchers) live
+in ledgers.services.integrity and come back as errors on these fields.
 """
 
+from typing import Any
+
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput
 from ledgers.forms.corrections import correction_reason
 from ledgers.forms.rectification import DATE_ERRORS
+from ledgers.models import IntegrityRecord
 
 
-def _count(label):
+def _count(label: Promise) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -26,7 +30,7 @@ def _count(label):
     )
 
 
-def _yuan(label):
+def _yuan(label: Promise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         min_value=0,
@@ -54,7 +58,7 @@ class IntegrityRecordForm(forms.Form):
     refused_gifts_value = _yuan(_("拒收礼金、信息费(元)"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         # A figure left empty is nothing refused, as on a paper form.
         for name in FIGURES:
@@ -73,7 +77,7 @@ class IntegrityCorrectionForm(IntegrityRecordForm):
     reason = correction_reason(_("如:人次录入有误"))
 
     @staticmethod
-    def initial_for(record):
+    def initial_for(record: IntegrityRecord) -> dict[str, Any]:
         # A figure of nothing shows as the empty field it was most likely left as.
         figures = {name: getattr(record, name) or None for name in FIGURES}
         return {"recorded_on": record.recorded_on, **figures, "note": record.note}

@@ -1,11 +1,15 @@
-"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
+"""Input for the leading cadres' 党课 and 形势报告, and for correcting one.
 
-The forms check what one field can tell; the rules (a date not in the future, a reason for
-every decision, return not before leaving) live in campaign.services_leaders and come back
-as errors on these fields. A correction is the same form as the record's, plus its reason.
+The forms check what one field can tell, and offer the leading cadres where the user keeps
+the ledgers and the units they see; the rules (a leading cadre, a lecture already given,
+an audience) live in ledgers.services.lectures and come back as errors on these fields. A
+correction is the same form as the record's, plus its reason.
 """
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput
@@ -17,13 +21,15 @@ DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请填写正�
 
 
 class CadreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    """A leading cadre, shown with position and unit so that namesakes are told apart."""
+
+    def label_from_instance(self, obj: Member) -> str:
         position = f"({obj.position})" if obj.position else ""
         return f"{obj.name}{position} · {obj.unit.name}"
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
@@ -66,7 +72,9 @@ class LectureForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, cadres, units, **kwargs):
+    def __init__(
+        self, *args: Any, cadres: QuerySet[Member], units: QuerySet[Unit], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lecturer"].queryset = cadres
         self.fields["unit"].queryset = units

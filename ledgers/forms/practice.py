@@ -1,28 +1,33 @@
-"""Input for the 二三五 practice ledgers.
+"""Input for the 二三五 practice ledgers: the office's settings, a unit's plan, and its
+activity log with photos and scans.
 
-The forms check what one field can tell; the rules (dates inside the campaign, 贫困户 not
-more than households, attachment types and sizes, cards returned not more than issued)
-live in campaign.services_practice and come back as errors on these fields, on creation
-and on correction alike.
+The forms check what one field can tell; the rules (dates inside the batch, 贫困户 not
+more than households, attachment types and sizes) live in ledgers.services.practice and
+come back as errors on these fields, on creation and on correction alike.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput
 from ledgers.forms.corrections import correction_reason
-from ledgers.models import ActivityAttachment, ActivityKind, CardType
-from ledgers.services.practice import ACTIVITY_FIELDS, CARD_FIELDS
+from ledgers.models import ActivityAttachment, ActivityKind, PracticeActivity
+from ledgers.services.practice import ACTIVITY_FIELDS
 
 REQUIRED_DATE = {"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")}
 
 
-def _count(label, help_text=""):
+def count_field(label: Promise) -> forms.IntegerField:
+    """A count of things done (户, 人次, 张): a whole number, 0 when there were none."""
     return forms.IntegerField(
         label=label,
         min_value=0,
         initial=0,
-        help_text=help_text,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": _("请填写数字,没有就填0。"),
@@ -32,7 +37,7 @@ def _count(label, help_text=""):
     )
 
 
-def _funds(label):
+def _funds(label: Promise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         min_value=0,
@@ -74,21 +79,10 @@ class BaselineForm(forms.Form):
             "max_value": _("请填写四位年份,如 2004。"),
         },
     )
-    households = _count(_("帮扶走访困难群众(户)"))
+    households = count_field(_("帮扶走访困难群众(户)"))
     funds = _funds(_("投入资金(万元)"))
-    person_times = _count(_("干群连心活动(人次)"))
-    deeds = _count(_("为民办实事(件次)"))
-
-
-class CardTypeForm(forms.Form):
-    name = forms.CharField(
-        label=_("卡种名称"),
-        max_length=50,
-        error_messages={
-            "required": _("请填写卡种名称,如“联系卡”。"),
-            "max_length": _("名称不能超过50个字。"),
-        },
-    )
+    person_times = count_field(_("干群连心活动(人次)"))
+    deeds = count_field(_("为民办实事(件次)"))
 
 
 class PlanForm(forms.Form):
@@ -107,11 +101,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files from one input; each is checked by the service."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(
+        self, data: UploadedFile | Sequence[UploadedFile] | None, initial: Any = None
+    ) -> list[UploadedFile]:
         single = super().clean
         if isinstance(data, (list, tuple)):
             return [single(item, initial) for item in data]
@@ -139,11 +135,11 @@ class ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请填写做了什么。")},
     )
-    households = _count(_("帮扶走访困难群众(户)"))
-    poor_households = _count(_("其中贫困户(户)"))
+    households = count_field(_("帮扶走访困难群众(户)"))
+    poor_households = count_field(_("其中贫困户(户)"))
     funds = _funds(_("投入资金(万元)"))
-    person_times = _count(_("干群连心活动(人次)"))
-    deeds = _count(_("为民办实事(件次)"))
+    person_times = count_field(_("干群连心活动(人次)"))
+    deeds = count_field(_("为民办实事(件次)"))
     files = MultipleFileField(
         label=_("照片或扫描件"),
         required=False,
@@ -162,42 +158,8 @@ class ActivityCorrectionForm(ActivityForm):
     )
     reason = correction_reason(_("如:户数录入有误"))
 
-    def __init__(self, *args, activity, **kwargs):
+    def __init__(self, *args: Any, activity: PracticeActivity, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {name: getattr(activity, name) for name in ACTIVITY_FIELDS})
         super().__init__(*args, **kwargs)
         self.fields["remove"].queryset = activity.attachments.all()
         self.fields["files"].label = _("添加照片或扫描件")
-
-
-class CardCountsForm(forms.Form):
-    recorded_on = forms.DateField(label=_("日期"), widget=DateInput(), error_messages=REQUIRED_DATE)
-    issued = _count(_("发出(张)"))
-    returned = _count(_("收回(张)"))
-
-
-class CardRecordForm(CardCountsForm):
-    field_order = ["card_type"]
-    card_type = forms.ModelChoiceField(
-        label=_("卡种"),
-        queryset=CardType.objects.none(),
-        empty_label="———",
-        error_messages={
-            "required": _("请选择卡种。"),
-            "invalid_choice": _("请从列表中选择卡种。"),
-        },
-    )
-
-    def __init__(self, *args, batch, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["card_type"].queryset = CardType.objects.filter(batch=batch)
-
-
-class CardRecordCorrectionForm(CardCountsForm):
-    """The date and counts of a 五卡 record; its card type stays (delete the record and
-    record it again if the card type was wrong)."""
-
-    reason = correction_reason(_("如:收回张数录入有误"))
-
-    def __init__(self, *args, record, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(record, name) for name in CARD_FIELDS})
-        super().__init__(*args, **kwargs)

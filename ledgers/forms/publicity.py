@@ -1,8 +1,8 @@
-"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
+"""Input for the publicity ledger, and for correcting a record of it.
 
-The forms check what one field can tell; the rules (a date not in the future, a reason for
-every decision, return not before leaving) live in campaign.services_leaders and come back
-as errors on these fields. A correction is the same form as the record's, plus its reason.
+The forms check what one field can tell; the rules (a date not in the future, evidence
+that says something) live in ledgers.services.publicity and come back as errors on these
+fields. A correction is the same form as the record's, plus its reason.
 """
 
 from django import forms

@@ -1,15 +1,24 @@
-"""Input for the rectification ledger, the integrity record and the public survey.
+"""Input for the 边学边查边改 ledger (filing, editing and filtering its items) and for the
+public satisfaction survey.
 
-The forms check what one field can tell (a date, a number, a choice); the ledger's rules
-(一时还解决不了 needs the explanation given to the public, a record needs a figure) live in
-campaign.services_rectification and come back as errors on these fields.
+The forms check what one field can tell (a date, a choice); the ledger's rules
+(一时还解决不了 needs the explanation given to the public, 已整改 is dated) live in
+ledgers.services.rectification and come back as errors on these fields.
 """
 
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput
-from ledgers.models import RectificationCategory, RectificationSource, RectificationStatus
+from ledgers.models import (
+    RectificationCategory,
+    RectificationItem,
+    RectificationSource,
+    RectificationStatus,
+)
 from ledgers.services.rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
 
 DATE_ERRORS = {"invalid": _("请填写正确的日期,如 2005-03-01。")}
@@ -41,7 +50,13 @@ class RectificationItemForm(forms.Form):
         help_text=_("选“一时还解决不了”时必填:向群众作了怎样的解释。"),
     )
 
-    def __init__(self, *args, for_supervisor=False, item=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        for_supervisor: bool = False,
+        item: RectificationItem | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if for_supervisor:
             for name in ("source", "status", "public_explanation"):
@@ -53,7 +68,7 @@ class RectificationItemForm(forms.Form):
                 del self.fields["problem"]
 
     @staticmethod
-    def initial_for(item):
+    def initial_for(item: RectificationItem) -> dict[str, Any]:
         return {
             "problem": item.problem,
             "category": item.category,
@@ -85,7 +100,7 @@ class RectificationFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
 
-    def filters(self):
+    def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
         return {name: value for name, value in self.cleaned_data.items() if value}
@@ -102,7 +117,7 @@ class SurveyForm(forms.Form):
         error_messages={"max_length": _("意见请不要超过%(limit_value)d字。")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in SURVEY_QUESTIONS:
             self.fields[name] = forms.TypedChoiceField(
@@ -115,5 +130,5 @@ class SurveyForm(forms.Form):
         # The ratings first, the opinion last, as the page asks them.
         self.order_fields([name for name, _label in SURVEY_QUESTIONS])
 
-    def questions(self):
+    def questions(self) -> list[BoundField]:
         return [self[name] for name, _label in SURVEY_QUESTIONS]

@@ -1,11 +1,14 @@
-"""Input for the leaders' ledgers, publicity and the 大讨论, and for correcting them.
+"""Input for the leading cadres' trips: the request, the office's decision, the return.
 
-The forms check what one field can tell; the rules (a date not in the future, a reason for
-every decision, return not before leaving) live in campaign.services_leaders and come back
-as errors on these fields. A correction is the same form as the record's, plus its reason.
+The forms check what one field can tell; the rules (a leading cadre, asked before leaving,
+a reason for every decision, return not before leaving) live in ledgers.services.trips and
+come back as errors on these fields.
 """
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateInput
@@ -45,7 +48,7 @@ class TripRequestForm(forms.Form):
         label=_("返回日期"), widget=DateInput(), error_messages=DATE_ERRORS
     )
 
-    def __init__(self, *args, travellers, **kwargs):
+    def __init__(self, *args: Any, travellers: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["traveller"].queryset = travellers
 

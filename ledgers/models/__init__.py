@@ -1,7 +1,8 @@
-"""The units' ledgers besides study, one module a subject: 二三五 practice, rectification (with
-the public survey), integrity, leaders' lectures, trips, publicity, the 大讨论, and the
-corrections of them all."""
+"""The units' ledgers besides study, one module a subject: 二三五 practice, the 五卡,
+rectification (with the public survey), integrity, leaders' lectures, trips, publicity,
+the 大讨论, and the corrections of them all."""
 
+from ledgers.models.cards import CardRecord, CardType
 from ledgers.models.corrections import CorrectedLedger, CorrectionAction, LedgerCorrection
 from ledgers.models.discussion import DiscussionGroup, DiscussionRequirement, DiscussionSession
 from ledgers.models.integrity import IntegrityRecord
@@ -9,8 +10,6 @@ from ledgers.models.lectures import LeaderLecture, LectureKind
 from ledgers.models.practice import (
     ActivityAttachment,
     ActivityKind,
-    CardRecord,
-    CardType,
     PracticeActivity,
     PracticeBaseline,
     PracticePlan,

@@ -50,5 +50,5 @@ class LedgerCorrection(models.Model):
         ordering = ["-changed_at", "-pk"]
         indexes = [models.Index(fields=["unit", "ledger", "changed_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.get_ledger_display()} · {self.get_action_display()}"

@@ -1,6 +1,8 @@
-"""Publicity and the 大讨论 of the specific requirements.
+"""The 大讨论 of the specific requirements: each unit's drafts for each group of its
+members, and the sessions held with the opinions gathered from the public.
 
-"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报"
+"形成既有共性,又能体现党员岗位、行业特点的新时期保持共产党员先进性具体要求……
+广泛征求群众意见"
 """
 
 from django.conf import settings
@@ -58,7 +60,7 @@ class DiscussionRequirement(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.get_group_display()} · 第{self.version}稿"
 
 
@@ -87,5 +89,5 @@ class DiscussionSession(models.Model):
         verbose_name_plural = _("大讨论记录")
         ordering = ["-held_on", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.held_on}"

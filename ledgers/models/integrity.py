@@ -1,7 +1,7 @@
-"""边学边查边改: the rectification ledger, and the integrity record.
+"""廉洁自律: the integrity record, what a unit's members refused, as the speech counts it.
 
-"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚,
-尽快理清思路,提出解决问题的具体措施,抓好落实的责任人。"
+"严格遵守党风廉政建设的各项规定,坚持廉洁自律……拒吃请30余人次,拒收购物券15张价值
+4500余元,拒收信息费、礼金45000余元。"
 """
 
 from django.conf import settings
@@ -40,5 +40,5 @@ class IntegrityRecord(models.Model):
         verbose_name_plural = _("廉洁自律记录")
         ordering = ["-recorded_on", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.recorded_on}"

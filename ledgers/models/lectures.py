@@ -1,8 +1,6 @@
-"""Leading cadres: the lectures they give, and the trips they may not take.
+"""The 党课 and 形势报告 leading cadres give, counted for the supervision groups and the office.
 
 "党员领导干部……要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
-"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意……
-党员干部外出返回后,必须采取有效措施进行补课。"
 """
 
 from django.conf import settings
@@ -45,5 +43,5 @@ class LeaderLecture(models.Model):
         verbose_name_plural = _("领导干部党课和形势报告")
         ordering = ["-given_on", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.lecturer} · {self.topic}"

@@ -1,4 +1,5 @@
-"""The 二三五 主题实践活动 and the 五卡, and the public satisfaction survey of 创三满意.
+"""The 二三五 主题实践活动: each unit's plan, its activity log with photos and scans, and
+the district's figures of last year.
 
 "两深入":深入群众、深入基层;"创三满意":最满意机关、最满意党组织、最满意共产党员;
 "五送":信息、技术、观念、健康和温暖. The figures are the ones the speech reports:
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from common.models import Recorded
 
 
 class ActivityKind(models.TextChoices):
@@ -55,11 +58,11 @@ class PracticePlan(models.Model):
             models.UniqueConstraint(fields=["batch", "unit"], name="one_practice_plan_per_unit"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · 二三五活动计划"
 
 
-class PracticeActivity(models.Model):
+class PracticeActivity(Recorded):
     """One entry of a unit's activity log, with the figures the briefings add up."""
 
     unit = models.ForeignKey(
@@ -83,13 +86,6 @@ class PracticeActivity(models.Model):
     )
     person_times = models.PositiveIntegerField(_("干群连心活动(人次)"), default=0)
     deeds = models.PositiveIntegerField(_("为民办实事(件次)"), default=0)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("二三五活动记录")
@@ -97,7 +93,7 @@ class PracticeActivity(models.Model):
         ordering = ["-held_on", "-pk"]
         indexes = [models.Index(fields=["unit", "held_on"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.held_on} · {self.get_kind_display()}"
 
 
@@ -127,7 +123,7 @@ class ActivityAttachment(models.Model):
         verbose_name_plural = _("活动附件")
         ordering = ["pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name
 
 
@@ -150,57 +146,5 @@ class PracticeBaseline(models.Model):
         verbose_name = _("上年同期数据")
         verbose_name_plural = _("上年同期数据")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}年"
-
-
-class CardType(models.Model):
-    """五卡: the card types the office sets (e.g. 联系卡, 民情卡)."""
-
-    batch = models.ForeignKey(
-        "campaign.Batch",
-        verbose_name=_("批次"),
-        on_delete=models.CASCADE,
-        related_name="card_types",
-    )
-    name = models.CharField(_("名称"), max_length=50)
-    number = models.PositiveSmallIntegerField(_("序号"), default=1)
-
-    class Meta:
-        verbose_name = _("五卡卡种")
-        verbose_name_plural = _("五卡卡种")
-        ordering = ["batch", "number", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["batch", "name"], name="card_type_name_once"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class CardRecord(models.Model):
-    """Cards a unit issued and got back."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="card_records"
-    )
-    card_type = models.ForeignKey(
-        CardType, verbose_name=_("卡种"), on_delete=models.PROTECT, related_name="records"
-    )
-    recorded_on = models.DateField(_("日期"))
-    issued = models.PositiveIntegerField(_("发出(张)"), default=0)
-    returned = models.PositiveIntegerField(_("收回(张)"), default=0)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("五卡发放记录")
-        verbose_name_plural = _("五卡发放记录")
-        ordering = ["-recorded_on", "-pk"]
-
-    def __str__(self):
-        return f"{self.unit} · {self.card_type} · {self.issued}/{self.returned}"

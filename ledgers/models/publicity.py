@@ -1,4 +1,4 @@
-"""Publicity and the 大讨论 of the specific requirements.
+"""Publicity: the five things every unit shows, each recorded with its evidence.
 
 "墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报"
 """
@@ -38,5 +38,5 @@ class PublicityCheck(models.Model):
         verbose_name_plural = _("宣传工作")
         ordering = ["-done_on", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.get_item_display()}"

@@ -1,9 +1,8 @@
-"""The 二三五 主题实践活动 and the 五卡, and the public satisfaction survey of 创三满意.
+"""边学边查边改: the rectification ledger, each change to its items, and the public
+satisfaction survey (群众满意度测评) whose opinions land in it.
 
-"两深入":深入群众、深入基层;"创三满意":最满意机关、最满意党组织、最满意共产党员;
-"五送":信息、技术、观念、健康和温暖. The figures are the ones the speech reports:
-households visited or helped (of which poor), funds (万元), 干群连心活动 人次,
-为民办实事 件(次).
+"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚,
+尽快理清思路,提出解决问题的具体措施,抓好落实的责任人。"
 """
 
 from django.conf import settings
@@ -40,7 +39,7 @@ class SurveyResponse(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} · {self.answered_at:%Y-%m-%d}"
 
 
@@ -105,7 +104,7 @@ class RectificationItem(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["unit", "status"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.problem[:40]
 
 
@@ -129,5 +128,5 @@ class RectificationChange(models.Model):
         verbose_name_plural = _("整改修改记录")
         ordering = ["changed_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item} · {self.changed_at:%Y-%m-%d}"

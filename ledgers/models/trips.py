@@ -1,6 +1,6 @@
-"""Leading cadres: the lectures they give, and the trips they may not take.
+"""Leading cadres' trips abroad and study tours: asked for in writing, decided by the
+office, and made up for on return.
 
-"党员领导干部……要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
 "原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意……
 党员干部外出返回后,必须采取有效措施进行补课。"
 """
@@ -79,5 +79,5 @@ class TripRequest(models.Model):
         verbose_name_plural = _("出国出境和外出考察审批")
         ordering = ["-requested_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.traveller} · {self.destination}"

@@ -1,16 +1,18 @@
-"""Reads of the leaders' ledgers, publicity and the 大讨论 that aggregate.
+"""Reads of the 大讨论: where a unit's drafts stand for each group of its members, and
+what the speech says each group's requirements should stress.
 
-Each is one query whatever the number of units, cadres or records.
+`discussion_groups` is one query whatever the number of drafts.
 """
+
+from typing import Any
 
 from django.db.models import Count, Max, Q
 
 from ledgers.models import DiscussionGroup, DiscussionRequirement
+from units.models import Unit
 
-# 大讨论 -------------------------------------------------------------------------------------
 
-
-def discussion_groups(unit):
+def discussion_groups(unit: Unit) -> list[dict[str, Any]]:
     """For each of the nine groups: drafts written, the latest draft's number and the
     adopted one's (None when there is none)."""
     rows = (

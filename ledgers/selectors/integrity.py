@@ -1,25 +1,22 @@
-"""Reads of the 边学边查边改 ledger, the integrity record and the satisfaction survey.
+"""Reads of the integrity record (廉洁自律): a unit's subtree's records and totals, and
+the totals written as the speech writes them ("拒吃请30余人次,拒收购物券15张价值4500余元,
+拒收信息费、礼金45000余元").
 
-Every figure is a database aggregate over a unit's subtree (materialized-path prefix), so
-each function is a fixed number of queries however many items, units or answers there are.
-The 转段 self-check and the briefings read `open_rectification_count` and
-`rectification_summary`.
+`integrity_totals` is one aggregate over the subtree (materialized-path prefix), whatever
+the number of records or units; the briefings read `integrity_sentence`.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from ledgers.models import (
-    IntegrityRecord,
-)
-
-# The integrity record ----------------------------------------------------------------------
+from ledgers.models import IntegrityRecord
+from units.models import Unit
 
 
-def integrity_records(unit):
+def integrity_records(unit: Unit) -> QuerySet[IntegrityRecord]:
     return (
         IntegrityRecord.objects.filter(unit__path__startswith=unit.path)
         .select_related("unit", "recorded_by")
@@ -35,7 +32,7 @@ class IntegrityTotals:
     gifts_value: Decimal = Decimal("0.00")
 
     @property
-    def sentence(self):
+    def sentence(self) -> str:
         return integrity_sentence(
             banquets=self.banquets,
             vouchers=self.vouchers,
@@ -44,12 +41,12 @@ class IntegrityTotals:
         )
 
 
-def _money(value):
+def _money(value: Decimal | float | None) -> Decimal:
     # SQLite sums decimals as floats; amounts are kept to the fen.
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def integrity_totals(unit):
+def integrity_totals(unit: Unit) -> IntegrityTotals:
     """The subtree's totals: one query."""
     row = IntegrityRecord.objects.filter(unit__path__startswith=unit.path).aggregate(
         banquets=Sum("refused_banquets"),
@@ -65,7 +62,7 @@ def integrity_totals(unit):
     )
 
 
-def approximately(value):
+def approximately(value: Decimal | int) -> str:
     """A figure the way the speech writes it: 34 → "30余", 30 → "30", 4537.5 → "4530余".
 
     Not a round figure: floored to the ten with 余 ("30余人次"); round (or under ten):
@@ -80,7 +77,9 @@ def approximately(value):
     return _("%(figure)s余") % {"figure": f"{tens:.0f}"}
 
 
-def integrity_sentence(*, banquets, vouchers, vouchers_value, gifts_value):
+def integrity_sentence(
+    *, banquets: int, vouchers: int, vouchers_value: Decimal, gifts_value: Decimal
+) -> str:
     """ "拒吃请30余人次,拒收购物券15张价值4500余元,拒收信息费、礼金45000余元": the
     clauses with a figure, joined by commas; "" when nothing was refused."""
     clauses = []

@@ -1,9 +1,11 @@
-"""Reads of the 二三五 practice ledgers, and the district's figures written as the speech
-writes them.
+"""Reads of the 二三五 practice ledgers: the activity figures of a unit's subtree and of
+the units below it, who has filed a plan, and those figures written as the speech writes
+them.
 
-The aggregates are one query each however many activities there are. `practice_sentences`
-and the number formatters below are pure functions of a `PracticeSummary`, so that the
-pages and the PDF briefings say exactly the same thing.
+The database reads are one query each however many activities or units there are
+(`practice_summary` one more for last year's figures). `practice_sentences` and the
+number formatters are pure functions of a `PracticeSummary`, so that the pages and the PDF
+briefings say exactly the same thing.
 
 The wording rules (tested in tests/ledgers/test_practice_sentences.py):
 
@@ -28,11 +30,13 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Field,
     FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -40,8 +44,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from ledgers.models import CardType, PracticeActivity, PracticeBaseline
-from units.models import UnitKind
+from campaign.models import Batch
+from ledgers.models import PracticeActivity, PracticeBaseline
+from units.models import Unit, UnitKind
 
 ZERO = Decimal("0")
 TEN = Decimal("10")
@@ -72,7 +77,7 @@ class PracticeSummary:
     deeds: int = 0
     last_year: LastYear | None = None
 
-    def change(self, name):
+    def change(self, name: str) -> Decimal | None:
         """Percent change of figure `name` against last year, rounded to 0.1, or None when
         there is nothing to compare with."""
         if self.last_year is None:
@@ -84,24 +89,24 @@ class PracticeSummary:
         return _round_percent((now - before) * 100 / before)
 
 
-def _round_percent(value):
+def _round_percent(value: Decimal) -> Decimal:
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def format_percent(value):
+def format_percent(value: Decimal) -> str:
     """Decimal("25.80") → "25.8", Decimal("10.0") → "10"."""
     text = f"{_round_percent(value):f}"
     return text.removesuffix(".0")
 
 
-def format_about(count):
+def format_about(count: int) -> str:
     """1247 → "1240余", 1240 → "1240", 8 → "8" (for 人次 and 件(次))."""
     if count >= 10 and count % 10:
         return f"{count // 10 * 10}余"
     return str(count)
 
 
-def format_funds(funds):
+def format_funds(funds: Decimal) -> str:
     """153.6 → "150多万元", 150 → "150万元", 8.50 → "8.5万元" (funds in 万元)."""
     funds = Decimal(funds)
     if funds >= TEN:
@@ -111,7 +116,7 @@ def format_funds(funds):
     return f"{text}万元"
 
 
-def format_change(change):
+def format_change(change: Decimal | None) -> str | None:
     if change is None:
         return None
     if change > 0:
@@ -121,7 +126,9 @@ def format_change(change):
     return "与上年持平"
 
 
-def practice_sentences(summary, *, households_total=None):
+def practice_sentences(
+    summary: PracticeSummary, *, households_total: int | None = None
+) -> list[str]:
     """The summary as the speech writes it: a list of sentences without final punctuation
     (the caller joins them with ";" and ends with "。"), empty when nothing was done.
 
@@ -158,19 +165,19 @@ def practice_sentences(summary, *, households_total=None):
 # Database reads ------------------------------------------------------------------------
 
 
-def activities_in(batch):
-    """The activities of a campaign: those held between its first and last day."""
+def activities_in(batch: Batch | None) -> QuerySet[PracticeActivity]:
+    """The activities of a batch: those held between its first and last day (all without one)."""
     activities = PracticeActivity.objects.all()
     if batch is not None:
         activities = activities.filter(held_on__range=(batch.starts_on, batch.ends_on))
     return activities
 
 
-def activities_under(unit, *, batch):
+def activities_under(unit: Unit, *, batch: Batch | None) -> QuerySet[PracticeActivity]:
     return activities_in(batch).filter(unit__path__startswith=unit.path)
 
 
-def practice_summary(unit, *, batch):
+def practice_summary(unit: Unit, *, batch: Batch | None) -> PracticeSummary:
     """The totals of `unit`'s subtree in one query, and for the district's root last
     year's figures (one more query)."""
     totals = activities_under(unit, batch=batch).aggregate(
@@ -194,7 +201,9 @@ def practice_summary(unit, *, batch):
 class _SumBelow(Subquery):
     """SUM(field) of the activities under the outer unit, as one correlated subquery."""
 
-    def __init__(self, activities, field, output_field):
+    def __init__(
+        self, activities: QuerySet[PracticeActivity], field: str, output_field: Field
+    ) -> None:
         rows = (
             activities.filter(unit__path__startswith=OuterRef("path"))
             .order_by()
@@ -203,7 +212,7 @@ class _SumBelow(Subquery):
         super().__init__(rows, output_field=output_field)
 
 
-def practice_children(unit, *, batch):
+def practice_children(unit: Unit, *, batch: Batch | None) -> QuerySet[Unit]:
     """The units directly under `unit`, each with the totals of its own subtree, in one
     query: so the office sees which 党委 has logged nothing."""
     activities = activities_in(batch)
@@ -227,13 +236,13 @@ def practice_children(unit, *, batch):
 PLAN_MISSING, PLAN_LATE, PLAN_ON_TIME = 0, 1, 2
 
 
-def units_expected_to_file(units):
+def units_expected_to_file(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """ "各单位、各级党组织要……制定出本单位如何开展的计划": every party organisation below
     the 区委 files one (党委/党组/工委, 党总支, 党支部)."""
     return units.exclude(kind=UnitKind.DISTRICT)
 
 
-def plan_status_rows(units, *, batch):
+def plan_status_rows(units: QuerySet[Unit], *, batch: Batch) -> QuerySet[Unit]:
     """Each unit expected to file, with its plan's state, not filed first, then filed late,
     then on time — in one query."""
     rows = units_expected_to_file(units).annotate(
@@ -251,7 +260,7 @@ def plan_status_rows(units, *, batch):
     ).order_by("plan_status", "path")
 
 
-def plan_status_counts(units, *, batch):
+def plan_status_counts(units: QuerySet[Unit], *, batch: Batch) -> dict[str, int]:
     """{"expected", "filed", "late", "missing"} for the units, in one query."""
     rows = units_expected_to_file(units).annotate(
         plan=FilteredRelation("practice_plans", condition=Q(practice_plans__batch=batch)),
@@ -263,20 +272,3 @@ def plan_status_counts(units, *, batch):
     )
     counts["missing"] = counts["expected"] - counts["filed"]
     return counts
-
-
-# 五卡 -----------------------------------------------------------------------------------
-
-
-def card_totals(unit, *, batch):
-    """Every card type of the campaign with the cards issued and returned in `unit`'s
-    subtree, in one query (types with no record show zeros)."""
-    below = Q(records__unit__path__startswith=unit.path)
-    return (
-        CardType.objects.filter(batch=batch)
-        .annotate(
-            issued_total=Coalesce(Sum("records__issued", filter=below), 0),
-            returned_total=Coalesce(Sum("records__returned", filter=below), 0),
-        )
-        .annotate(outstanding=F("issued_total") - F("returned_total"))
-    )

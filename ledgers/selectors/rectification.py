@@ -1,18 +1,22 @@
-"""Reads of the 边学边查边改 ledger, the integrity record and the satisfaction survey.
+"""Reads of the 边学边查边改 ledger and of the public satisfaction survey (群众满意度测评).
 
 Every figure is a database aggregate over a unit's subtree (materialized-path prefix), so
-each function is a fixed number of queries however many items, units or answers there are.
-The 转段 self-check and the briefings read `open_rectification_count` and
-`rectification_summary`.
+each function is a fixed number of queries (one, unless it says otherwise) however many
+items, units or answers there are. The 转段 self-check and the briefings read
+`open_rectification_count`, `overdue_q` and `OPEN_STATUSES`.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ledgers.models import (
     RectificationCategory,
+    RectificationChange,
     RectificationItem,
     RectificationStatus,
     SurveyResponse,
@@ -24,33 +28,42 @@ from ledgers.services.rectification import (
     TRACKED_FIELDS,
 )
 from study.selectors.progress import percent
+from units.models import Unit
 
 # 待整改 and 整改中 are still to be dealt with; 一时还解决不了 has been explained to the
 # public and is counted on its own, not as overdue.
 OPEN_STATUSES = (RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS)
 
 
-def _today(today):
+def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def overdue_q(today=None, prefix=""):
+def overdue_q(today: datetime.date | None = None, prefix: str = "") -> Q:
     """Deadline passed (before today: an item due today is not late yet) and not dealt with."""
     return Q(**{f"{prefix}deadline__lt": _today(today), f"{prefix}status__in": OPEN_STATUSES})
 
 
-def is_overdue(item, today=None):
+def is_overdue(item: RectificationItem, today: datetime.date | None = None) -> bool:
     """The same rule as `overdue_q`, for one item already loaded."""
     return (
         item.deadline is not None and item.deadline < _today(today) and item.status in OPEN_STATUSES
     )
 
 
-def items_of_subtree(unit):
+def items_of_subtree(unit: Unit) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(unit__path__startswith=unit.path)
 
 
-def rectification_items(unit, *, today=None, status="", category="", source="", overdue=False):
+def rectification_items(
+    unit: Unit,
+    *,
+    today: datetime.date | None = None,
+    status: str = "",
+    category: str = "",
+    source: str = "",
+    overdue: bool = False,
+) -> QuerySet[RectificationItem]:
     """The items of `unit`'s subtree, overdue first, then open before dealt with, then by
     deadline (none last). Each row has `is_overdue`."""
     items = items_of_subtree(unit).annotate(
@@ -78,7 +91,7 @@ def rectification_items(unit, *, today=None, status="", category="", source="", 
     )
 
 
-def item_history(item):
+def item_history(item: RectificationItem) -> list[RectificationChange]:
     """The recorded changes of an item, oldest first: each with `rows` of
     (field label, old, new) in the order of the form."""
     labels = {name: RectificationItem._meta.get_field(name).verbose_name for name in TRACKED_FIELDS}
@@ -91,11 +104,11 @@ def item_history(item):
     return changes
 
 
-def _field_order(name):
+def _field_order(name: str) -> int:
     return TRACKED_FIELDS.index(name) if name in TRACKED_FIELDS else len(TRACKED_FIELDS)
 
 
-def open_rectification_count(unit):
+def open_rectification_count(unit: Unit) -> int:
     """Problems of the subtree not yet rectified nor explained (待整改 + 整改中)."""
     return items_of_subtree(unit).filter(status__in=OPEN_STATUSES).count()
 
@@ -110,16 +123,16 @@ class RectificationSummary:
     public: int  # of which from 群众意见
 
     @property
-    def rectified(self):
+    def rectified(self) -> int:
         return next(count for value, _label, count in self.by_status if value == "rectified")
 
     @property
-    def rectified_rate(self):
+    def rectified_rate(self) -> Decimal | None:
         """已整改 as a percentage of all problems found (None when none were found)."""
         return percent(self.rectified, self.total)
 
 
-def rectification_summary(unit, today=None):
+def rectification_summary(unit: Unit, today: datetime.date | None = None) -> RectificationSummary:
     """Counts of `unit`'s subtree by status and category, overdue and open: one query."""
     row = items_of_subtree(unit).aggregate(
         total=Count("pk"),
@@ -147,7 +160,9 @@ def rectification_summary(unit, today=None):
     )
 
 
-def rectification_by_unit(unit, today=None):
+def rectification_by_unit(
+    unit: Unit, today: datetime.date | None = None
+) -> QuerySet[RectificationItem, dict[str, Any]]:
     """One row per unit of the subtree that has items: total, open, overdue, rectified;
     most overdue first. One grouped query."""
     return (
@@ -174,27 +189,27 @@ class QuestionResult:
     answers: int
 
     @property
-    def satisfied(self):
+    def satisfied(self) -> int:
         return sum(count for rating, _label, count in self.counts if rating in SATISFIED_RATINGS)
 
     @property
-    def satisfied_rate(self):
+    def satisfied_rate(self) -> Decimal | None:
         """满意率: 满意 and 基本满意 as a percentage of the answers."""
         return percent(self.satisfied, self.answers)
 
 
-def survey_responses(unit):
+def survey_responses(unit: Unit) -> QuerySet[SurveyResponse]:
     return SurveyResponse.objects.filter(unit__path__startswith=unit.path)
 
 
-def _satisfied_counts():
+def _satisfied_counts() -> dict[str, Count]:
     return {
         f"{field}_satisfied": Count("pk", filter=Q(**{f"{field}__in": SATISFIED_RATINGS}))
         for field, _label in SURVEY_QUESTIONS
     }
 
 
-def survey_results(unit):
+def survey_results(unit: Unit) -> dict[str, Any]:
     """Answers of `unit`'s subtree and, per question, the count of each rating: one query."""
     row = survey_responses(unit).aggregate(
         answers=Count("pk"),
@@ -217,7 +232,7 @@ def survey_results(unit):
     return {"answers": row["answers"], "opinions": row["opinions"], "questions": questions}
 
 
-def survey_by_unit(unit):
+def survey_by_unit(unit: Unit) -> list[dict[str, Any]]:
     """One row per unit of the subtree that has answers, with the 满意率 of each question
     (`rates`, in question order); lowest 满意率 for the unit (机关) first. One query."""
     rows = list(

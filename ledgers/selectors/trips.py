@@ -1,17 +1,18 @@
-"""Reads of the leaders' ledgers, publicity and the 大讨论 that aggregate.
+"""Reads of the leading cadres' trips: which requests a user sees, and in what order.
 
-Each is one query whatever the number of units, cadres or records.
+Each is one query (the requests with their cadre, unit, deciders and make-up), whatever
+the number of requests.
 """
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from ledgers.models import TripRequest, TripState
+from units.permissions import Scope
 from units.selectors import under_any
 
-# Trips -------------------------------------------------------------------------------------
 
-
-def trips_for(user, scope):
+def trips_for(user: AbstractBaseUser, scope: Scope) -> QuerySet[TripRequest]:
     """The trip requests a user sees: all for the office; otherwise those of the cadres in
     their scope, their own, and the ones they asked for."""
     trips = TripRequest.objects.select_related(
@@ -25,7 +26,7 @@ def trips_for(user, scope):
     return trips.filter(condition)
 
 
-def pending_first(trips):
+def pending_first(trips: QuerySet[TripRequest]) -> QuerySet[TripRequest]:
     pending_rank = Case(
         When(state=TripState.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )

@@ -2,22 +2,33 @@
 
 The ledgers' own services decide what may change and check the new values (`validate`);
 this module locks the row, compares before and after field by field, and writes the
-`LedgerCorrection` in the same transaction as the change.
+`LedgerCorrection` in the same transaction as the change. A ledger's page lists its
+latest corrections (`ledger_corrections`).
 """
 
 import datetime
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from ledgers.models import CorrectionAction, LedgerCorrection
+from ledgers.models import CorrectedLedger, CorrectionAction, LedgerCorrection
+from units.models import Unit
 
 REASON_MAX_LENGTH = 200
 
+# What a correction says changed: {field label: [before, after]} in display values.
+Changes = dict[str, list[str]]
 
-def display_value(record, name):
+# A record of one of the ledgers: a model with a `unit`.
+Record = TypeVar("Record", bound=models.Model)
+
+
+def display_value(record: models.Model, name: str) -> str:
     """A field's value as the correction keeps it: a choice's label, a date in ISO form
     (common.dates.shown_value writes it for people), "" for nothing, a decimal without
     trailing zeros."""
@@ -37,11 +48,11 @@ def display_value(record, name):
     return str(value)
 
 
-def _label(record, name):
+def _label(record: models.Model, name: str) -> str:
     return str(record._meta.get_field(name).verbose_name)
 
 
-def clean_reason(reason):
+def clean_reason(reason: str | None) -> str:
     """The reason a correction needs, stripped; ValidationError on `reason` if missing."""
     reason = (reason or "").strip()
     if not reason:
@@ -54,8 +65,16 @@ def clean_reason(reason):
 
 
 def ledger_record_update(
-    *, record, ledger, fields, values, user, reason, validate=None, extra=None
-):
+    *,
+    record: Record,
+    ledger: CorrectedLedger,
+    fields: Sequence[str],
+    values: dict[str, Any],
+    user: AbstractBaseUser,
+    reason: str | None,
+    validate: Callable[[Record], None] | None = None,
+    extra: Callable[[Record], Changes] | None = None,
+) -> tuple[Record, Changes]:
     """Change `values` ({name: value}, only names in `fields`) on `record` and keep the
     correction. `validate(locked_record)` raises ValidationError for what the ledger's
     rules forbid; `extra(locked_record)` makes the changes that are not fields (an
@@ -95,7 +114,15 @@ def ledger_record_update(
     return locked, changes
 
 
-def ledger_record_delete(*, record, ledger, fields, user, reason, before_delete=None):
+def ledger_record_delete(
+    *,
+    record: Record,
+    ledger: CorrectedLedger,
+    fields: Sequence[str],
+    user: AbstractBaseUser,
+    reason: str | None,
+    before_delete: Callable[[Record], Changes | None] | None = None,
+) -> LedgerCorrection:
     """Delete `record`, keeping what its `fields` held in the correction.
     `before_delete(locked_record)` runs inside the transaction, e.g. to remove files, and
     may return more of what the record held as {label: [before, ""]}."""
@@ -115,7 +142,14 @@ def ledger_record_delete(*, record, ledger, fields, user, reason, before_delete=
     return correction
 
 
-def _keep(record, ledger, action, changes, reason, user):
+def _keep(
+    record: models.Model,
+    ledger: CorrectedLedger,
+    action: CorrectionAction,
+    changes: Changes,
+    reason: str,
+    user: AbstractBaseUser,
+) -> LedgerCorrection:
     return LedgerCorrection.objects.create(
         unit=record.unit,
         ledger=ledger,
@@ -128,7 +162,9 @@ def _keep(record, ledger, action, changes, reason, user):
     )
 
 
-def ledger_corrections(unit, ledger, limit=20):
+def ledger_corrections(
+    unit: Unit, ledger: CorrectedLedger, limit: int = 20
+) -> list[LedgerCorrection]:
     """The latest corrections of one ledger in a unit and the units below it (a 党委's page
     lists its branches' records, so it shows their corrections too), one query."""
     corrections = LedgerCorrection.objects.filter(

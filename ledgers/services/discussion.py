@@ -1,28 +1,30 @@
-"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
-including the corrections of lectures and publicity records.
+"""Every write to the 大讨论: the drafts (稿) of a unit's specific requirements for each
+group of its members, which is adopted (定稿), and the discussion sessions.
+
+"通过反复讨论、集思广益所形成、所提炼的保持共产党员先进性的具体要求": every draft is kept
+as a new version, so the rounds of the discussion stay on record.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written. Who may call it is decided by the views through
 units.permissions; these functions check what the data itself must satisfy.
 """
 
-import logging
+import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from common.validation import not_in_future, required_text
-from ledgers.models import DiscussionRequirement, DiscussionSession
-
-logger = logging.getLogger(__name__)
-
-
-# 大讨论 -------------------------------------------------------------------------------------
+from ledgers.models import DiscussionGroup, DiscussionRequirement, DiscussionSession
+from units.models import Unit
 
 
-def discussion_requirement_write(*, unit, group, text, user):
+def discussion_requirement_write(
+    *, unit: Unit, group: DiscussionGroup | str, text: str, user: AbstractBaseUser
+) -> DiscussionRequirement:
     """Save a new draft (稿) of the unit's specific requirements for one group of members.
 
     Each save is a new version so that the discussion's rounds stay on record.
@@ -45,7 +47,9 @@ def discussion_requirement_write(*, unit, group, text, user):
     return requirement
 
 
-def discussion_requirement_adopt(*, requirement, user):
+def discussion_requirement_adopt(
+    *, requirement: DiscussionRequirement, user: AbstractBaseUser
+) -> DiscussionRequirement:
     """Mark this version 定稿; the group's previously adopted version is un-adopted with it."""
     try:
         with transaction.atomic():
@@ -60,7 +64,15 @@ def discussion_requirement_adopt(*, requirement, user):
     return requirement
 
 
-def discussion_session_record(*, unit, held_on, participants, summary, user, public_opinions=""):
+def discussion_session_record(
+    *,
+    unit: Unit,
+    held_on: datetime.date,
+    participants: str,
+    summary: str,
+    user: AbstractBaseUser,
+    public_opinions: str = "",
+) -> DiscussionSession:
     not_in_future(held_on, "held_on", _("只能登记已经开过的讨论,日期不能晚于今天。"))
     session = DiscussionSession(
         unit=unit,

@@ -1,23 +1,22 @@
-"""Writes of the 边学边查边改 ledger, the integrity record and the public satisfaction survey.
+"""Every write to the integrity record (廉洁自律): what a unit's people refused.
 
-"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚":
-an item is rectified (and dated) or explained to the public; every change to it is
-recorded with who made it and what the fields were before and after. An integrity
-record's figure goes into the briefings, so a mistyped one is corrected or deleted
-through campaign.services_corrections, which keeps the correction.
+"坚持廉洁自律……拒吃请30余人次,拒收购物券15张价值4500余元,拒收信息费、礼金45000余元":
+a record's figures go into the briefings, so a mistyped one is corrected or deleted through
+ledgers.services.corrections, which keeps the correction.
 """
 
+import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledgers.models import (
-    CorrectedLedger,
-    IntegrityRecord,
-)
-from ledgers.services.corrections import ledger_record_delete, ledger_record_update
+from ledgers.models import CorrectedLedger, IntegrityRecord, LedgerCorrection
+from ledgers.services.corrections import Changes, ledger_record_delete, ledger_record_update
+from units.models import Unit
 
 # What a keeper may correct on an integrity record; also what a deletion keeps.
 INTEGRITY_FIELDS = (
@@ -30,10 +29,7 @@ INTEGRITY_FIELDS = (
 )
 
 
-# The integrity record ----------------------------------------------------------------------
-
-
-def integrity_record_check(record, *, today=None):
+def integrity_record_check(record: IntegrityRecord, *, today: datetime.date | None = None) -> None:
     """The integrity record's rules, the same when it is recorded and when it is corrected:
     nothing refused in the future, a voucher value counts vouchers, and a record says
     what was refused."""
@@ -54,16 +50,16 @@ def integrity_record_check(record, *, today=None):
 
 def integrity_record_create(
     *,
-    unit,
-    user,
-    recorded_on,
-    refused_banquets=0,
-    refused_vouchers=0,
-    refused_vouchers_value=Decimal("0"),
-    refused_gifts_value=Decimal("0"),
-    note="",
-    today=None,
-):
+    unit: Unit,
+    user: AbstractBaseUser,
+    recorded_on: datetime.date,
+    refused_banquets: int = 0,
+    refused_vouchers: int = 0,
+    refused_vouchers_value: Decimal = Decimal("0"),
+    refused_gifts_value: Decimal = Decimal("0"),
+    note: str = "",
+    today: datetime.date | None = None,
+) -> IntegrityRecord:
     record = IntegrityRecord(
         unit=unit,
         recorded_on=recorded_on,
@@ -80,7 +76,14 @@ def integrity_record_create(
     return record
 
 
-def integrity_record_correct(*, record, user, reason, today=None, **values):
+def integrity_record_correct(
+    *,
+    record: IntegrityRecord,
+    user: AbstractBaseUser,
+    reason: str | None,
+    today: datetime.date | None = None,
+    **values: Any,
+) -> tuple[IntegrityRecord, Changes]:
     """Correct a record's figures; returns (record, {label: [before, after]}), empty when
     nothing changed. The unit and who recorded it stay."""
     return ledger_record_update(
@@ -94,7 +97,9 @@ def integrity_record_correct(*, record, user, reason, today=None, **values):
     )
 
 
-def integrity_record_delete(*, record, user, reason):
+def integrity_record_delete(
+    *, record: IntegrityRecord, user: AbstractBaseUser, reason: str | None
+) -> LedgerCorrection:
     return ledger_record_delete(
         record=record,
         ledger=CorrectedLedger.INTEGRITY,

@@ -1,29 +1,30 @@
-"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
-including the corrections of lectures and publicity records.
+"""Every write to the leading cadres' 党课 and 形势报告, including their corrections.
+
+"党员领导干部……要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计":
+only a leading cadre's lecture is recorded, once it was given; a mistyped one is corrected
+or deleted through ledgers.services.corrections, which keeps the correction.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written. Who may call it is decided by the views through
 units.permissions; these functions check what the data itself must satisfy.
 """
 
-import logging
+import datetime
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from common.validation import not_in_future
-from ledgers.models import CorrectedLedger, LeaderLecture
-from ledgers.services.corrections import ledger_record_delete, ledger_record_update
-
-logger = logging.getLogger(__name__)
-
-# 党课 and 形势报告 ------------------------------------------------------------------------
-
+from ledgers.models import CorrectedLedger, LeaderLecture, LectureKind, LedgerCorrection
+from ledgers.services.corrections import Changes, ledger_record_delete, ledger_record_update
+from units.models import Member, Unit
 
 LECTURE_FIELDS = ["lecturer", "unit", "kind", "given_on", "place", "topic", "audience"]
 
 
-def _lecture_rules(lecture):
+def _lecture_rules(lecture: LeaderLecture) -> None:
     """What a lecture must satisfy, whether recorded or corrected."""
     if not lecture.lecturer.is_leading_cadre:
         raise ValidationError({"lecturer": _("只登记党员领导干部上的党课和做的形势报告。")})
@@ -34,7 +35,16 @@ def _lecture_rules(lecture):
         raise ValidationError({"audience": _("听课人数至少为1人。")})
 
 
-def _lecture_values(*, lecturer, unit, kind, given_on, topic, audience, place=""):
+def _lecture_values(
+    *,
+    lecturer: Member,
+    unit: Unit,
+    kind: LectureKind | str,
+    given_on: datetime.date,
+    topic: str,
+    audience: int | None,
+    place: str = "",
+) -> dict[str, Any]:
     return {
         "lecturer": lecturer,
         "unit": unit,
@@ -46,7 +56,17 @@ def _lecture_values(*, lecturer, unit, kind, given_on, topic, audience, place=""
     }
 
 
-def lecture_record(*, lecturer, unit, kind, given_on, topic, audience, user, place=""):
+def lecture_record(
+    *,
+    lecturer: Member,
+    unit: Unit,
+    kind: LectureKind | str,
+    given_on: datetime.date,
+    topic: str,
+    audience: int | None,
+    user: AbstractBaseUser,
+    place: str = "",
+) -> LeaderLecture:
     """A leading cadre's 党课 or 形势报告, recorded after it was given."""
     values = _lecture_values(
         lecturer=lecturer,
@@ -64,7 +84,9 @@ def lecture_record(*, lecturer, unit, kind, given_on, topic, audience, user, pla
     return lecture
 
 
-def lecture_correct(*, lecture, user, reason, **fields):
+def lecture_correct(
+    *, lecture: LeaderLecture, user: AbstractBaseUser, reason: str | None, **fields: Any
+) -> tuple[LeaderLecture, Changes]:
     """Correct a recorded lecture (`fields` as for lecture_record) under the same rules;
     returns (lecture, {label: [before, after]})."""
     return ledger_record_update(
@@ -78,7 +100,9 @@ def lecture_correct(*, lecture, user, reason, **fields):
     )
 
 
-def lecture_delete(*, lecture, user, reason):
+def lecture_delete(
+    *, lecture: LeaderLecture, user: AbstractBaseUser, reason: str | None
+) -> LedgerCorrection:
     return ledger_record_delete(
         record=lecture,
         ledger=CorrectedLedger.LECTURE,

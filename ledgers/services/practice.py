@@ -1,5 +1,6 @@
-"""Every write to the 二三五 practice ledgers: the office's settings, the units' plans,
-their activity log with its attachments, and the 五卡, including corrections of the last two.
+"""Every write to the 二三五 practice ledgers: the office's settings (the plans' deadline,
+last year's figures), the units' plans, and their activity log with its photos and scans,
+including corrections of the log.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written, and writes inside one transaction.
@@ -10,12 +11,14 @@ import functools
 import pathlib
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,14 +26,18 @@ from campaign.models import Batch
 from common.dates import day_text
 from ledgers.models import (
     ActivityAttachment,
-    CardRecord,
-    CardType,
     CorrectedLedger,
+    LedgerCorrection,
     PracticeActivity,
     PracticeBaseline,
     PracticePlan,
 )
-from ledgers.services.corrections import clean_reason, ledger_record_delete, ledger_record_update
+from ledgers.services.corrections import (
+    Changes,
+    clean_reason,
+    ledger_record_delete,
+    ledger_record_update,
+)
 from units.models import Unit, UnitKind
 
 # The deadline is a date in Beijing time whatever the server's clock says: a plan filed
@@ -48,7 +55,7 @@ SIGNATURES = {
 }
 ALLOWED_EXTENSIONS = {ext for _sig, exts, _label in SIGNATURES.values() for ext in exts}
 
-# What a keeper may correct; the unit, who recorded it and (for the 五卡) the card type stay.
+# What a keeper may correct; the unit and who recorded it stay.
 ACTIVITY_FIELDS = [
     "held_on",
     "kind",
@@ -60,10 +67,9 @@ ACTIVITY_FIELDS = [
     "person_times",
     "deeds",
 ]
-CARD_FIELDS = ["recorded_on", "issued", "returned"]
 
 
-def _current_batch():
+def _current_batch() -> Batch:
     batch = Batch.objects.current()
     if batch is None:
         raise ValidationError(_("尚未设置当前批次,请先由区委先进性教育办公室制定活动安排。"))
@@ -74,7 +80,7 @@ def _current_batch():
 
 
 @transaction.atomic
-def practice_deadline_set(*, batch, practice_plan_due):
+def practice_deadline_set(*, batch: Batch, practice_plan_due: datetime.date | None) -> Batch:
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if practice_plan_due is not None and not (
         batch.starts_on <= practice_plan_due <= batch.ends_on
@@ -92,8 +98,16 @@ def practice_deadline_set(*, batch, practice_plan_due):
 
 
 @transaction.atomic
-def practice_baseline_set(*, batch, year, households, funds, person_times, deeds):
-    """Enter or correct last year's district figures (one set per campaign)."""
+def practice_baseline_set(
+    *,
+    batch: Batch,
+    year: int,
+    households: int,
+    funds: Decimal,
+    person_times: int,
+    deeds: int,
+) -> PracticeBaseline:
+    """Enter or correct last year's district figures (one set per batch)."""
     if year >= batch.starts_on.year:
         raise ValidationError(
             {
@@ -116,44 +130,10 @@ def practice_baseline_set(*, batch, year, households, funds, person_times, deeds
     return baseline
 
 
-def _card_name_taken(batch, name, exclude_pk=None):
-    return CardType.objects.filter(batch=batch, name=name).exclude(pk=exclude_pk).exists()
-
-
-def card_type_add(*, batch, name):
-    name = name.strip()
-    if _card_name_taken(batch, name):
-        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
-    try:
-        with transaction.atomic():
-            last = CardType.objects.filter(batch=batch).aggregate(n=Max("number"))["n"]
-            card_type = CardType(batch=batch, name=name, number=(last or 0) + 1)
-            card_type.full_clean(validate_constraints=False)
-            card_type.save()
-    except IntegrityError as error:
-        # Another office user added the same name a moment ago.
-        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}}) from error
-    return card_type
-
-
-def card_type_rename(*, card_type, name):
-    name = name.strip()
-    if _card_name_taken(card_type.batch_id, name, exclude_pk=card_type.pk):
-        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}})
-    card_type.name = name
-    card_type.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            card_type.save(update_fields=["name"])
-    except IntegrityError as error:
-        raise ValidationError({"name": _("已有名为“%(name)s”的卡种。") % {"name": name}}) from error
-    return card_type
-
-
 # Plans ---------------------------------------------------------------------------------
 
 
-def plan_is_late(*, due, submitted_at):
+def plan_is_late(*, due: datetime.date | None, submitted_at: datetime.datetime) -> bool:
     """Late when filed after the end of the due day in Beijing time."""
     if due is None:
         return False
@@ -163,8 +143,14 @@ def plan_is_late(*, due, submitted_at):
     return submitted_at >= end_of_due_day
 
 
-def practice_plan_file(*, unit, content, user, now=None):
-    """File the unit's 二三五 plan for the current campaign; once filed it stands."""
+def practice_plan_file(
+    *,
+    unit: Unit,
+    content: str,
+    user: AbstractBaseUser,
+    now: datetime.datetime | None = None,
+) -> PracticePlan:
+    """File the unit's 二三五 plan for the current batch; once filed it stands."""
     batch = _current_batch()
     if unit.kind == UnitKind.DISTRICT:
         raise ValidationError(_("计划由区委以下各级党组织报送,区委不需要报送。"))
@@ -195,7 +181,7 @@ def practice_plan_file(*, unit, content, user, now=None):
 # Activities ----------------------------------------------------------------------------
 
 
-def attachment_type(upload):
+def attachment_type(upload: UploadedFile) -> str:
     """The content type of an upload judged by its first bytes, or ValidationError with a
     message naming the file."""
     name = upload.name
@@ -225,7 +211,7 @@ def attachment_type(upload):
     raise AssertionError("every allowed extension has a signature")
 
 
-def _check_attachments(files, *, kept=0):
+def _check_attachments(files: list[UploadedFile], *, kept: int = 0) -> list[str]:
     """The content types of `files`, once they and the `kept` attachments fit the limit."""
     if kept + len(files) > MAX_ATTACHMENTS:
         if kept:
@@ -250,7 +236,13 @@ def _check_attachments(files, *, kept=0):
     return types
 
 
-def _attachment_save(*, activity, upload, content_type, user):
+def _attachment_save(
+    *,
+    activity: PracticeActivity,
+    upload: UploadedFile,
+    content_type: str,
+    user: AbstractBaseUser,
+) -> ActivityAttachment:
     extension = pathlib.PurePath(upload.name).suffix.lower()
     attachment = ActivityAttachment(
         activity=activity,
@@ -266,7 +258,7 @@ def _attachment_save(*, activity, upload, content_type, user):
     return attachment
 
 
-def _attachment_delete(attachment):
+def _attachment_delete(attachment: ActivityAttachment) -> None:
     """Delete the row now and the file only once that is committed: a rolled-back
     correction must not leave an attachment whose file is gone."""
     storage, name = attachment.file.storage, attachment.file.name
@@ -274,13 +266,13 @@ def _attachment_delete(attachment):
     transaction.on_commit(functools.partial(storage.delete, name))
 
 
-def _attachment_names(attachments):
+def _attachment_names(attachments: Iterable[ActivityAttachment]) -> str:
     return "、".join(attachment.original_name for attachment in attachments)
 
 
-def practice_activity_check(activity):
+def practice_activity_check(activity: PracticeActivity) -> None:
     """The activity log's rules, the same when an activity is logged and when it is
-    corrected: held inside the current campaign and not in the future, 贫困户 among the
+    corrected: held inside the current batch and not in the future, 贫困户 among the
     households visited, no negative funds."""
     batch = _current_batch()
     errors = {}
@@ -303,19 +295,19 @@ def practice_activity_check(activity):
 
 def practice_activity_record(
     *,
-    unit,
-    user,
-    held_on,
-    kind,
-    participants,
-    description,
-    households=0,
-    poor_households=0,
-    funds=Decimal("0"),
-    person_times=0,
-    deeds=0,
-    files=(),
-):
+    unit: Unit,
+    user: AbstractBaseUser,
+    held_on: datetime.date,
+    kind: str,
+    participants: str,
+    description: str,
+    households: int = 0,
+    poor_households: int = 0,
+    funds: Decimal = Decimal("0"),
+    person_times: int = 0,
+    deeds: int = 0,
+    files: Iterable[UploadedFile] = (),
+) -> PracticeActivity:
     """Log one activity of `unit` with its photos or scans."""
     activity = PracticeActivity(
         unit=unit,
@@ -341,7 +333,15 @@ def practice_activity_record(
     return activity
 
 
-def practice_activity_correct(*, activity, user, reason, files=(), remove=(), **values):
+def practice_activity_correct(
+    *,
+    activity: PracticeActivity,
+    user: AbstractBaseUser,
+    reason: str | None,
+    files: Iterable[UploadedFile] = (),
+    remove: Iterable[ActivityAttachment] = (),
+    **values: Any,
+) -> tuple[PracticeActivity, Changes]:
     """Correct what an activity says, remove some of its attachments (`remove`) and add
     `files`. Returns (activity, {label: [before, after]}), empty when nothing changed;
     the attachments' change is part of the same correction."""
@@ -354,7 +354,7 @@ def practice_activity_correct(*, activity, user, reason, files=(), remove=(), **
         # Before any file is written: a refusal must not leave new files behind.
         reason = clean_reason(reason)
 
-    def change_attachments(locked):
+    def change_attachments(locked: PracticeActivity) -> Changes:
         attachments = list(locked.attachments.all())
         removed = [attachment for attachment in attachments if attachment.pk in remove_ids]
         types = _check_attachments(files, kept=len(attachments) - len(removed))
@@ -381,10 +381,12 @@ def practice_activity_correct(*, activity, user, reason, files=(), remove=(), **
     )
 
 
-def practice_activity_delete(*, activity, user, reason):
+def practice_activity_delete(
+    *, activity: PracticeActivity, user: AbstractBaseUser, reason: str | None
+) -> LedgerCorrection:
     """Delete an activity and its attachments, keeping what it said and which files it had."""
 
-    def delete_attachments(locked):
+    def delete_attachments(locked: PracticeActivity) -> Changes:
         attachments = list(locked.attachments.all())
         for attachment in attachments:
             _attachment_delete(attachment)
@@ -398,108 +400,3 @@ def practice_activity_delete(*, activity, user, reason):
         reason=reason,
         before_delete=delete_attachments,
     )
-
-
-# 五卡 -----------------------------------------------------------------------------------
-
-
-def _lock_unit(unit_id):
-    """One writer of a unit's 五卡 at a time, so that two records cannot both pass the
-    check of what was returned against what was issued."""
-    Unit.objects.select_for_update().filter(pk=unit_id).first()
-
-
-def _cards_so_far(record):
-    """What the record's unit issued and got back of its card type, not counting it."""
-    records = CardRecord.objects.filter(unit_id=record.unit_id, card_type_id=record.card_type_id)
-    if record.pk:
-        records = records.exclude(pk=record.pk)
-    totals = records.aggregate(
-        issued=Coalesce(Sum("issued"), 0), returned=Coalesce(Sum("returned"), 0)
-    )
-    return totals["issued"], totals["returned"]
-
-
-def card_record_check(record):
-    """The 五卡 rules, the same when cards are recorded and when a record is corrected:
-    something was counted, not in the future, and what the unit got back of a card type
-    never exceeds what it gave out, counting every record. The caller holds the unit's
-    lock (`_lock_unit`)."""
-    if not record.issued and not record.returned:
-        raise ValidationError(_("请填写发出或收回的张数。"))
-    if record.recorded_on > timezone.localdate():
-        raise ValidationError({"recorded_on": _("日期不能晚于今天。")})
-    issued, returned = _cards_so_far(record)
-    issued_total = issued + record.issued
-    returned_total = returned + record.returned
-    if returned_total > issued_total:
-        raise ValidationError(
-            {
-                "returned": _("%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张,请核对。")
-                % {
-                    "card": record.card_type.name,
-                    "returned": returned_total,
-                    "issued": issued_total,
-                }
-            }
-        )
-
-
-def card_record(*, unit, card_type, recorded_on, issued, returned, user):
-    """Record cards issued and returned by `unit`."""
-    record = CardRecord(
-        unit=unit,
-        card_type=card_type,
-        recorded_on=recorded_on,
-        issued=issued,
-        returned=returned,
-        recorded_by=user,
-    )
-    with transaction.atomic():
-        _lock_unit(unit.pk)
-        card_record_check(record)
-        record.full_clean()
-        record.save()
-    return record
-
-
-def card_record_correct(*, record, user, reason, **values):
-    """Correct the date or the counts of a 五卡 record. Returns (record,
-    {label: [before, after]}), empty when nothing changed."""
-    with transaction.atomic():
-        _lock_unit(record.unit_id)
-        return ledger_record_update(
-            record=record,
-            ledger=CorrectedLedger.CARD,
-            fields=CARD_FIELDS,
-            values=values,
-            user=user,
-            reason=reason,
-            validate=card_record_check,
-        )
-
-
-def _card_record_may_go(record):
-    issued, returned = _cards_so_far(record)
-    if returned > issued:
-        raise ValidationError(
-            _(
-                "删除这条记录后,%(card)s累计收回%(returned)d张,多于累计发出的%(issued)d张。"
-                "请先更正收回的记录。"
-            )
-            % {"card": record.card_type.name, "returned": returned, "issued": issued}
-        )
-
-
-def card_record_delete(*, record, user, reason):
-    """Delete a 五卡 record unless the unit would then have got back more than it gave out."""
-    with transaction.atomic():
-        _lock_unit(record.unit_id)
-        return ledger_record_delete(
-            record=record,
-            ledger=CorrectedLedger.CARD,
-            fields=["card_type", *CARD_FIELDS],
-            user=user,
-            reason=reason,
-            before_delete=_card_record_may_go,
-        )

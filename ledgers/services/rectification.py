@@ -1,12 +1,15 @@
-"""Writes of the 边学边查边改 ledger, the integrity record and the public satisfaction survey.
+"""Writes of the 边学边查边改 ledger and of the public satisfaction survey that feeds it.
 
 "查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚":
 an item is rectified (and dated) or explained to the public; every change to it is
-recorded with who made it and what the fields were before and after. An integrity
-record's figure goes into the briefings, so a mistyped one is corrected or deleted
-through campaign.services_corrections, which keeps the correction.
+recorded with who made it and what the fields were before and after. An opinion left on
+the public survey page becomes a 群众意见 item ("从群众意见最大、最不满意的问题改起").
 """
 
+import datetime
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +26,7 @@ from ledgers.models import (
     SurveyResponse,
 )
 from ledgers.services.corrections import display_value
+from units.models import Unit
 
 # What the keepers may change after an item is filed; its source is where it came from
 # and stays. `rectified_on` follows the status and is recorded with it.
@@ -58,7 +62,7 @@ SURVEY_SALT = "survey"
 # Rectification items -----------------------------------------------------------------------
 
 
-def _settle_status(item, today):
+def _settle_status(item: RectificationItem, today: datetime.date) -> None:
     """The rules of the status: 已整改 is dated the day it is set; 一时还解决不了 needs the
     explanation given to the public."""
     if item.status == RectificationStatus.RECTIFIED:
@@ -77,18 +81,18 @@ def _settle_status(item, today):
 
 def rectification_item_create(
     *,
-    unit,
-    user,
-    problem,
-    source,
-    category,
-    measure="",
-    responsible="",
-    deadline=None,
-    status=RectificationStatus.OPEN,
-    public_explanation="",
-    today=None,
-):
+    unit: Unit,
+    user: AbstractBaseUser | None,
+    problem: str,
+    source: RectificationSource | str,
+    category: RectificationCategory | str,
+    measure: str = "",
+    responsible: str = "",
+    deadline: datetime.date | None = None,
+    status: RectificationStatus | str = RectificationStatus.OPEN,
+    public_explanation: str = "",
+    today: datetime.date | None = None,
+) -> RectificationItem:
     """File a problem. `user` is None for an opinion left on the public survey page."""
     item = RectificationItem(
         unit=unit,
@@ -108,7 +112,13 @@ def rectification_item_create(
     return item
 
 
-def rectification_item_update(*, item, user, today=None, **fields):
+def rectification_item_update(
+    *,
+    item: RectificationItem,
+    user: AbstractBaseUser,
+    today: datetime.date | None = None,
+    **fields: Any,
+) -> tuple[RectificationItem, dict[str, list[str]]]:
     """Change an item and record the change: {field: [old, new]} in display values.
 
     Returns the saved item and the changes (empty when nothing changed; then nothing is
@@ -140,18 +150,18 @@ def rectification_item_update(*, item, user, today=None, **fields):
 # The public satisfaction survey ------------------------------------------------------------
 
 
-def _survey_signer():
+def _survey_signer() -> signing.Signer:
     # Not timestamped: the link is printed on posters, so it never expires, and the same
     # unit always gets the same link and QR code however often it is shown.
     return signing.Signer(salt=SURVEY_SALT)
 
 
-def survey_token(unit):
+def survey_token(unit: Unit) -> str:
     """The unit's part of its public survey link; signed, so ids can't be tried in turn."""
     return _survey_signer().sign_object(unit.pk)
 
 
-def survey_unit_id(token):
+def survey_unit_id(token: str) -> int:
     """The unit id in a survey token; raises signing.BadSignature for anything else."""
     unit_id = _survey_signer().unsign_object(token)
     if not isinstance(unit_id, int):
@@ -159,15 +169,17 @@ def survey_unit_id(token):
     return unit_id
 
 
-def device_day(*, device, unit, day):
+def device_day(*, device: str, unit: Unit, day: datetime.date) -> str:
     """A keyed hash of the device cookie, the unit and the day: the same device answering
     for the same unit on the same day gives the same value, and nothing in it leads back
     to the device or links its answers for different units."""
     value = f"{device}|{unit.pk}|{day.isoformat()}"
+    # The key's salt names the module it was first written in; changing it would let every
+    # device answer again the day it changed.
     return salted_hmac("campaign.survey.device_day", value, algorithm="sha256").hexdigest()
 
 
-def survey_answered(*, unit, device, day):
+def survey_answered(*, unit: Unit, device: str, day: datetime.date) -> bool:
     return SurveyResponse.objects.filter(
         unit=unit, device_day=device_day(device=device, unit=unit, day=day)
     ).exists()
@@ -178,8 +190,15 @@ class AlreadyAnswered(Exception):
 
 
 def survey_answer(
-    *, unit, device, day, office_rating, organisation_rating, members_rating, opinion=""
-):
+    *,
+    unit: Unit,
+    device: str,
+    day: datetime.date,
+    office_rating: int,
+    organisation_rating: int,
+    members_rating: int,
+    opinion: str = "",
+) -> SurveyResponse:
     """Save one anonymous answer. An opinion also becomes a 群众意见 item of the unit's
     rectification ledger, so that the unit has to deal with it ("从群众意见最大、最不满意
     的问题改起")."""

@@ -1,15 +1,18 @@
-"""Every write to the leaders' ledgers (党课, 形势报告, trips), publicity and the 大讨论,
-including the corrections of lectures and publicity records.
+"""Every write to the leading cadres' trips abroad and study tours: the request, the
+office's decision, a withdrawal, and the return with the make-up it owes.
+
+"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意,
+按审批原则从严审批把关……党员干部外出返回后,必须采取有效措施进行补课。"
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
-is at fault) before anything is written. Who may call it is decided by the views through
-units.permissions; these functions check what the data itself must satisfy.
+is at fault) before anything is written; a state change is conditional on the state it
+starts from, so of two people acting at once the first wins and the other gets `TripError`.
 """
 
 import datetime
-import logging
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -17,21 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.validation import not_in_future, required_text
-from ledgers.models import (
-    TripRequest,
-    TripState,
-)
+from ledgers.models import TripKind, TripRequest, TripState
 from study.models import MakeUp, StudySession
 from study.services.progress import progress_refresh
-
-logger = logging.getLogger(__name__)
+from units.models import Member
 
 # A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
 # 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
 MIN_TRIP_MAKEUP_HOURS = Decimal("1")
-
-
-# Trips abroad and study tours ------------------------------------------------------------
 
 
 class TripError(ValidationError):
@@ -39,7 +35,16 @@ class TripError(ValidationError):
     so."""
 
 
-def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on, user):
+def trip_request(
+    *,
+    traveller: Member,
+    kind: TripKind | str,
+    destination: str,
+    purpose: str,
+    leaves_on: datetime.date | None,
+    returns_on: datetime.date | None,
+    user: AbstractBaseUser,
+) -> TripRequest:
     """ "确需外出的,必须事先书面征求先进性教育办公室的同意": asked before leaving."""
     if not traveller.is_leading_cadre:
         raise ValidationError({"traveller": _("只有党员领导干部外出需要报办公室审批。")})
@@ -61,7 +66,9 @@ def trip_request(*, traveller, kind, destination, purpose, leaves_on, returns_on
     return trip
 
 
-def trip_decide(*, trip, approve, reason, user):
+def trip_decide(
+    *, trip: TripRequest, approve: bool, reason: str, user: AbstractBaseUser
+) -> TripRequest:
     """The office approves or refuses, with its reason either way ("从严审批把关").
 
     Conditional on the request still pending: of two office users deciding at once, or a
@@ -81,7 +88,7 @@ def trip_decide(*, trip, approve, reason, user):
     return trip
 
 
-def trip_withdraw(*, trip, user):
+def trip_withdraw(*, trip: TripRequest, user: AbstractBaseUser) -> TripRequest:
     """撤回申请: taken back while the office has not decided yet. The request stays, marked
     withdrawn with who and when, so the office's list still shows what was asked.
 
@@ -104,12 +111,12 @@ def trip_withdraw(*, trip, user):
     return trip
 
 
-def _missed_hours(trip, returned_on):
+def _missed_hours(trip: TripRequest, returned_on: datetime.date) -> Decimal:
     """The concentrated hours of the branch's sessions held while the cadre was away.
 
     Sessions where the cadre already has a roster entry are left out: an absence or leave
-    there already owes its own make-up (study.services), and counting it again would owe
-    the same hours twice.
+    there already owes its own make-up (study.services.sessions), and counting it again
+    would owe the same hours twice.
     """
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(trip.leaves_on, datetime.time.min, tzinfo=zone)
@@ -128,7 +135,9 @@ def _missed_hours(trip, returned_on):
     return max(hours, MIN_TRIP_MAKEUP_HOURS)
 
 
-def trip_return(*, trip, returned_on, user):
+def trip_return(
+    *, trip: TripRequest, returned_on: datetime.date | None, user: AbstractBaseUser
+) -> TripRequest:
     """Record the actual return; an approved trip then owes a make-up in the study ledger."""
     if returned_on is None:
         raise ValidationError({"returned_on": _("请填写实际返回日期。")})

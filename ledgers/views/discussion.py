@@ -1,18 +1,18 @@
-"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
+"""The 大讨论 pages of a unit: where its drafts stand for each group of its members, a
+group's drafts with the one adopted (定稿), and the sessions held.
 
-"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
-"原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
-"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
+"要积极引导广大群众,参与大讨论,广泛征求群众意见,使保持党员先进性的具体要求得到广大群众
+的认可"
 
-Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
-correct or delete a lecture or a publicity record, and the correction stays on the list.
+Read by all who see the unit and kept by its secretary or the leader above it
+(view_ledger / keep_ledger). The overview costs 9 queries and a group's page 7, however
+many drafts and sessions there are (tests/ledgers/test_discussion.py).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -22,11 +22,7 @@ from django.views.decorators.http import require_POST
 from common.forms import form_save
 from common.pagination import page_of
 from ledgers.forms.discussion import DiscussionSessionForm, RequirementForm
-from ledgers.models import (
-    DiscussionGroup,
-    DiscussionRequirement,
-    DiscussionSession,
-)
+from ledgers.models import DiscussionGroup, DiscussionRequirement, DiscussionSession
 from ledgers.selectors import discussion as selectors
 from ledgers.services import discussion as services
 from units.permissions import has_perm, require
@@ -35,16 +31,13 @@ from units.shortcuts import get_unit
 PER_PAGE = 20
 
 
-# 大讨论 -------------------------------------------------------------------------------------
-
-
 @login_required
-def discussion(request, pk):
+def discussion(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     sessions = DiscussionSession.objects.filter(unit=unit).select_related("recorded_by")
     return render(
         request,
-        "ledgers/publicity/discussion.html",
+        "ledgers/discussion/discussion.html",
         {
             "unit": unit,
             "groups": selectors.discussion_groups(unit),
@@ -55,7 +48,7 @@ def discussion(request, pk):
 
 
 @login_required
-def discussion_group(request, pk, group):
+def discussion_group(request: HttpRequest, pk: int, group: str) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     if group not in DiscussionGroup.values:
         raise Http404
@@ -79,7 +72,7 @@ def discussion_group(request, pk, group):
         return redirect("ledgers:discussion_group", pk=unit.pk, group=group)
     return render(
         request,
-        "ledgers/publicity/discussion_group.html",
+        "ledgers/discussion/discussion_group.html",
         {
             "unit": unit,
             "group": group,
@@ -94,7 +87,7 @@ def discussion_group(request, pk, group):
 
 @login_required
 @require_POST
-def discussion_adopt(request, pk):
+def discussion_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = get_object_or_404(DiscussionRequirement.objects.select_related("unit"), pk=pk)
     require(request.user, "keep_ledger", requirement.unit)
     try:
@@ -109,7 +102,7 @@ def discussion_adopt(request, pk):
 
 
 @login_required
-def discussion_session_new(request, pk):
+def discussion_session_new(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "keep_ledger")
     form = DiscussionSessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form_save(
@@ -118,7 +111,7 @@ def discussion_session_new(request, pk):
         messages.success(request, _("已登记讨论情况。"))
         return redirect("ledgers:discussion", pk=unit.pk)
     return render(
-        request, "ledgers/publicity/discussion_session.html", {"unit": unit, "form": form}
+        request, "ledgers/discussion/discussion_session.html", {"unit": unit, "form": form}
     )
 
 

@@ -1,14 +1,19 @@
-"""边学边查边改: the rectification ledger, the integrity record, and the public 群众满意度测评.
+"""The integrity record (廉洁自律) pages of a unit: its subtree's records with their
+totals as the speech writes them, and recording, correcting or deleting one.
 
-The ledger is read by everyone whose scope holds the unit and kept by its secretary or the
-leader above it; its supervision group may file what it found (督导检查). The survey page
-is public: anyone with the unit's link or QR code answers it, without logging in, once a
-day per device, and an opinion left there lands in the unit's ledger as 群众意见.
+"严格遵守党风廉政建设的各项规定,坚持廉洁自律……拒吃请30余人次,拒收购物券15张价值4500
+余元,拒收信息费、礼金45000余元。"
+
+A tab of the unit's 边学边查边改 pages. Read by everyone whose scope holds the unit and
+kept by its secretary or the leader above it; a correction or deletion is kept and listed
+under the records. The list costs the same number of queries however many records there
+are.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -30,16 +35,13 @@ from units.shortcuts import get_unit
 PER_PAGE = 30
 
 
-# The integrity record ----------------------------------------------------------------------
-
-
-def _get_integrity_record(request, pk):
+def _get_integrity_record(request: HttpRequest, pk: int) -> IntegrityRecord:
     return kept_record(request, IntegrityRecord.objects.select_related("unit", "recorded_by"), pk)
 
 
 @login_required
 @require_safe
-def integrity_records(request, pk):
+def integrity_records(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     page = page_of(request, selectors.integrity_records(unit), PER_PAGE)
     # A page above the branches can hold records of units the user keeps and of units
@@ -48,7 +50,7 @@ def integrity_records(request, pk):
         record.can_keep = has_perm(request.user, "keep_ledger", record.unit)
     return render(
         request,
-        "ledgers/rectification/integrity.html",
+        "ledgers/integrity/integrity.html",
         {
             "unit": unit,
             "page": page,
@@ -61,7 +63,7 @@ def integrity_records(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def integrity_record_create(request, pk):
+def integrity_record_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "keep_ledger")
     form = IntegrityRecordForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -72,14 +74,12 @@ def integrity_record_create(request, pk):
         else:
             messages.success(request, _("已登记廉洁自律情况。"))
             return redirect("ledgers:integrity_records", pk=unit.pk)
-    return render(
-        request, "ledgers/rectification/integrity_form.html", {"form": form, "unit": unit}
-    )
+    return render(request, "ledgers/integrity/integrity_form.html", {"form": form, "unit": unit})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def integrity_record_edit(request, pk):
+def integrity_record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_integrity_record(request, pk)
     form = IntegrityCorrectionForm(
         request.POST or None, initial=IntegrityCorrectionForm.initial_for(record)
@@ -98,14 +98,14 @@ def integrity_record_edit(request, pk):
             return redirect("ledgers:integrity_records", pk=record.unit_id)
     return render(
         request,
-        "ledgers/rectification/integrity_form.html",
+        "ledgers/integrity/integrity_form.html",
         {"form": form, "unit": record.unit, "record": record},
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def integrity_record_delete(request, pk):
+def integrity_record_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_integrity_record(request, pk)
     form = DeletionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def integrity_record_delete(request, pk):
             return redirect("ledgers:integrity_records", pk=record.unit_id)
     return render(
         request,
-        "ledgers/rectification/integrity_delete.html",
+        "ledgers/integrity/integrity_delete.html",
         {"form": form, "unit": record.unit, "record": record},
     )
 

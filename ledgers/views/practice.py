@@ -1,13 +1,18 @@
-"""The 二三五 主题实践活动 and the 五卡: the office's settings, each unit's plan, activity
-log (with photos and scans) and cards, and the figures written as the speech writes them.
+"""The 二三五 主题实践活动 pages: the office's settings (with the 五卡 card types), who
+has filed a plan, each unit's plan and activity log (with photos and scans), and the
+figures written as the speech writes them.
+
+"各单位、各级党组织要根据“二三五”主题实践活动的要求,认真研究制定出本单位如何开展的计划,
+并将开展主题实践活动的情况在3月初前报区委保持共产党员先进性教育办公室和所属督导组。"
 
 Read by everyone whose scope holds the unit; kept (and corrected, with every correction
-kept) by the unit's secretary or the leader above it; set up by the office.
+kept) by the unit's secretary or the leader above it; set up by the office. Each list
+costs the same number of queries however many units, activities or corrections there are.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -18,29 +23,27 @@ from campaign.models import Batch
 from common.dates import day_text
 from common.forms import form_save
 from common.pagination import page_of
+from ledgers.forms.cards import CardTypeForm
 from ledgers.forms.corrections import DeletionForm
 from ledgers.forms.practice import (
     ActivityCorrectionForm,
     ActivityForm,
     BaselineForm,
-    CardRecordCorrectionForm,
-    CardRecordForm,
-    CardTypeForm,
     DeadlineForm,
     PlanForm,
 )
 from ledgers.models import (
     ActivityAttachment,
-    CardRecord,
     CardType,
     CorrectedLedger,
     PracticeActivity,
     PracticePlan,
 )
 from ledgers.selectors import practice as selectors
+from ledgers.services import cards as card_services
 from ledgers.services import practice as services
 from ledgers.services.corrections import ledger_corrections
-from ledgers.views.corrections import kept_record, report_correction
+from ledgers.views.corrections import kept_record, mark_keepable, report_correction
 from units.models import UnitKind
 from units.permissions import has_perm, require, scope_for
 from units.shortcuts import get_unit
@@ -48,19 +51,13 @@ from units.shortcuts import get_unit
 PER_PAGE = 20
 
 
-def _mark_keepable(user, page):
-    """Which rows of a page the user may correct: a committee's page lists its branches'
-    records, and a user may keep some units of a page and not others."""
-    for record in page:
-        record.can_keep = has_perm(user, "keep_ledger", record.unit)
-    return page
-
-
 # Office settings -----------------------------------------------------------------------
 
 
 @login_required
-def practice_settings(request):
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    """The plans' deadline, last year's figures and the 五卡 card types: one page, one
+    form posted at a time (`form` names which)."""
     require(request.user, "change_practice_settings")
     batch = Batch.objects.current()
     if batch is None:
@@ -69,7 +66,7 @@ def practice_settings(request):
     baseline = getattr(batch, "practice_baseline", None)
     posted = request.POST.get("form") if request.method == "POST" else None
 
-    def bound(name):
+    def bound(name: str) -> QueryDict | None:
         return request.POST if posted == name else None
 
     deadline_form = DeadlineForm(
@@ -98,12 +95,14 @@ def practice_settings(request):
         saved = form_save(baseline_form, services.practice_baseline_set, batch=batch)
         done = _("已保存上年数据。")
     elif posted == "card_add":
-        saved = form_save(add_form, services.card_type_add, batch=batch)
+        saved = form_save(add_form, card_services.card_type_add, batch=batch)
         done = _("已增加卡种。")
     else:
         for card_type in card_types:
             if posted == f"card_{card_type.pk}":
-                saved = form_save(card_type.form, services.card_type_rename, card_type=card_type)
+                saved = form_save(
+                    card_type.form, card_services.card_type_rename, card_type=card_type
+                )
                 done = _("已修改卡种名称。")
     if saved is not None:
         messages.success(request, done)
@@ -128,7 +127,7 @@ def practice_settings(request):
 
 @login_required
 @require_safe
-def practice_plans(request):
+def practice_plans(request: HttpRequest) -> HttpResponse:
     """Who has filed the plan and who has not, for the units the user sees."""
     require(request.user, "browse_units")
     batch = Batch.objects.current()
@@ -142,7 +141,7 @@ def practice_plans(request):
 
 
 @login_required
-def practice_plan(request, pk):
+def practice_plan(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     batch = Batch.objects.current()
     plan = None
@@ -192,7 +191,7 @@ def practice_plan(request, pk):
 
 @login_required
 @require_safe
-def practice_activities(request, pk):
+def practice_activities(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     batch = Batch.objects.current()
     summary = selectors.practice_summary(unit, batch=batch)
@@ -215,13 +214,13 @@ def practice_activities(request, pk):
         .select_related("unit", "recorded_by")
         .prefetch_related("attachments")
     )
-    context["page"] = _mark_keepable(request.user, page_of(request, activities, PER_PAGE))
+    context["page"] = mark_keepable(request.user, page_of(request, activities, PER_PAGE))
     context["corrections"] = ledger_corrections(unit, CorrectedLedger.ACTIVITY)
     return render(request, "ledgers/practice/activities.html", context)
 
 
 @login_required
-def practice_activity_create(request, pk):
+def practice_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "keep_ledger")
     form = ActivityForm(
         request.POST or None, request.FILES or None, initial={"held_on": timezone.localdate()}
@@ -246,7 +245,7 @@ def practice_activity_create(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice_activity_edit(request, pk):
+def practice_activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = kept_record(request, PracticeActivity.objects.select_related("unit"), pk)
     form = ActivityCorrectionForm(request.POST or None, request.FILES or None, activity=activity)
     if request.method == "POST":
@@ -268,7 +267,7 @@ def practice_activity_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice_activity_delete(request, pk):
+def practice_activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = kept_record(
         request,
         PracticeActivity.objects.select_related("unit", "recorded_by").prefetch_related(
@@ -295,7 +294,7 @@ def practice_activity_delete(request, pk):
 
 @login_required
 @require_safe
-def practice_attachment(request, pk):
+def practice_attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A photo or scan, only for those who see the unit (never a public media URL)."""
     attachment = get_object_or_404(
         ActivityAttachment.objects.select_related("activity__unit"), pk=pk
@@ -311,104 +310,12 @@ def practice_attachment(request, pk):
     )
 
 
-# 五卡 -----------------------------------------------------------------------------------
-
-
-@login_required
-def practice_cards(request, pk):
-    unit = get_unit(request, pk, "view_ledger")
-    batch = Batch.objects.current()
-    can_keep = has_perm(request.user, "keep_ledger", unit)
-    form = None
-    if batch is not None and can_keep:
-        form = CardRecordForm(
-            request.POST or None, batch=batch, initial={"recorded_on": timezone.localdate()}
-        )
-    if request.method == "POST":
-        require(request.user, "keep_ledger", unit)
-        if form is None:
-            raise Http404
-        record = form_save(form, services.card_record, unit=unit, user=request.user)
-        if record is not None:
-            messages.success(
-                request,
-                _("已登记%(card)s:发出%(issued)d张,收回%(returned)d张。")
-                % {
-                    "card": record.card_type.name,
-                    "issued": record.issued,
-                    "returned": record.returned,
-                },
-            )
-            return redirect("ledgers:practice_cards", pk=unit.pk)
-    totals = selectors.card_totals(unit, batch=batch) if batch else []
-    records = CardRecord.objects.filter(
-        unit__path__startswith=unit.path, card_type__batch=batch
-    ).select_related("unit", "card_type", "recorded_by")
-    return render(
-        request,
-        "ledgers/practice/cards.html",
-        {
-            "unit": unit,
-            "batch": batch,
-            "totals": totals,
-            "page": _mark_keepable(request.user, page_of(request, records, PER_PAGE)),
-            "corrections": ledger_corrections(unit, CorrectedLedger.CARD),
-            "form": form,
-            "can_keep": can_keep,
-            "tab": "cards",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def practice_card_edit(request, pk):
-    record = kept_record(request, CardRecord.objects.select_related("unit", "card_type"), pk)
-    form = CardRecordCorrectionForm(request.POST or None, record=record)
-    if request.method == "POST":
-        corrected = form_save(form, services.card_record_correct, record=record, user=request.user)
-        if corrected is not None:
-            _record, changes = corrected
-            report_correction(request, changes)
-            return redirect("ledgers:practice_cards", pk=record.unit_id)
-    return render(
-        request,
-        "ledgers/practice/card_form.html",
-        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def practice_card_delete(request, pk):
-    record = kept_record(
-        request, CardRecord.objects.select_related("unit", "card_type", "recorded_by"), pk
-    )
-    form = DeletionForm(request.POST or None)
-    deleted = request.method == "POST" and form_save(
-        form, services.card_record_delete, record=record, user=request.user
-    )
-    if deleted:
-        messages.success(
-            request,
-            _("已删除%(card)s的一条记录:发出%(issued)d张,收回%(returned)d张。")
-            % {"card": record.card_type.name, "issued": record.issued, "returned": record.returned},
-        )
-        return redirect("ledgers:practice_cards", pk=record.unit_id)
-    return render(
-        request,
-        "ledgers/practice/card_delete.html",
-        {"unit": record.unit, "record": record, "form": form, "tab": "cards"},
-    )
-
-
 urlpatterns = [
     path("practice/settings/", practice_settings, name="practice_settings"),
     path("practice/plans/", practice_plans, name="practice_plans"),
     path("practice/units/<int:pk>/", practice_activities, name="practice_activities"),
     path("practice/units/<int:pk>/new/", practice_activity_create, name="practice_activity_create"),
     path("practice/units/<int:pk>/plan/", practice_plan, name="practice_plan"),
-    path("practice/units/<int:pk>/cards/", practice_cards, name="practice_cards"),
     path(
         "practice/activities/<int:pk>/edit/", practice_activity_edit, name="practice_activity_edit"
     ),
@@ -417,7 +324,5 @@ urlpatterns = [
         practice_activity_delete,
         name="practice_activity_delete",
     ),
-    path("practice/cards/<int:pk>/edit/", practice_card_edit, name="practice_card_edit"),
-    path("practice/cards/<int:pk>/delete/", practice_card_delete, name="practice_card_delete"),
     path("practice/attachments/<int:pk>/", practice_attachment, name="practice_attachment"),
 ]

@@ -1,9 +1,13 @@
-"""边学边查边改: the rectification ledger, the integrity record, and the public 群众满意度测评.
+"""边学边查边改: the rectification ledger of a unit, and the public 群众满意度测评.
+
+"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚"
 
 The ledger is read by everyone whose scope holds the unit and kept by its secretary or the
 leader above it; its supervision group may file what it found (督导检查). The survey page
 is public: anyone with the unit's link or QR code answers it, without logging in, once a
-day per device, and an opinion left there lands in the unit's ledger as 群众意见.
+day per device, and an opinion left there lands in the unit's ledger as 群众意见. The
+ledger's pages and the survey's results cost the same number of queries however many items
+and answers there are; the public page costs 2.
 """
 
 import io
@@ -14,11 +18,12 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -51,13 +56,13 @@ RATE_LIMIT = 20
 RATE_WINDOW = 60 * 60
 
 
-def _get_item(request, pk, action="view_ledger"):
+def _get_item(request: HttpRequest, pk: int, action: str = "view_ledger") -> RectificationItem:
     item = get_object_or_404(RectificationItem.objects.select_related("unit", "created_by"), pk=pk)
     require(request.user, action, item.unit)
     return item
 
 
-def _may_add_items(user, unit):
+def _may_add_items(user: AbstractBaseUser, unit: Unit) -> bool:
     """Keepers file any problem; the unit's supervision group files what it found."""
     return has_perm(user, "keep_ledger", unit) or scope_for(user).supervises(unit)
 
@@ -67,7 +72,7 @@ def _may_add_items(user, unit):
 
 @login_required
 @require_safe
-def rectification_items(request, pk):
+def rectification_items(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     today = timezone.localdate()
     filter_form = RectificationFilterForm(request.GET)
@@ -90,7 +95,7 @@ def rectification_items(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def rectification_item_create(request, pk):
+def rectification_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     if has_perm(request.user, "keep_ledger", unit):
         for_supervisor = False
@@ -119,7 +124,7 @@ def rectification_item_create(request, pk):
 
 @login_required
 @require_safe
-def rectification_item(request, pk):
+def rectification_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_item(request, pk)
     today = timezone.localdate()
     return render(
@@ -137,7 +142,7 @@ def rectification_item(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def rectification_item_edit(request, pk):
+def rectification_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_item(request, pk, "keep_ledger")
     form = RectificationItemForm(
         request.POST or None, item=item, initial=RectificationItemForm.initial_for(item)
@@ -165,13 +170,13 @@ def rectification_item_edit(request, pk):
 # The satisfaction survey: results for the unit's people, the public page for anyone -------
 
 
-def _survey_url(request, unit):
+def _survey_url(request: HttpRequest, unit: Unit) -> str:
     return request.build_absolute_uri(reverse("ledgers:survey", args=[services.survey_token(unit)]))
 
 
 @login_required
 @require_safe
-def survey_results(request, pk):
+def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
     return render(
         request,
@@ -187,7 +192,7 @@ def survey_results(request, pk):
 
 @login_required
 @require_safe
-def survey_qr(request, pk):
+def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The public survey link as a QR code, to print and put up where the public comes."""
     unit = get_unit(request, pk, "view_ledger")
     url = _survey_url(request, unit)
@@ -202,7 +207,7 @@ def survey_qr(request, pk):
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
-def _over_rate_limit(request):
+def _over_rate_limit(request: HttpRequest) -> bool:
     """Count this answer against the client address's hourly allowance."""
     window = int(time.time() // RATE_WINDOW)
     # Behind the production proxy REMOTE_ADDR is the proxy's; CLIENT_IP_HEADER names the
@@ -223,7 +228,7 @@ def _over_rate_limit(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def survey(request, token):
+def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
         unit_id = services.survey_unit_id(token)
     except signing.BadSignature:
@@ -262,7 +267,7 @@ def survey(request, token):
     return response
 
 
-def _remember_device(response, request, device):
+def _remember_device(response: HttpResponse, request: HttpRequest, device: str) -> None:
     response.set_cookie(
         DEVICE_COOKIE,
         device,

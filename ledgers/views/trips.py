@@ -1,18 +1,20 @@
-"""Leading cadres' 党课 and 形势报告, their trips, publicity and the 大讨论.
+"""The leading cadres' trips abroad and study tours: the list, the request, the office's
+decision, a withdrawal, and the return that owes a make-up.
 
-"党员领导干部,要带头到基层单位上党课,做形势报告……督导组和先进性教育办公室要进行统计。"
 "原则上禁止党员领导干部出国出境或外出参观考查……必须事先书面征求先进性教育办公室的同意。"
-"墙上有标语、宣传栏有内容、电视上有影、广播中有声、支部有信息简报。"
 
-Every unit ledger here is read by all who see the unit and kept by its secretary or the
-leader above it (view_ledger / keep_ledger); the office decides trips. A keeper may
-correct or delete a lecture or a publicity record, and the correction stays on the list.
+A cadre, or whoever keeps the ledgers of the cadre's unit, asks and records the return;
+the office decides. Each user sees the requests of their scope, their own and those they
+asked for. The list costs 8 queries for the office and 7 for a secretary, a request's
+page at most 8, however many requests there are (tests/ledgers/test_trips.py).
 """
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import path
@@ -23,52 +25,48 @@ from django.views.decorators.http import require_POST
 from common.forms import form_save
 from common.pagination import page_of
 from ledgers.forms.trips import TripDecisionForm, TripRequestForm, TripReturnForm
-from ledgers.models import (
-    TripState,
-)
-from ledgers.selectors import lectures as selectors
+from ledgers.models import TripRequest, TripState
+from ledgers.selectors.lectures import managed_paths
 from ledgers.selectors.trips import pending_first, trips_for
 from ledgers.services import trips as services
 from units.models import Member
-from units.permissions import has_perm, require, scope_for
+from units.permissions import Scope, has_perm, require, scope_for
+from units.selectors import under_any
 
 PER_PAGE = 20
 
 
-# Trips -------------------------------------------------------------------------------------
-
-
-def _travellers(scope):
+def _travellers(scope: Scope) -> QuerySet[Member]:
     """Whom the user may ask a trip for: the leading cadres where they keep the ledgers,
     and themself if they are one."""
     cadres = Member.objects.filter(
-        selectors.under_any(selectors.managed_paths(scope), "unit__path"), is_leading_cadre=True
+        under_any(managed_paths(scope), "unit__path"), is_leading_cadre=True
     )
     if scope.member is not None and scope.member.is_leading_cadre:
         cadres = cadres | Member.objects.filter(pk=scope.member.pk)
     return cadres.select_related("unit").order_by("unit__path", "name", "pk")
 
 
-def _may_request(scope):
-    return bool(selectors.managed_paths(scope)) or (
+def _may_request(scope: Scope) -> bool:
+    return bool(managed_paths(scope)) or (
         scope.member is not None and scope.member.is_leading_cadre
     )
 
 
-def _requester_side(user, trip):
+def _requester_side(user: AbstractBaseUser, trip: TripRequest) -> bool:
     """The cadre themself or whoever keeps the ledgers of the cadre's branch."""
     scope = scope_for(user)
     is_self = scope.member is not None and scope.member.pk == trip.traveller_id
     return is_self or has_perm(user, "keep_ledger", trip.traveller.unit)
 
 
-def _may_withdraw(user, trip):
+def _may_withdraw(user: AbstractBaseUser, trip: TripRequest) -> bool:
     """Whoever asked, or whoever keeps the ledgers of the cadre's branch."""
     return trip.requested_by_id == user.pk or has_perm(user, "keep_ledger", trip.traveller.unit)
 
 
 @login_required
-def trip_list(request):
+def trip_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not (scope.sees_units or scope.member is not None):
         raise PermissionDenied
@@ -79,11 +77,11 @@ def trip_list(request):
         context["pending"] = trips.filter(state=TripState.PENDING).order_by("requested_at", "pk")
         trips = trips.exclude(state=TripState.PENDING)
     context["trips"] = page_of(request, pending_first(trips), PER_PAGE)
-    return render(request, "ledgers/leaders/trips.html", context)
+    return render(request, "ledgers/trips/trips.html", context)
 
 
 @login_required
-def trip_new(request):
+def trip_new(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not _may_request(scope):
         raise PermissionDenied
@@ -93,21 +91,26 @@ def trip_new(request):
         if trip:
             messages.success(request, _("申请已报区委先进性教育办公室审批。"))
             return redirect("ledgers:leaders_trip", pk=trip.pk)
-    return render(request, "ledgers/leaders/trip_form.html", {"form": form})
+    return render(request, "ledgers/trips/trip_form.html", {"form": form})
 
 
-def _get_trip(request, pk):
+def _get_trip(request: HttpRequest, pk: int) -> TripRequest:
     """The trip, if the user sees it; 404 otherwise."""
     return get_object_or_404(trips_for(request.user, scope_for(request.user)), pk=pk)
 
 
-def _trip_page(request, trip, decision_form=None, status=200):
+def _trip_page(
+    request: HttpRequest,
+    trip: TripRequest,
+    decision_form: TripDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     pending = trip.state == TripState.PENDING
     can_decide = pending and has_perm(request.user, "decide_trip")
     can_return = trip.state == TripState.APPROVED and _requester_side(request.user, trip)
     return render(
         request,
-        "ledgers/leaders/trip_detail.html",
+        "ledgers/trips/trip_detail.html",
         {
             "trip": trip,
             "decision_form": decision_form or (TripDecisionForm() if can_decide else None),
@@ -119,13 +122,13 @@ def _trip_page(request, trip, decision_form=None, status=200):
 
 
 @login_required
-def trip_detail(request, pk):
+def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _trip_page(request, _get_trip(request, pk))
 
 
 @login_required
 @require_POST
-def trip_decide(request, pk):
+def trip_decide(request: HttpRequest, pk: int) -> HttpResponse:
     trip = trips_for(request.user, scope_for(request.user)).filter(pk=pk).first()
     if trip is None:
         raise Http404
@@ -150,7 +153,7 @@ def trip_decide(request, pk):
 
 
 @login_required
-def trip_withdraw(request, pk):
+def trip_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     trip = _get_trip(request, pk)
     if not _may_withdraw(request.user, trip):
         raise PermissionDenied
@@ -165,7 +168,7 @@ def trip_withdraw(request, pk):
         )
         return redirect("ledgers:leaders_trip", pk=trip.pk)
     if request.method != "POST":
-        return render(request, "ledgers/leaders/trip_withdraw.html", {"trip": trip})
+        return render(request, "ledgers/trips/trip_withdraw.html", {"trip": trip})
     try:
         services.trip_withdraw(trip=trip, user=request.user)
     except services.TripError as error:
@@ -180,7 +183,7 @@ def trip_withdraw(request, pk):
 
 
 @login_required
-def trip_return(request, pk):
+def trip_return(request: HttpRequest, pk: int) -> HttpResponse:
     trip = _get_trip(request, pk)
     if not _requester_side(request.user, trip):
         raise PermissionDenied
@@ -199,7 +202,7 @@ def trip_return(request, pk):
             % {"name": trip.traveller.name, "hours": floatformat(trip.makeup.hours, -1)},
         )
         return redirect("ledgers:leaders_trip", pk=trip.pk)
-    return render(request, "ledgers/leaders/trip_return.html", {"trip": trip, "form": form})
+    return render(request, "ledgers/trips/trip_return.html", {"trip": trip, "form": form})
 
 
 urlpatterns = [

@@ -1,23 +1,24 @@
-"""What goes into a 简报, and how it becomes a PDF.
-
-`briefing_collect` gathers the figures of the briefing's scope (the district, a unit's
-subtree or a supervision group's units) in a fixed number of queries whatever the size of
-the district, and writes them as the speech writes them; `briefing_html` lays them out
-after GB/T 9704-2012 (templates/briefings/briefing.html); `briefing_pdf` renders with
-WeasyPrint. The Celery task in campaign/tasks.py strings them together.
+"""The figures of a 简报: `briefing_collect` gathers what the briefing of one scope (the
+district, a unit's subtree or a supervision group's units) reports for its period, and
+hands them to reports.briefing_document to be written as sentences and drawn as charts.
+The job that makes the PDF (reports.services.briefings) lays them out and renders them.
 
 A scope is a list of subtrees ("tops"): the one unit, or the units a group is assigned.
-Every figure is one aggregate over the rows under any of them, so a group's briefing costs
-the same queries as the district's.
+
+Query budget: every figure is one aggregate over the rows under any of them, so a
+briefing costs a fixed number of queries whatever the size of the district, and a group's
+the same as the district's.
 """
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.models import Batch
 from common.dates import day_text
 from ledgers.models import (
     IntegrityRecord,
@@ -42,16 +43,15 @@ from ledgers.selectors.practice import (
 )
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from reports.briefing_document import briefing_charts, briefing_sections
+from reports.models import Briefing
 from study.models import REVIEW_OVERDUE_DAYS
 from study.selectors.absences import mobile_members_out_of_contact
-from study.selectors.progress import group_rollup, unit_rollup
+from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
 from study.selectors.writings import unreviewed_writings
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import branch_stages, group_top_units, lagging_branches
 from units.models import TOP_LEVEL_KINDS, Member, SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
-
-BRIEFING_NAME = "先进性教育活动简报"
 
 EDITOR = "区委先进性教育活动领导小组办公室"
 
@@ -76,12 +76,14 @@ NAMED = 5
 TENTH = Decimal("0.1")
 
 
-def _money(value):
+def _money(value: Decimal | float | None) -> Decimal:
     # SQLite sums decimals as floats: keep the fen.
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def _day_bounds(start, end):
+def _day_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     """Aware datetimes [start 00:00, the day after end 00:00) in the local time zone."""
     first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     after = timezone.make_aware(
@@ -93,7 +95,7 @@ def _day_bounds(start, end):
 # The scope --------------------------------------------------------------------------------
 
 
-def _scope(briefing):
+def _scope(briefing: Briefing) -> tuple[list[Unit], Unit | None, str, Rollup]:
     """(tops, district root or None, the words a sentence opens with, rollup)."""
     batch = briefing.batch
     if briefing.group_id:
@@ -110,7 +112,7 @@ def _scope(briefing):
 # Collecting ------------------------------------------------------------------------------
 
 
-def _figures_dict(figures):
+def _figures_dict(figures: Figures) -> dict[str, Any]:
     return {
         "members": figures.members,
         "complete": figures.complete,
@@ -129,7 +131,7 @@ def _figures_dict(figures):
     }
 
 
-def _unit_rows(rollup, overall_rate):
+def _unit_rows(rollup: Rollup, overall_rate: Decimal | None) -> list[dict[str, Any]]:
     rows = [(unit.pk, unit.name, figures) for unit, figures in rollup.rows]
     # A 党总支's own members, beside its branches (a branch's members are the headline).
     if rollup.direct is not None and rows:
@@ -143,7 +145,7 @@ def _unit_rows(rollup, overall_rate):
     return result
 
 
-def _stages(row_units, batch, tops):
+def _stages(row_units: list[Unit], batch: Batch, tops: list[Unit]) -> dict[str, Any]:
     """Branches per stage, by row unit (or by top when the scope has no row units) and in
     all: ({"labels", "rows": [(name, [count per label])], "totals": [count per label]})."""
     units = row_units or tops
@@ -161,7 +163,9 @@ def _stages(row_units, batch, tops):
     return {"labels": labels, "rows": rows, "totals": totals}
 
 
-def _transitions(tops, batch, start, end):
+def _transitions(
+    tops: list[Unit], batch: Batch, start: datetime.date, end: datetime.date
+) -> dict[str, int]:
     """转段 applications of the scope's branches: decided in the period, and waiting now."""
     first, after = _day_bounds(start, end)
     in_period = Q(decided_at__gte=first, decided_at__lt=after)
@@ -175,7 +179,7 @@ def _transitions(tops, batch, start, end):
     )
 
 
-def _practice(tops, batch, root):
+def _practice(tops: list[Unit], batch: Batch, root: Unit | None) -> dict[str, Any]:
     """The scope's 二三五 totals (and last year's, for the district) as `PracticeSummary`."""
     totals = (
         activities_in(batch)
@@ -213,7 +217,7 @@ def _practice(tops, batch, root):
     }
 
 
-def _rectification(tops, today):
+def _rectification(tops: list[Unit], today: datetime.date) -> dict[str, Any]:
     items = RectificationItem.objects.filter(under_any(tops, "unit__path"))
     row = items.aggregate(
         total=Count("pk"),
@@ -238,7 +242,7 @@ def _rectification(tops, today):
     return row
 
 
-def _integrity(tops):
+def _integrity(tops: list[Unit]) -> str:
     row = IntegrityRecord.objects.filter(under_any(tops, "unit__path")).aggregate(
         banquets=Sum("refused_banquets"),
         vouchers=Sum("refused_vouchers"),
@@ -253,7 +257,9 @@ def _integrity(tops):
     )
 
 
-def _lectures(tops, batch, start, end):
+def _lectures(
+    tops: list[Unit], batch: Batch, start: datetime.date, end: datetime.date
+) -> dict[str, int | None]:
     """Lectures given in the scope, or by a cadre of it wherever they spoke, in the batch."""
     where = under_any(tops, "unit__path") | under_any(tops, "lecturer__unit__path")
     return LeaderLecture.objects.filter(where, in_batch(batch)).aggregate(
@@ -264,7 +270,7 @@ def _lectures(tops, batch, start, end):
     )
 
 
-def _empty_bulletin_boards(tops, end):
+def _empty_bulletin_boards(tops: list[Unit], end: datetime.date) -> dict[str, Any]:
     """Units with nothing about the campaign on their 宣传栏 by the end of the period
     ("部分单位的宣传橱窗、宣传栏里至今还没有先进性教育活动的内容")."""
     posted = PublicityCheck.objects.filter(
@@ -279,7 +285,7 @@ def _empty_bulletin_boards(tops, end):
     }
 
 
-def _review_backlog(tops, today):
+def _review_backlog(tops: list[Unit], today: datetime.date) -> dict[str, Any]:
     """Branches with a note or essay unreviewed for more than a week
     ("支部负责人每周应查看、批阅一次党员的学习笔记"), most waiting first."""
     cutoff = timezone.make_aware(
@@ -303,13 +309,13 @@ def _review_backlog(tops, today):
     }
 
 
-def _copies():
+def _copies() -> int:
     counts = Unit.objects.aggregate(top_level=Count("pk", filter=Q(kind__in=TOP_LEVEL_KINDS)))
     groups = SupervisionGroup.objects.count()
     return COPIES_ABOVE + COPIES_LEADERS + counts["top_level"] + groups + COPIES_FILED
 
 
-def briefing_collect(briefing):
+def briefing_collect(briefing: Briefing) -> dict[str, Any]:
     """Everything the briefing says, as plain data: figures, the sentences written from
     them, the per-unit table and the charts (SVG)."""
     batch = briefing.batch

@@ -3,11 +3,13 @@ group's units.
 
 Every figure is a database aggregate; each function is a fixed number of queries whatever
 the size of the district, so a dashboard page costs the same for a branch and for the
-whole 区委. The study figures come from `study.selectors` (the same numbers the progress
-pages and the briefings show); this module adds the other ledgers over the same area.
+whole 区委 (the query budget each function states). The study figures come from
+study.selectors.progress (the same numbers the progress pages and the briefings show);
+this module adds the other ledgers over the same area.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,15 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign.models import Stage
+from campaign.models import Batch, Stage
 from ledgers.models import RectificationItem
 from ledgers.selectors.practice import FUNDS_FIELD, ZERO, activities_in
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
-from study.selectors.progress import Figures, group_rollup, unit_rollup
+from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import group_top_units
 from supervision.selectors.groups import lagging_branches as lagging_in
-from units.models import PATH_SEPARATOR, Unit, UnitKind
+from units.models import PATH_SEPARATOR, SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
 
 LAGGING_LIMIT = 10
@@ -38,29 +40,29 @@ class Area:
     assigned to a supervision group."""
 
     name: str
-    tops: list
+    tops: list[Unit]
     unit: Unit | None = None
-    group: object = None
+    group: SupervisionGroup | None = None
 
     @property
-    def is_branch(self):
+    def is_branch(self) -> bool:
         return self.unit is not None and self.unit.is_branch
 
 
-def unit_area(unit):
+def unit_area(unit: Unit) -> Area:
     return Area(name=unit.name, tops=[unit], unit=unit)
 
 
-def group_area(group):
+def group_area(group: SupervisionGroup) -> Area:
     """A group's area (one query for its assigned units)."""
     return Area(name=group.name, tops=group_top_units(group), group=group)
 
 
-def _in_area(area, field="path"):
+def _in_area(area: Area, field: str = "path") -> Q:
     return under_any(area.tops, field)
 
 
-def _row_key(area, field):
+def _row_key(area: Area, field: str) -> Case:
     """The id, as text, of the table row a unit path in `field` falls under: the child of
     the area's unit (read off the materialized path), or the group's assigned unit."""
     if area.unit is not None:
@@ -102,7 +104,7 @@ class Headline:
     practice: Practice = field(default_factory=Practice)
 
     @property
-    def branches_in_batch(self):
+    def branches_in_batch(self) -> int:
         """Branches in one of the campaign's stages or done with it (not 未开始)."""
         return sum(stage.count for stage in self.stages if stage.key != NOT_STARTED)
 
@@ -117,7 +119,7 @@ class StageCount:
     count: int
 
 
-def rollup_of(area, batch):
+def rollup_of(area: Area, batch: Batch | None) -> Rollup:
     """The study figures of the area and one row per child (or assigned) unit, lagging
     first (study.selectors; five or six queries)."""
     if area.group is not None:
@@ -125,13 +127,13 @@ def rollup_of(area, batch):
     return unit_rollup(area.unit, batch)
 
 
-def batch_stages(batch):
+def batch_stages(batch: Batch | None) -> list[Stage]:
     if batch is None:
         return []
     return list(Stage.objects.filter(batch=batch).order_by("number"))
 
 
-def branches_per_stage(area, stages):
+def branches_per_stage(area: Area, stages: list[Stage]) -> list[StageCount]:
     """[StageCount] in the campaign's stage order, then 已完成, then 未开始 when any
     branch is in no stage of this campaign: one grouped query."""
     rows = (
@@ -154,7 +156,9 @@ def branches_per_stage(area, stages):
     return line
 
 
-def applications_waiting(area, batch, today=None):
+def applications_waiting(
+    area: Area, batch: Batch | None, today: datetime.date | None = None
+) -> tuple[int, int | None]:
     """(how many 转段申请 are submitted and not yet decided, days the oldest has waited):
     one query."""
     today = today or timezone.localdate()
@@ -168,7 +172,7 @@ def applications_waiting(area, batch, today=None):
     return row["count"], days
 
 
-def rectification_counts(area, today=None):
+def rectification_counts(area: Area, today: datetime.date | None = None) -> tuple[int, int]:
     """(open, overdue) problems of the 边学边改 ledger in the area: one query."""
     row = RectificationItem.objects.filter(_in_area(area, "unit__path")).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
@@ -177,7 +181,7 @@ def rectification_counts(area, today=None):
     return row["open"], row["overdue"]
 
 
-def practice_totals(area, batch):
+def practice_totals(area: Area, batch: Batch | None) -> Practice:
     """The area's 二三五 figures during the campaign: one query."""
     row = (
         activities_in(batch)
@@ -195,7 +199,14 @@ def practice_totals(area, batch):
     return Practice(**row)
 
 
-def dashboard_headline(area, batch, *, figures, stages, today=None):
+def dashboard_headline(
+    area: Area,
+    batch: Batch | None,
+    *,
+    figures: Figures,
+    stages: list[Stage],
+    today: datetime.date | None = None,
+) -> Headline:
     """The headline of the area, given its study `figures` and the campaign's `stages`
     (already read for the rest of the page): four queries."""
     waiting, oldest = applications_waiting(area, batch, today)
@@ -222,7 +233,7 @@ class UnitRow:
     rectification_overdue: int = 0
 
 
-def unit_rows(area, rollup, today=None):
+def unit_rows(area: Area, rollup: Rollup, today: datetime.date | None = None) -> list[UnitRow]:
     """The rollup's rows with each unit's open and overdue problems: one grouped query."""
     counts = {
         row["key"]: row
@@ -261,7 +272,7 @@ class Column:
     first: str
     attribute: str
 
-    def value(self, row):
+    def value(self, row: UnitRow) -> object:
         if self.attribute == "name":
             return row.unit.name
         if self.attribute.startswith("rectification_"):
@@ -287,7 +298,9 @@ COLUMNS = [
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
 
-def sort_rows(rows, sort="", direction=""):
+def sort_rows(
+    rows: Iterable[UnitRow], sort: str = "", direction: str = ""
+) -> tuple[list[UnitRow], str, str]:
     """`rows` (lagging first) sorted by the column `sort` in `direction` ("asc"/"desc";
     the column's own first direction when not given). Units with no figure for the column
     (a rate without members) go last either way; ties keep the lagging order. An unknown
@@ -303,7 +316,7 @@ def sort_rows(rows, sort="", direction=""):
     return known + unknown, column.key, direction
 
 
-def lagging_units(area, limit=LAGGING_LIMIT):
+def lagging_units(area: Area, limit: int = LAGGING_LIMIT) -> list[tuple[int, str, Figures]]:
     """发展不平衡: the units keeping members with the lowest completion, then fewest hours:
     [(unit id, name, Figures)], one query."""
     return lagging_in(area.tops, limit)
@@ -318,7 +331,14 @@ class StagesOverTime:
     weeks: list  # [(week number, last day, [branches per label])]
 
 
-def stages_over_time(area, batch, stages, *, branches, today=None):
+def stages_over_time(
+    area: Area,
+    batch: Batch | None,
+    stages: list[Stage],
+    *,
+    branches: int,
+    today: datetime.date | None = None,
+) -> StagesOverTime:
     """Branches per stage at the end of each week of the campaign so far, from the office's
     approvals of 转段 (their `transition_date`) — one grouped query.
 

@@ -8,9 +8,11 @@ once the request is committed, so a worker never looks for a row that is not the
 stores the PDF on the briefing, reporting its progress as it goes.
 """
 
+import datetime
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,25 +25,33 @@ from common.dates import day_text
 from reports import briefing_document as document
 from reports.models import Briefing, BriefingState
 from reports.selectors.briefing import briefing_collect
+from units.models import SupervisionGroup, Unit
 
 logger = logging.getLogger(__name__)
 
 
-def briefing_next_issue(batch):
+def briefing_next_issue(batch: Batch) -> int:
     """期号 of the next briefing: one more than the highest of the campaign's so far."""
     last = Briefing.objects.filter(batch=batch).aggregate(n=Max("issue_number"))["n"]
     return (last or 0) + 1
 
 
-def _queue(briefing):
+def _queue(briefing: Briefing) -> None:
     pk = briefing.pk
     transaction.on_commit(lambda: briefing_generate.delay(pk))
 
 
 @transaction.atomic
 def briefing_request(
-    *, user, unit=None, group=None, issue_number=None, period_start, period_end, copies=None
-):
+    *,
+    user: AbstractBaseUser | None,
+    unit: Unit | None = None,
+    group: SupervisionGroup | None = None,
+    issue_number: int | None = None,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    copies: int | None = None,
+) -> Briefing:
     """Ask for a briefing of one scope: the district (its root unit), a unit's subtree or a
     supervision group. `user` is None for the weekly briefing made on schedule.
 
@@ -90,7 +100,7 @@ def briefing_request(
 
 
 @transaction.atomic
-def briefing_retry(*, briefing, user):
+def briefing_retry(*, briefing: Briefing, user: AbstractBaseUser) -> Briefing:
     """Queue a failed briefing again, with the same scope, period and 期号."""
     updated = Briefing.objects.filter(pk=briefing.pk, state=BriefingState.FAILED).update(
         state=BriefingState.QUEUED, error="", progress=0, finished_at=None
@@ -115,12 +125,12 @@ STEP_FAILED = {
 }
 
 
-def _progress(pk, percent):
+def _progress(pk: int, percent: int) -> None:
     Briefing.objects.filter(pk=pk, state=BriefingState.RUNNING).update(progress=percent)
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def briefing_generate(self, briefing_id):
+def briefing_generate(self: Task, briefing_id: int) -> None:
     """Make the PDF of one queued briefing and store it on the briefing."""
     # Only one worker moves it from queued to running; a second copy of the message
     # (a retry, a redelivery) finds it taken and stops.
@@ -166,7 +176,7 @@ def briefing_generate(self, briefing_id):
     logger.info("briefing %s done: %s", briefing_id, briefing.file.name)
 
 
-def _fail(briefing_id, step, error):
+def _fail(briefing_id: int, step: str, error: Exception) -> None:
     logger.exception("briefing %s failed while %s", briefing_id, step)
     Briefing.objects.filter(pk=briefing_id, state=BriefingState.RUNNING).update(
         state=BriefingState.FAILED,

@@ -1,8 +1,11 @@
 """简报 (briefings): the list with the request form, a briefing's progress, its PDF.
 
 The office briefs on the district, a 党委 or a supervision group; a supervision group on
-itself. The PDF is made by a Celery task (campaign.tasks.briefing_generate); the detail
-page polls `briefing_status` until it is done or failed.
+itself. The PDF is made by a Celery task (reports.services.briefings.briefing_generate);
+the detail page polls `briefing_status` until it is done or failed.
+
+Query budget: the list costs the same queries however many briefings there are; a
+briefing's own pages a few (at most six for the detail page).
 """
 
 import datetime
@@ -31,8 +34,8 @@ PENDING = (BriefingState.QUEUED, BriefingState.RUNNING)
 
 
 def _briefable_groups(user):
-    """The supervision groups the user may brief on, or PermissionDenied if they may
-    brief on nothing at all."""
+    """(whether the user briefs as the office, the supervision groups they may brief on),
+    or PermissionDenied if they may brief on nothing at all."""
     scope = scope_for(user)
     if has_perm(user, "request_briefing"):
         return True, SupervisionGroup.objects.all()

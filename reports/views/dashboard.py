@@ -4,7 +4,8 @@ supervision group — and every table of them as Excel.
 "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇" and the 40-hour rate head the
 page, then the 转段, 边学边改 and 二三五 figures, the units (sortable, each opening its own
 dashboard down to the branch), the lagging ones ("发展不平衡") and two charts. Every
-number comes from campaign.selectors_dashboard: a fixed number of queries per page.
+number comes from reports.selectors.dashboard: a fixed number of queries per page,
+however big the district.
 """
 
 import io

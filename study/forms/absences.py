@@ -1,8 +1,8 @@
 """Input for leave, make-ups, self-study and the contact log of mobile members.
 
-The forms check what one field can tell; the ledger's rules (a date inside the campaign,
-hours between 0 and 12, one leave per session) live in study.services and come back as
-errors on these fields.
+The forms check what one field can tell; the ledger's rules (a date inside the current
+batch, hours between 0 and 12, one leave per session) live in study.services.absences and
+come back as errors on these fields.
 """
 
 import datetime

@@ -1,8 +1,8 @@
 """Input for study sessions, the roster and self sign-in.
 
 The forms check what one field can tell (a number, a date); the ledger's rules (hours
-between 0 and 12, a date inside the campaign, who may be on a roster) live in
-study.services and come back as errors on these fields.
+between 0 and 12, a date inside the current batch, who may be on a roster) live in
+study.services.sessions and come back as errors on these fields.
 """
 
 from django import forms

@@ -1,6 +1,6 @@
 """Input for the 四加一 topics and the required readings. The forms check one field at a
 time; the rules that need the rest of the list (no two alike) come back from
-study.services_plan as errors on these fields."""
+campaign.services.topics as errors on these fields."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

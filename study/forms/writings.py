@@ -1,7 +1,7 @@
 """Forms for 学习笔记/心得体会, their 批改, and the supervision groups' 抽查.
 
 The forms only collect what was typed; the rules (non-empty text, character counts, review
-dates) are checked by study.services, whose errors are put back on these forms.
+dates) are checked by study.services.writings, whose errors are put back on these forms.
 """
 
 from django import forms

@@ -1,10 +1,10 @@
-"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+"""What is owed for a missed session, and study outside the sessions: 补课, 请假, 自学,
+and the contact log of mobile members (流动党员).
 
-Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
-thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
-for every member present, late, or taught at home (送课上门); an absence or leave owes a
-make-up (补课), which restores the session's concentrated hours once done. 自学 counts
-toward the total but not the concentrated share.
+"建立并严格落实学习考勤,读书笔记、请销假和补课制度": leave or an absence owes a make-up
+("因事缺席的要及时补课"), which restores the missed session's concentrated hours once done.
+自学 counts toward the 40 学时 but not toward the concentrated share. A mobile member out of
+touch is visited, written to or called ("要主动进行家访,或信函、电话等方式联系").
 """
 
 from decimal import Decimal
@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.models import Recorded
 from study.models.sessions import HOURS_FIELD, MAX_SESSION_HOURS
 
 
@@ -120,7 +121,7 @@ class LeaveRequest(models.Model):
         return f"{self.member} · {self.session}"
 
 
-class SelfStudy(models.Model):
+class SelfStudy(Recorded):
     """自学: counts toward the 40 学时 but not the concentrated share."""
 
     member = models.ForeignKey(
@@ -139,13 +140,6 @@ class SelfStudy(models.Model):
     readings = models.ManyToManyField(
         "campaign.Reading", verbose_name=_("涉及必读科目"), blank=True, related_name="self_studies"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("自学")

@@ -1,10 +1,7 @@
-"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+"""Each member's stored study figures, and the thresholds the ledger holds them to.
 
-Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
-thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
-for every member present, late, or taught at home (送课上门); an absence or leave owes a
-make-up (补课), which restores the session's concentrated hours once done. 自学 counts
-toward the total but not the concentrated share.
+"每位党员的学习培训的时间不能少于40个学时,集中学习的时间要占三分之二以上";
+"党员领导干部至少要写出两篇3000字以上的心得体会文章".
 """
 
 from decimal import Decimal
@@ -25,7 +22,8 @@ LEADING_CADRE_ESSAYS = 2
 
 
 class MemberProgress(models.Model):
-    """Each member's study figures, kept current by study.services on every write.
+    """Each member's study figures, kept current by study.services.progress.progress_refresh,
+    which every write of the ledger that changes them calls.
 
     Stored rather than computed per page so that the rollups of a whole district are one
     GROUP BY over this table, whatever the number of sessions and sign-ins behind it.

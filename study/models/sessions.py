@@ -1,10 +1,9 @@
-"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+"""Study sessions and their rosters: 集中学习 in all its forms, each member's 签到, and
+every later change to a roster.
 
-Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
-thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
-for every member present, late, or taught at home (送课上门); an absence or leave owes a
-make-up (补课), which restores the session's concentrated hours once done. 自学 counts
-toward the total but not the concentrated share.
+"集中学习实行'签到制',原则上不能请假,因事缺席的要及时补课": a session's hours count as
+concentrated for every member present, late, or taught at home (送课上门); leave or an
+absence owes a make-up (补课).
 """
 
 from decimal import Decimal

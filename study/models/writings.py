@@ -1,10 +1,7 @@
-"""The branch's 学习培训 ledger: "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇".
+"""学习笔记 and 心得体会, their 批改, and the supervision groups' 抽查.
 
-Hours: every member owes at least 40 学时 in the campaign, of which 集中学习 at least two
-thirds ("集中学习的时间要占三分之二以上"). A study session's hours count as concentrated
-for every member present, late, or taught at home (送课上门); an absence or leave owes a
-make-up (补课), which restores the session's concentrated hours once done. 自学 counts
-toward the total but not the concentrated share.
+"读书笔记和心得体会文章完成后由党委(党组)、工委负责人或支部书记批改,最后由督导组进行审查
+或抽查"; "支部负责人每周应查看、批阅一次党员的学习笔记".
 """
 
 from django.conf import settings

@@ -1,12 +1,22 @@
-"""Reads of the study ledger that aggregate; each is a fixed number of queries."""
+"""Progress rollups: the headline figures of many members (a branch, a unit's subtree, a
+supervision group's units), one row per child or assigned unit lagging first, and the
+members with their own figures.
 
-import math
+"规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇" and the 40-hour completion rate
+are the headline of every dashboard and briefing. Every figure is an aggregate over Member
+LEFT JOIN MemberProgress (a member without a progress row has done nothing yet and counts
+as such), so each read is a fixed number of queries whatever the size of the district:
+`unit_rollup` and `group_rollup` five, `lagging_branches` and `lagging_members` one.
+"""
+
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -16,144 +26,24 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, Substr
-from django.utils.translation import gettext as _
 
-from campaign.models import Reading
-from study.models import (
-    CONCENTRATED_SHARE,
-    HOURS_FIELD,
-    LEADING_CADRE_ESSAYS,
-    LONG_ESSAY_CHARACTERS,
-    REQUIRED_HOURS,
-    StudySession,
-)
-from units.models import PATH_SEPARATOR, Member, Unit, UnitKind
+from campaign.models import Batch, Reading
+from study.models import HOURS_FIELD, StudySession
+from units.models import PATH_SEPARATOR, Member, SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
-
-# What a member still owes -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HoursShortfall:
-    """The least a member still has to study to finish: `hours` in all, of which at least
-    `concentrated` in 集中学习 (a session or a make-up); both rounded up to 0.1 学时."""
-
-    hours: Decimal
-    concentrated: Decimal
-    total: Decimal
-
-    @property
-    def done(self):
-        return self.hours == 0
-
-    @property
-    def is_all_concentrated(self):
-        return self.concentrated > 0 and self.concentrated == self.hours
-
-    def statement(self):
-        """The gap in one sentence, as a secretary would tell the member."""
-        hours, concentrated = _hours_text(self.hours), _hours_text(self.concentrated)
-        if self.done:
-            return _("已达到%(required)s学时,集中学习占三分之二以上。") % {
-                "required": _hours_text(REQUIRED_HOURS)
-            }
-        if self.concentrated == 0:
-            return _("还差%(hours)s学时,集中学习、自学均可。") % {"hours": hours}
-        if not self.is_all_concentrated:
-            return _("还差%(hours)s学时;其中集中学习还差%(concentrated)s学时。") % {
-                "hours": hours,
-                "concentrated": concentrated,
-            }
-        if self.total >= REQUIRED_HOURS:
-            return _(
-                "总学时已满%(required)s学时,但集中学习不到三分之二:"
-                "还须参加%(concentrated)s学时集中学习(或补课)。"
-            ) % {"required": _hours_text(REQUIRED_HOURS), "concentrated": concentrated}
-        return _("还差%(hours)s学时,都须是集中学习(或补课):自学学时已占到三分之一。") % {
-            "hours": hours
-        }
-
-
-def _hours_text(value):
-    """12.5 → "12.5", 8.0 → "8"."""
-    return f"{Decimal(value).normalize():f}"
-
-
-def _ceil_tenth(value):
-    return Decimal(math.ceil(value * 10)) / 10
-
-
-def hours_shortfall(*, concentrated, total):
-    """What is missing to reach 40 学时 with 集中学习 ≥ 2/3 of all hours.
-
-    The rule is checked on the final figures, so self-study already logged keeps counting
-    against the share. With share p = 2/3 and x more concentrated hours (any further hours
-    the member may also spend in self-study only lower the share), finishing needs either
-      - a total of exactly 40 with C + x ≥ p·40, when there is room under 40 for that, or
-      - only concentrated hours from now on: C + x ≥ p·(T + x), i.e. x ≥ (p·T − C)/(1 − p);
-    so x = max(0, p·40 − C, (p·T − C)/(1 − p)), and the hours still needed in all are
-    max(40 − T, x). Computed on exact fractions, then rounded up so that doing what the
-    sentence says is always enough.
-    """
-    numerator, denominator = CONCENTRATED_SHARE
-    share = Fraction(int(numerator), int(denominator))
-    required = Fraction(REQUIRED_HOURS)
-    c, t = Fraction(Decimal(concentrated)), Fraction(Decimal(total))
-    needed_concentrated = max(Fraction(0), share * required - c, (share * t - c) / (1 - share))
-    return HoursShortfall(
-        hours=_ceil_tenth(max(required - t, needed_concentrated)),
-        concentrated=_ceil_tenth(needed_concentrated),
-        total=Decimal(total),
-    )
-
-
-def writing_shortfall(*, is_leading_cadre, can_write, notes, essays, long_essays):
-    """What a member still owes in writing, as short phrases ([] when nothing is owed).
-
-    Mirrors services.writing_requirement_met: members who can write owe notes and one
-    心得体会; 党员领导干部 owe besides two 心得体会 of 3000 characters or more."""
-    missing = []
-    if not (is_leading_cadre or can_write):
-        return missing
-    if notes < 1:
-        missing.append(_("还没有学习笔记"))
-    if is_leading_cadre and long_essays < LEADING_CADRE_ESSAYS:
-        missing.append(
-            _("还差%(n)s篇%(chars)s字以上的心得体会")
-            % {"n": LEADING_CADRE_ESSAYS - long_essays, "chars": LONG_ESSAY_CHARACTERS}
-        )
-    elif essays < 1:
-        missing.append(_("还差1篇心得体会"))
-    return missing
-
-
-def writing_rule(*, is_leading_cadre, can_write):
-    if is_leading_cadre:
-        return _("党员领导干部:作好学习笔记,至少写出%(n)s篇%(chars)s字以上的心得体会文章。") % {
-            "n": LEADING_CADRE_ESSAYS,
-            "chars": LONG_ESSAY_CHARACTERS,
-        }
-    if can_write:
-        return _("有书写能力的党员:作好学习笔记,至少写出一篇心得体会文章。")
-    return _("无书写能力,不要求学习笔记和心得体会。")
-
-
-# Progress rollups ----------------------------------------------------------------------
-#
-# Every figure is an aggregate over Member LEFT JOIN MemberProgress: a member without a
-# progress row has done nothing yet and counts as such.
 
 ZERO_HOURS = Decimal(0)
 
 TENTH = Decimal("0.1")
 
 
-def _member_aggregates():
+def member_aggregates() -> dict[str, Aggregate]:
     return {
         "members": Count("pk"),
         "complete": Count("pk", filter=Q(progress__is_complete=True)),
@@ -178,7 +68,7 @@ def _member_aggregates():
     }
 
 
-def percent(part, whole):
+def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """part/whole in percent, to 0.1 (None when whole is zero)."""
     if not whole:
         return None
@@ -205,7 +95,7 @@ class Figures:
     readings_uncovered: int = 0
 
     @classmethod
-    def from_row(cls, row):
+    def from_row(cls, row: dict[str, Any]) -> "Figures":
         names = {f.name for f in fields(cls)}
         figures = cls(**{key: value for key, value in row.items() if key in names and value})
         # SQLite sums decimals as floats: 12.6 may come back as 12.600000000000001.
@@ -213,28 +103,28 @@ class Figures:
             setattr(figures, name, Decimal(getattr(figures, name)).quantize(TENTH))
         return figures
 
-    def __add__(self, other):
+    def __add__(self, other: "Figures") -> "Figures":
         return Figures(
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
         )
 
     @property
-    def completion_rate(self):
+    def completion_rate(self) -> Decimal | None:
         """40学时达标率, in percent."""
         return percent(self.complete, self.members)
 
     @property
-    def average_hours(self):
+    def average_hours(self) -> Decimal | None:
         if not self.members:
             return None
         return (Decimal(self.total_hours) / self.members).quantize(TENTH, ROUND_HALF_UP)
 
     @property
-    def concentrated_share(self):
+    def concentrated_share(self) -> Decimal | None:
         """集中学习 as a percentage of all hours studied."""
         return percent(self.concentrated_hours, self.total_hours)
 
-    def lagging_key(self):
+    def lagging_key(self) -> tuple[bool, Decimal | int, Decimal | int, int]:
         """Sort key: lowest completion first, then fewest hours; units without members last."""
         return (
             self.members == 0,
@@ -244,7 +134,7 @@ class Figures:
         )
 
 
-def _child_key(unit, field):
+def _child_key(unit: Unit, field: str) -> Case:
     """The id, as text, of the child of `unit` whose subtree holds a row, read off the
     materialized path in `field` ('/1/4/17/' under '/1/' → '4'); '' for `unit` itself."""
     rest = Substr(field, len(unit.path) + 1)
@@ -255,7 +145,7 @@ def _child_key(unit, field):
     )
 
 
-def _assigned_key(units, field):
+def _assigned_key(units: list[Unit], field: str) -> Case:
     """The id, as text, of the unit of `units` whose subtree holds a row."""
     return Case(
         *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in units],
@@ -264,14 +154,16 @@ def _assigned_key(units, field):
     )
 
 
-def _keeps_ledger():
+def _keeps_ledger() -> Q:
     """Units that hold sessions for members of their own: every branch, and a 党总支 that
     keeps members directly. Each of them owes every required reading."""
     direct_members = Member.objects.filter(unit=OuterRef("pk"))
     return Q(kind=UnitKind.BRANCH) | (Q(kind=UnitKind.GENERAL_BRANCH) & Q(Exists(direct_members)))
 
 
-def _figures_by(key, units, batch):
+def _figures_by(
+    key: Callable[[str], Case], units: list[Unit], batch: Batch | None
+) -> defaultdict[str, Figures]:
     """Figures of the members under `units`, bucketed by `key(field)` (a function giving
     the bucket of a row from the unit path in `field`). Four grouped queries, whatever
     the number of members, branches and sessions."""
@@ -280,7 +172,7 @@ def _figures_by(key, units, batch):
         Member.objects.filter(under_any(units, "unit__path"))
         .annotate(bucket=key("unit__path"))
         .values("bucket")
-        .annotate(**_member_aggregates())
+        .annotate(**member_aggregates())
         .order_by()
     )
     for row in members:
@@ -325,11 +217,11 @@ class Rollup:
     """A unit's (or a group's) headline and one row per child, lagging first."""
 
     figures: Figures
-    rows: list  # [(unit, Figures)]
+    rows: list[tuple[Unit, Figures]]
     direct: Figures | None = None  # members kept directly by a 党总支, beside its branches
 
 
-def unit_rollup(unit, batch):
+def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
     """The headline of `unit`'s subtree and a row per child unit (five queries)."""
     figures = _figures_by(lambda field: _child_key(unit, field), [unit], batch)
     rows = [(child, figures.get(str(child.pk), Figures())) for child in unit.children.all()]
@@ -339,7 +231,7 @@ def unit_rollup(unit, batch):
     return Rollup(figures=total, rows=rows, direct=direct if direct and direct.members else None)
 
 
-def group_rollup(group, batch):
+def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
     """The headline of a supervision group's units and a row per assigned unit. A unit
     assigned inside another assigned unit is already counted in it and gets no row."""
     assigned = list(group.units.order_by("path"))
@@ -354,7 +246,7 @@ def group_rollup(group, batch):
     return Rollup(figures=sum(figures.values(), Figures()), rows=rows)
 
 
-def lagging_branches(unit, limit=20):
+def lagging_branches(unit: Unit, limit: int = 20) -> list[tuple[int, str, Figures]]:
     """The branches of `unit`'s subtree with the lowest completion, then fewest hours:
     [(branch id, name, Figures)], one query grouping the members by their unit (a 党总支
     keeping members directly shows here beside the branches)."""
@@ -362,7 +254,7 @@ def lagging_branches(unit, limit=20):
     rows = (
         Member.objects.filter(unit__path__startswith=unit.path)
         .values("unit_id", "unit__name")
-        .annotate(**_member_aggregates())
+        .annotate(**member_aggregates())
         .annotate(
             rate=Cast("complete", as_float) / Cast("members", as_float),
             average=Cast(Coalesce("total_hours", Value(ZERO_HOURS)), as_float)
@@ -373,7 +265,7 @@ def lagging_branches(unit, limit=20):
     return [(row["unit_id"], row["unit__name"], Figures.from_row(row)) for row in rows]
 
 
-def members_with_progress(members):
+def members_with_progress(members: QuerySet[Member]) -> QuerySet[Member]:
     """Members annotated with their own figures (zero without a progress row), the
     fewest hours first."""
     hours = DecimalField(**HOURS_FIELD)
@@ -396,5 +288,5 @@ def members_with_progress(members):
     ).order_by("total_hours", "concentrated_hours", "name", "pk")
 
 
-def lagging_members(unit, limit=20):
+def lagging_members(unit: Unit, limit: int = 20) -> QuerySet[Member]:
     return members_with_progress(Member.objects.under(unit).select_related("unit"))[:limit]

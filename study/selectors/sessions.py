@@ -1,19 +1,15 @@
-"""Reads of the study ledger that aggregate; each is a fixed number of queries."""
+"""Reads of one member's study sessions, for the member's page: each session of their
+branch, and any other they were signed in to, with their own 签到 and 补课. One query,
+whatever the number of sessions: the member's status and make-up are subqueries.
+"""
 
-from django.db.models import (
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from study.models import (
-    Attendance,
-    MakeUp,
-    StudySession,
-)
+from study.models import Attendance, MakeUp, StudySession
+from units.models import Member
 
 
-def member_session_history(member):
+def member_session_history(member: Member) -> QuerySet[StudySession]:
     """The sessions of the member's branch, and any other the member was signed in to,
     oldest first; each annotated with the member's `status` (None: not on the roster)
     and the date the make-up was done (`makeup_done_on`)."""

@@ -1,15 +1,26 @@
-"""Every write to the study ledger.
+"""Writes for what an absence leaves owed and for study outside the sessions: a make-up
+done, leave asked and decided, self-study logged, a mobile member contacted.
 
-Each function checks its rules and raises `ValidationError` (keyed by form field where
-one is at fault) before anything is written, writes inside one transaction, and brings
-the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"建立并严格落实学习考勤,读书笔记、请销假和补课制度": a make-up, once done, earns the
+concentrated hours of the session it replaces; leave approved after the roster was saved
+turns the member's 缺席 into 请假; 自学 counts toward the 40 学时.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written, and a write that changes a member's figures brings
+their stored progress (`MemberProgress`) up to date in the same transaction.
 """
 
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.models import Reading
 from study.models import (
     Attendance,
     AttendanceStatus,
@@ -20,14 +31,18 @@ from study.models import (
     MakeUp,
     MakeUpMethod,
     SelfStudy,
+    StudySession,
 )
 from study.services.progress import progress_refresh
-from study.services.sessions import _apply_status, _check_hours, _check_in_batch
+from study.services.sessions import apply_status, check_hours, check_in_batch
+from units.models import Member
 
 # Make-ups and leave --------------------------------------------------------------------
 
 
-def makeup_complete(*, makeup, done_on, method, user, note=""):
+def makeup_complete(
+    *, makeup: MakeUp, done_on: datetime.date, method: str, user: AbstractBaseUser, note: str = ""
+) -> MakeUp:
     """Record a make-up as done: it then counts as the concentrated hours it replaces."""
     already_done = ValidationError(_("这次补课已经登记过了。"))
     if makeup.is_done:
@@ -38,7 +53,7 @@ def makeup_complete(*, makeup, done_on, method, user, note=""):
             raise ValidationError({"done_on": _("补课日期不能早于所缺的那次学习。")})
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
-    _check_in_batch(done_on, "done_on")
+    check_in_batch(done_on, "done_on")
     if method not in MakeUpMethod.values:
         raise ValidationError({"method": _("请选择补课方式。")})
     with transaction.atomic():
@@ -53,7 +68,14 @@ def makeup_complete(*, makeup, done_on, method, user, note=""):
     return makeup
 
 
-def leave_request(*, member, session, reason, user, now=None):
+def leave_request(
+    *,
+    member: Member,
+    session: StudySession,
+    reason: str,
+    user: AbstractBaseUser,
+    now: datetime.datetime | None = None,
+) -> LeaveRequest:
     """请假 for a session: in advance when the member asks; the secretary may enter it later."""
     now = now or timezone.now()
     if not (reason or "").strip():
@@ -70,7 +92,7 @@ def leave_request(*, member, session, reason, user, now=None):
     )
 
 
-def leave_decide(*, leave, approve, user):
+def leave_decide(*, leave: LeaveRequest, approve: bool, user: AbstractBaseUser) -> LeaveRequest:
     """The secretary approves or refuses; an approved leave marks the roster 请假 if it is kept."""
     with transaction.atomic():
         leave = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
@@ -87,7 +109,7 @@ def leave_decide(*, leave, approve, user):
                 .first()
             )
             if attendance is not None and attendance.status == AttendanceStatus.ABSENT:
-                _apply_status(attendance, AttendanceStatus.LEAVE, user=user, record_change=True)
+                apply_status(attendance, AttendanceStatus.LEAVE, user=user, record_change=True)
                 progress_refresh(member_ids=[leave.member_id])
     return leave
 
@@ -95,13 +117,21 @@ def leave_decide(*, leave, approve, user):
 # Self-study and contact ----------------------------------------------------------------
 
 
-def self_study_log(*, member, studied_on, hours, material, user, readings=()):
-    _check_hours(hours)
+def self_study_log(
+    *,
+    member: Member,
+    studied_on: datetime.date,
+    hours: Decimal,
+    material: str,
+    user: AbstractBaseUser,
+    readings: Iterable[Reading] = (),
+) -> SelfStudy:
+    check_hours(hours)
     if not (material or "").strip():
         raise ValidationError({"material": _("请填写学习了什么。")})
     if studied_on > timezone.localdate():
         raise ValidationError({"studied_on": _("自学日期不能晚于今天。")})
-    _check_in_batch(studied_on, "studied_on")
+    check_in_batch(studied_on, "studied_on")
     with transaction.atomic():
         entry = SelfStudy.objects.create(
             member=member,
@@ -115,7 +145,14 @@ def self_study_log(*, member, studied_on, hours, material, user, readings=()):
     return entry
 
 
-def contact_log(*, member, contacted_on, method, user, note=""):
+def contact_log(
+    *,
+    member: Member,
+    contacted_on: datetime.date,
+    method: str,
+    user: AbstractBaseUser,
+    note: str = "",
+) -> ContactLog:
     if method not in ContactMethod.values:
         raise ValidationError({"method": _("请选择联系方式:家访、信函或电话。")})
     if contacted_on > timezone.localdate():

@@ -1,13 +1,18 @@
-"""Every write to the study ledger.
+"""Each member's stored progress (`MemberProgress`), recomputed from the ledger, and the
+two rules it is measured by.
 
-Each function checks its rules and raises `ValidationError` (keyed by form field where
-one is at fault) before anything is written, writes inside one transaction, and brings
-the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"每位党员的学习培训的时间不能少于40个学时,集中学习的时间要占三分之二以上"; "党员领导干部
+至少要写出两篇3000字以上的心得体会文章。有书写能力的党员都要作好学习笔记,……至少写出一篇
+质量较高的心得体会文章". Every write of the ledger that changes a member's figures calls
+`progress_refresh` in its own transaction, and so do the app's receiver of
+`units.signals.members_changed` and `manage.py progress_refresh`.
 """
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from study.models import (
@@ -29,7 +34,7 @@ from units.models import Member
 CHUNK = 500
 
 
-def _chunks(ids):
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
@@ -38,7 +43,9 @@ def _chunks(ids):
 # Progress ------------------------------------------------------------------------------
 
 
-def writing_requirement_met(*, is_leading_cadre, can_write, notes, essays, long_essays):
+def writing_requirement_met(
+    *, is_leading_cadre: bool, can_write: bool, notes: int, essays: int, long_essays: int
+) -> bool:
     """Members who can write: notes and one 心得体会 ("有书写能力的党员都要作好学习笔记……
     至少写出一篇"); 党员领导干部 besides: two 心得体会 of 3000+ characters. Others owe none."""
     if is_leading_cadre and long_essays < LEADING_CADRE_ESSAYS:
@@ -48,30 +55,32 @@ def writing_requirement_met(*, is_leading_cadre, can_write, notes, essays, long_
     return True
 
 
-def hours_requirement_met(*, concentrated, total):
+def hours_requirement_met(*, concentrated: Decimal, total: Decimal) -> bool:
     """At least 40 学时, of which 集中学习 at least two thirds."""
     numerator, denominator = CONCENTRATED_SHARE
     return total >= REQUIRED_HOURS and concentrated * denominator >= total * numerator
 
 
-def progress_refresh(*, member_ids):
+def progress_refresh(*, member_ids: Iterable[int]) -> None:
     """Recompute the stored progress of these members from the ledger (a fixed number of
     grouped queries per 500 members)."""
     for ids in _chunks(set(member_ids)):
         _refresh_chunk(ids)
 
 
-def _grouped(queryset, ids, **aggregates):
+def _grouped(
+    queryset: QuerySet, ids: list[int], **aggregates: Aggregate
+) -> dict[int, dict[str, Any]]:
     rows = queryset.filter(member_id__in=ids).values("member_id").annotate(**aggregates)
     return {row["member_id"]: row for row in rows.order_by()}
 
 
-def _hours(total):
+def _hours(total: Decimal | float | None) -> Decimal:
     """A summed number of hours, exact to 0.1: SQLite sums decimals as floats."""
     return Decimal(str(total or 0)).quantize(Decimal("0.1"))
 
 
-def _refresh_chunk(ids):
+def _refresh_chunk(ids: list[int]) -> None:
     attended = _grouped(
         Attendance.objects.filter(status__in=CREDITED_STATUSES),
         ids,

@@ -1,19 +1,30 @@
-"""Every write to the study ledger.
+"""Writes to the study sessions and their rosters: a session entered or changed, the
+roster the secretary saves at the meeting, a member's own sign-in.
 
-Each function checks its rules and raises `ValidationError` (keyed by form field where
-one is at fault) before anything is written, writes inside one transaction, and brings
-the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"集中学习实行'签到制',原则上不能请假,因事缺席的要及时补课": leave or an absence on a
+roster owes a make-up, which goes again if the member is marked present after all. A roster
+can be corrected for ROSTER_EDIT_DAYS after the session, and every correction is kept (who,
+when, old → new). The checks of a date against the current batch and of a number of hours
+are here too; the writes of study.services.absences make them as well.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written, writes inside one transaction, and brings the
+members' stored progress (`MemberProgress`) up to date in the same transaction.
 """
 
 import datetime
 import secrets
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Batch
+from campaign.models import Batch, Reading
 from common.dates import day_text, day_time_text
 from study.models import (
     CREDITED_STATUSES,
@@ -26,7 +37,7 @@ from study.models import (
     StudySession,
 )
 from study.services.progress import progress_refresh
-from units.models import Member
+from units.models import Member, Unit
 
 # A roster can be corrected for this many days after the session ("editing later is
 # possible for a set number of days"); after that the ledger stands as kept.
@@ -42,13 +53,13 @@ LATE_AFTER = datetime.timedelta(minutes=10)
 # Dates ---------------------------------------------------------------------------------
 
 
-def batch_dates():
-    """(first day, last day) of the current campaign, or None when there is none."""
+def batch_dates() -> tuple[datetime.date, datetime.date] | None:
+    """(first day, last day) of the current batch, or None when there is none."""
     batch = Batch.objects.current()
     return (batch.starts_on, batch.ends_on) if batch else None
 
 
-def _check_in_batch(day, field):
+def check_in_batch(day: datetime.date, field: str) -> None:
     dates = batch_dates()
     if dates is None:
         raise ValidationError(_("尚未制定活动安排,请先由区委先进性教育办公室设置当前批次。"))
@@ -62,7 +73,7 @@ def _check_in_batch(day, field):
         )
 
 
-def _check_hours(hours, field="hours"):
+def check_hours(hours: Decimal | None, field: str = "hours") -> None:
     if hours is None or hours <= 0:
         raise ValidationError({field: _("学时应大于0。")})
     if hours > MAX_SESSION_HOURS:
@@ -74,14 +85,16 @@ def _check_hours(hours, field="hours"):
 # Sessions and sign-in ------------------------------------------------------------------
 
 
-def _new_checkin_code():
+def _new_checkin_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def session_create(*, unit, user, readings=(), **fields):
+def session_create(
+    *, unit: Unit, user: AbstractBaseUser, readings: Iterable[Reading] = (), **fields: Any
+) -> StudySession:
     """Create a study session of a branch with a fresh sign-in code."""
-    _check_hours(fields.get("hours"))
-    _check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
+    check_hours(fields.get("hours"))
+    check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
     for _attempt in range(10):
         session = StudySession(
             unit=unit, created_by=user, checkin_code=_new_checkin_code(), **fields
@@ -98,7 +111,13 @@ def session_create(*, unit, user, readings=(), **fields):
     raise RuntimeError("could not draw a unique sign-in code")
 
 
-def session_update(*, session, user, readings=None, **fields):
+def session_update(
+    *,
+    session: StudySession,
+    user: AbstractBaseUser,
+    readings: Iterable[Reading] | None = None,
+    **fields: Any,
+) -> StudySession:
     if (
         {"hours", "starts_at"} & fields.keys()
         and not roster_is_open(session)
@@ -109,9 +128,9 @@ def session_update(*, session, user, readings=None, **fields):
             _("本次学习的签到已超过%(days)s天,不能再修改时间和学时。") % {"days": ROSTER_EDIT_DAYS}
         )
     if "hours" in fields:
-        _check_hours(fields["hours"])
+        check_hours(fields["hours"])
     if "starts_at" in fields:
-        _check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
+        check_in_batch(timezone.localdate(fields["starts_at"]), "starts_at")
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()
@@ -125,15 +144,15 @@ def session_update(*, session, user, readings=None, **fields):
     return session
 
 
-def roster_editable_until(session):
+def roster_editable_until(session: StudySession) -> datetime.datetime:
     return session.starts_at + datetime.timedelta(days=ROSTER_EDIT_DAYS)
 
 
-def roster_is_open(session, now=None):
+def roster_is_open(session: StudySession, now: datetime.datetime | None = None) -> bool:
     return (now or timezone.now()) <= roster_editable_until(session)
 
 
-def _makeup_reason(session, status):
+def _makeup_reason(session: StudySession, status: str) -> str:
     return _("%(date)s %(kind)s“%(title)s”%(status)s") % {
         "date": day_text(timezone.localdate(session.starts_at)),
         "kind": session.get_kind_display(),
@@ -142,7 +161,9 @@ def _makeup_reason(session, status):
     }
 
 
-def _apply_status(attendance, status, *, user, record_change):
+def apply_status(
+    attendance: Attendance, status: str, *, user: AbstractBaseUser, record_change: bool
+) -> None:
     """Set one attendance's status, keep its make-up in step, log the change."""
     old = attendance.status
     attendance.status = status
@@ -170,7 +191,13 @@ def _apply_status(attendance, status, *, user, record_change):
         MakeUp.objects.filter(attendance=attendance).delete()
 
 
-def roster_save(*, session, entries, user, now=None):
+def roster_save(
+    *,
+    session: StudySession,
+    entries: Sequence[tuple[int, str]],
+    user: AbstractBaseUser,
+    now: datetime.datetime | None = None,
+) -> list[int]:
     """Save the roster of a session in one go.
 
     `entries` is a list of (member id, status). Every member must belong to the session's
@@ -218,10 +245,10 @@ def roster_save(*, session, entries, user, now=None):
             if attendance is None:
                 attendance = Attendance(session=session, member_id=member_id, status=status)
                 attendance.session = session
-                _apply_status(attendance, status, user=user, record_change=False)
+                apply_status(attendance, status, user=user, record_change=False)
                 changed.append(member_id)
             elif attendance.status != status:
-                _apply_status(attendance, status, user=user, record_change=True)
+                apply_status(attendance, status, user=user, record_change=True)
                 changed.append(member_id)
         progress_refresh(member_ids=changed)
     return changed
@@ -231,12 +258,12 @@ class CheckinRefused(ValidationError):
     """A self sign-in the member is told no to, with the reason."""
 
 
-def checkin_window(session):
+def checkin_window(session: StudySession) -> tuple[datetime.datetime, datetime.datetime]:
     end = session.starts_at + datetime.timedelta(hours=float(session.hours))
     return session.starts_at - CHECKIN_OPENS_BEFORE, end
 
 
-def self_check_in(*, member, code, now=None):
+def self_check_in(*, member: Member, code: str, now: datetime.datetime | None = None) -> Attendance:
     """A member signs themself in with the code shown at the session."""
     now = now or timezone.now()
     code = (code or "").strip()
@@ -272,9 +299,9 @@ def self_check_in(*, member, code, now=None):
         if attendance is None:
             attendance = Attendance(session=session, member=member)
             attendance.session = session
-            _apply_status(attendance, status, user=member.user, record_change=False)
+            apply_status(attendance, status, user=member.user, record_change=False)
         elif attendance.status not in CREDITED_STATUSES:
-            _apply_status(attendance, status, user=member.user, record_change=True)
+            apply_status(attendance, status, user=member.user, record_change=True)
         attendance.self_signed_at = now
         attendance.save(update_fields=["self_signed_at"])
         progress_refresh(member_ids=[member.pk])

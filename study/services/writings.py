@@ -1,10 +1,18 @@
-"""Every write to the study ledger.
+"""Writes of 学习笔记 and 心得体会: submitted online or logged from a paper copy, reviewed
+(批改), and drawn for a supervision group's spot check (抽查).
 
-Each function checks its rules and raises `ValidationError` (keyed by form field where
-one is at fault) before anything is written, writes inside one transaction, and brings
-the members' stored progress (`MemberProgress`) up to date in the same transaction.
+"读书笔记和心得体会文章完成后由党委(党组)、工委负责人或支部书记批改,最后由督导组进行审查
+或抽查". A writing counts toward its author's figures as soon as it is in, so submitting or
+logging one brings their stored progress (`MemberProgress`) up to date in the same
+transaction; a review or a spot check changes no figures.
+
+Each function checks its rules and raises `ValidationError` (keyed by form field where one
+is at fault) before anything is written.
 """
 
+import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,16 +20,19 @@ from django.utils.translation import gettext as _
 
 from study.models import Review, SpotCheck, Writing
 from study.services.progress import progress_refresh
+from units.models import Member, Unit
 
 # Notes, essays and their review --------------------------------------------------------
 
 
-def count_characters(text):
+def count_characters(text: str) -> int:
     """字数 the way an office counts it: every character that is not white space."""
     return sum(1 for char in text if not char.isspace())
 
 
-def writing_submit(*, member, kind, title, text, user):
+def writing_submit(
+    *, member: Member, kind: str, title: str, text: str, user: AbstractBaseUser
+) -> Writing:
     """A note or essay written online; its character count comes from the text."""
     if not (text or "").strip():
         raise ValidationError({"text": _("正文不能为空。")})
@@ -41,7 +52,9 @@ def writing_submit(*, member, kind, title, text, user):
     return writing
 
 
-def writing_log_paper(*, member, kind, title, characters, user):
+def writing_log_paper(
+    *, member: Member, kind: str, title: str, characters: int, user: AbstractBaseUser
+) -> Writing:
     """A paper copy handed to the secretary, logged with its character count."""
     if not characters or characters <= 0:
         raise ValidationError({"characters": _("请填写纸质稿的字数。")})
@@ -60,7 +73,14 @@ def writing_log_paper(*, member, kind, title, characters, user):
     return writing
 
 
-def writing_review(*, writing, reviewer, comment, grade, reviewed_on=None):
+def writing_review(
+    *,
+    writing: Writing,
+    reviewer: AbstractBaseUser,
+    comment: str,
+    grade: str,
+    reviewed_on: datetime.date | None = None,
+) -> Review:
     if writing.member.user_id == reviewer.pk:
         raise ValidationError(_("不能批改自己的笔记或心得,请由党委(党组)、工委负责人批改。"))
     if not (comment or "").strip():
@@ -82,7 +102,9 @@ def writing_review(*, writing, reviewer, comment, grade, reviewed_on=None):
 SPOT_CHECK_SIZE = 5
 
 
-def spot_check_draw(*, unit, user, size=SPOT_CHECK_SIZE):
+def spot_check_draw(
+    *, unit: Unit, user: AbstractBaseUser, size: int = SPOT_CHECK_SIZE
+) -> SpotCheck:
     """Draw a random sample of the writings under a unit for the supervisor to check."""
     pool = Writing.objects.filter(member__unit__path__startswith=unit.path)
     sample = list(pool.order_by("?").values_list("pk", flat=True)[:size])
@@ -94,7 +116,7 @@ def spot_check_draw(*, unit, user, size=SPOT_CHECK_SIZE):
     return check
 
 
-def spot_check_record(*, spot_check, result, user):
+def spot_check_record(*, spot_check: SpotCheck, result: str, user: AbstractBaseUser) -> SpotCheck:
     if not (result or "").strip():
         raise ValidationError({"result": _("请填写抽查结果。")})
     if spot_check.recorded_at is not None:

@@ -2,7 +2,8 @@
 
 "建立并严格落实学习考勤,读书笔记、请销假和补课制度": the branch's secretary approves
 leave, records each make-up once it is done and keeps in touch with members away from
-home; members ask leave and log their self-study themselves.
+home; members ask leave and log their self-study themselves. Each list is a fixed number
+of queries however long it grows (its tests count them).
 """
 
 from decimal import Decimal

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch
-from study import exports as ledger
+from study import exports
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -27,6 +27,7 @@ from study.models import (
 from study.selectors import progress as selectors
 from study.selectors.absences import mobile_members_out_of_contact
 from study.selectors.sessions import member_session_history
+from study.selectors.shortfall import hours_shortfall, writing_rule, writing_shortfall
 from study.selectors.topics import readings_with_coverage, topics_with_coverage
 from study.selectors.writings import branches_with_review_backlog
 from study.views._common import get_member, get_unit
@@ -87,11 +88,11 @@ def _member_page(request, member, *, own):
             "concentrated_share": selectors.percent(
                 progress.concentrated_hours, progress.total_hours
             ),
-            "shortfall": selectors.hours_shortfall(
+            "shortfall": hours_shortfall(
                 concentrated=progress.concentrated_hours, total=progress.total_hours
             ),
-            "writing_rule": selectors.writing_rule(**flags),
-            "writing_missing": selectors.writing_shortfall(**flags, **counts),
+            "writing_rule": writing_rule(**flags),
+            "writing_missing": writing_shortfall(**flags, **counts),
             "history": history,
             "other_makeups": MakeUp.objects.filter(member=member, attendance__isnull=True),
             "manages": manages,
@@ -130,7 +131,7 @@ def unit_progress(request, pk):
     if unit.is_branch:
         table = list(selectors.members_with_progress(members))
         for member in table:
-            member.shortfall = selectors.hours_shortfall(
+            member.shortfall = hours_shortfall(
                 concentrated=member.concentrated_hours, total=member.total_hours
             )
         readings = list(readings_with_coverage(unit, batch))
@@ -185,10 +186,10 @@ def ledger_export(request, pk):
             _("学习台账按党支部建立,请从下面的表格进入一个党支部后再导出。"),
         )
         return redirect("study:unit_progress", pk=unit.pk)
-    content = ledger.ledger_workbook(unit=unit)
+    content = exports.ledger_workbook(unit=unit)
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
         filename=f"{unit.name}学习台账{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=ledger.XLSX_CONTENT_TYPE,
+        content_type=exports.XLSX_CONTENT_TYPE,
     )

@@ -1,7 +1,9 @@
 """Study sessions: the branch's ledger, the roster signed at the meeting, and self sign-in.
 
 "集中学习实行'签到制'": the secretary signs everyone in on one roster from a phone, or
-members sign themselves in with the session's code or QR code.
+members sign themselves in with the session's code or QR code. The branch's list of
+sessions and a session's roster are each a fixed number of queries however many sessions
+and members (their tests count them).
 """
 
 import io

@@ -1,7 +1,8 @@
-"""The 四加一 topics and the required readings (必读科目) of the current campaign.
+"""The 四加一 topics and the required readings (必读科目) of the current batch.
 
 Everyone with a role reads them; the office names the four topics and keeps the readings
 list; each unit's secretary (or the leader above it) sets the unit's own "加一" topic.
+The list is a fixed number of queries however many readings and own topics.
 """
 
 from django.contrib import messages

@@ -1,6 +1,10 @@
 """学习笔记 and 心得体会: members submit them, secretaries log paper copies and review them,
 supervision groups spot-check a sample ("读书笔记和心得体会文章完成后由党委(党组)、工委负责人
-或支部书记批改,最后由督导组进行审查或抽查")."""
+或支部书记批改,最后由督导组进行审查或抽查").
+
+Each page is a fixed number of queries however many writings and reviews it shows (its
+tests count them).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -2,7 +2,7 @@
 
 The forms check what one field can tell; the workflow's rules (the state each step needs,
 a meeting not later than today, a transition not before the submission) live in
-supervision.services and come back as errors on these fields or as a message.
+supervision.services.transitions and come back as errors on these fields or as a message.
 """
 
 from django import forms

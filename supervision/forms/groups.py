@@ -2,7 +2,7 @@
 
 The forms collect what was typed and keep the unit within the group's subtree (a unit
 outside it is not among the choices); the rules themselves are checked by
-supervision.services, whose errors are put back on these forms.
+supervision.services.groups, whose errors are put back on these forms.
 """
 
 from django import forms

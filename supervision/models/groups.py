@@ -1,16 +1,16 @@
-"""The supervision groups' work and the 转段 (stage transition) workflow.
+"""A supervision group's own records: 督查 at its units, the 重点帮促 units it chose, and the
+先进典型 it found.
 
-"召开'转段分析会'后,党支部要向区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的
-申请。区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意
-转入下一阶段;对达不到工作要求的,要严格把关,督促进行'补课',直到合格后再转入下一阶段。"
-
-An application is one round: drafted, submitted, given the group's opinion, decided.
-A round returned for 补课 stays as it was; the branch starts the next round from it.
+"督导组要进一步强化督促检查……要注意挖掘和掌握先进性教育活动中涌现出来的先进典型人物和
+典型支部、典型事例。每个督导组都要在所督导的单位中选取两至三个基础较好,工作较扎实单位
+重点督促帮助,总结典型经验。"
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from common.models import Recorded
 
 
 class InspectionFocus(models.TextChoices):
@@ -22,7 +22,7 @@ class InspectionFocus(models.TextChoices):
     DISCUSSION = "discussion", _("先进性具体要求大讨论")
 
 
-class Inspection(models.Model):
+class Inspection(Recorded):
     """督查记录 of a supervision group at one of its units."""
 
     group = models.ForeignKey(
@@ -41,13 +41,6 @@ class Inspection(models.Model):
     focus = models.JSONField(_("督查内容"), default=list)
     findings = models.TextField(_("发现的问题和情况"))
     follow_up = models.TextField(_("整改要求和跟踪"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("督查记录")
@@ -103,7 +96,7 @@ class CaseKind(models.TextChoices):
     PRACTICE = "practice", _("典型事例和经验")
 
 
-class TypicalCase(models.Model):
+class TypicalCase(Recorded):
     """先进典型 a group found, for the office to publicise."""
 
     group = models.ForeignKey(
@@ -126,13 +119,6 @@ class TypicalCase(models.Model):
         related_name="+",
     )
     description = models.TextField(_("事迹和做法"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("先进典型")

@@ -1,4 +1,5 @@
-"""The supervision groups' work and the 转段 (stage transition) workflow.
+"""The 转段 (stage transition) workflow's records: what the office requires to leave a stage,
+a branch's application round by round, its 回头看 answers, its 转段分析会 and who did what.
 
 "召开'转段分析会'后,党支部要向区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的
 申请。区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意

@@ -1,9 +1,13 @@
 """Reads for a supervision group's own pages: its subtree, what waits for it, its records.
 
 A group is assigned a few units; everything below them is supervised by it ("督导组要
-进一步强化督促检查"). Each read here is one query, however many units, branches,
-applications or records the group has.
+进一步强化督促检查"). The dashboards and briefings read a group's area through these too.
+
+Query budget: each read here is one query (`branch_stages` two, `top_of` none), however
+many units, branches, applications or records the group has.
 """
+
+import datetime
 
 from django.db.models import (
     Case,
@@ -12,6 +16,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -20,17 +25,23 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Stage
-from study.selectors.progress import ZERO_HOURS, Figures, _member_aggregates
-from supervision.models import AnalysisMeeting, ApplicationState, Inspection, TransitionApplication
-from units.models import Member, Unit, UnitKind
+from campaign.models import Batch, Stage
+from study.selectors.progress import ZERO_HOURS, Figures, member_aggregates
+from supervision.models import (
+    AnalysisMeeting,
+    ApplicationState,
+    Inspection,
+    KeyUnit,
+    TransitionApplication,
+)
+from units.models import Member, SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
 
 LATEST_INSPECTIONS = 5
 LAGGING_BRANCHES = 20
 
 
-def group_top_units(group):
+def group_top_units(group: SupervisionGroup) -> list[Unit]:
     """The group's assigned units not inside another of them (each subtree once), by path."""
     assigned = list(group.units.order_by("path"))
     return [
@@ -38,17 +49,17 @@ def group_top_units(group):
     ]
 
 
-def subtree_units(tops):
+def subtree_units(tops: list[Unit]) -> QuerySet[Unit]:
     """Every unit the group supervises, in tree order (a unit right after its parent)."""
     return Unit.objects.filter(under_any(tops)).order_by("path")
 
 
-def top_of(tops, path):
+def top_of(tops: list[Unit], path: str) -> Unit | None:
     """The assigned unit whose subtree holds `path` (None if none does)."""
     return next((top for top in tops if path.startswith(top.path)), None)
 
 
-def _top_key(tops, field):
+def _top_key(tops: list[Unit], field: str) -> Case:
     """The id, as text, of the assigned unit whose subtree holds a row."""
     return Case(
         *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in tops],
@@ -60,7 +71,7 @@ def _top_key(tops, field):
 # The group's home page -----------------------------------------------------------------
 
 
-def branch_stages(tops, batch):
+def branch_stages(tops: list[Unit], batch: Batch | None) -> dict[int, list[tuple[str, int]]]:
     """How many branches under each assigned unit are in each stage:
     {top id: [(label, count), ...]} in the campaign's stage order, then those done with
     the campaign, then (when there are any) those not yet in it."""
@@ -91,7 +102,9 @@ def branch_stages(tops, batch):
     return result
 
 
-def applications_awaiting_opinion(tops, today=None):
+def applications_awaiting_opinion(
+    tops: list[Unit], today: datetime.date | None = None
+) -> list[TransitionApplication]:
     """转段申请 submitted by branches under the group and not yet given its opinion,
     the longest waiting first; each with `waiting_days` and `top` (its assigned unit)."""
     today = today or timezone.localdate()
@@ -110,7 +123,9 @@ def applications_awaiting_opinion(tops, today=None):
     return applications
 
 
-def meetings_awaiting_evaluation(tops, today=None):
+def meetings_awaiting_evaluation(
+    tops: list[Unit], today: datetime.date | None = None
+) -> list[AnalysisMeeting]:
     """转段分析会 held by branches under the group that no member of it has evaluated yet
     (the branch can't submit until one has), the earliest first."""
     today = today or timezone.localdate()
@@ -129,7 +144,9 @@ def meetings_awaiting_evaluation(tops, today=None):
     return meetings
 
 
-def lagging_branches(tops, limit=LAGGING_BRANCHES):
+def lagging_branches(
+    tops: list[Unit], limit: int = LAGGING_BRANCHES
+) -> list[tuple[int, str, Figures]]:
     """The units keeping members under the group with the lowest completion, then fewest
     hours: [(unit id, name, Figures)]. study.selectors.lagging_branches does this for one
     subtree; a group has several, and one query for all of them keeps the page's count
@@ -138,7 +155,7 @@ def lagging_branches(tops, limit=LAGGING_BRANCHES):
     rows = (
         Member.objects.filter(under_any(tops, "unit__path"))
         .values("unit_id", "unit__name")
-        .annotate(**_member_aggregates())
+        .annotate(**member_aggregates())
         .annotate(
             rate=Cast("complete", as_float) / Cast("members", as_float),
             average=Cast(Coalesce("total_hours", Value(ZERO_HOURS)), as_float)
@@ -149,7 +166,10 @@ def lagging_branches(tops, limit=LAGGING_BRANCHES):
     return [(row["unit_id"], row["unit__name"], Figures.from_row(row)) for row in rows]
 
 
-def latest_inspections(group, limit=LATEST_INSPECTIONS):
+def latest_inspections(
+    group: SupervisionGroup, limit: int = LATEST_INSPECTIONS
+) -> list[Inspection]:
+    """The group's latest inspection records, newest first."""
     return list(
         Inspection.objects.filter(group=group)
         .select_related("unit", "recorded_by")
@@ -157,7 +177,7 @@ def latest_inspections(group, limit=LATEST_INSPECTIONS):
     )
 
 
-def key_units_with_inspections(group):
+def key_units_with_inspections(group: SupervisionGroup) -> QuerySet[KeyUnit]:
     """The group's 重点帮促 units, each with how many times the group inspected it."""
     inspected = (
         Inspection.objects.filter(group=group, unit=OuterRef("unit"))
@@ -173,7 +193,7 @@ def key_units_with_inspections(group):
     )
 
 
-def inspections_of(group, unit=None):
+def inspections_of(group: SupervisionGroup, unit: Unit | None = None) -> QuerySet[Inspection]:
     """The group's inspection records, newest first; under `unit`'s subtree when given."""
     records = Inspection.objects.filter(group=group).select_related("unit", "recorded_by")
     if unit is not None:

@@ -1,9 +1,17 @@
-"""Reads of the 转段 workflow: which applications a user sees and in which tab, the
-branches with their latest round, and the measured facts a self-check is judged on.
+"""Reads of the 转段 workflow: what the 转段 out of a stage checks, the measured facts a
+self-check is judged on, which applications a user follows and in which tab, and the
+branches with their latest round.
+
+"在开展五查五看活动的同时,重点看一看……": beside each of the branch's answers stand the
+facts measured from its ledgers, the same figures the progress pages show.
+
+Query budget: each list read is one query however many applications or branches there
+are; `measured_facts` costs a fixed number whatever the size of the branch.
 """
 
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import (
     Count,
     DurationField,
@@ -11,6 +19,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import Now
@@ -27,7 +36,8 @@ from units.models import BRANCH_KINDS, Unit
 from units.permissions import scope_for
 
 
-def next_stage(stage):
+def next_stage(stage: Stage) -> Stage | None:
+    """The stage the 转段 out of `stage` leads to; None after the last (the campaign is done)."""
     return (
         Stage.objects.filter(batch_id=stage.batch_id, number__gt=stage.number)
         .order_by("number")
@@ -35,14 +45,14 @@ def next_stage(stage):
     )
 
 
-def requirement_for(stage):
+def requirement_for(stage: Stage) -> StageRequirement:
     """What the 转段 out of `stage` checks: the office's settings, or the defaults (saved
     the first time they are asked for, so the office edits a row that exists)."""
     requirement, _created = StageRequirement.objects.get_or_create(stage=stage)
     return requirement
 
 
-def measured_facts(*, unit, stage):
+def measured_facts(*, unit: Unit, stage: Stage) -> dict:
     """The figures the self-check shows beside each answer, and each requirement met or not."""
     requirement = requirement_for(stage)
     figures = unit_rollup(unit, stage.batch).figures
@@ -112,12 +122,12 @@ def measured_facts(*, unit, stage):
     }
 
 
-def _number(value):
+def _number(value: Decimal | int | str) -> str:
     """100.0 → "100", 85.50 → "85.5": the same figure reads the same from any database."""
     return format(Decimal(value).normalize(), "f")
 
 
-def _percent(part, whole):
+def _percent(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal(0)
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
@@ -138,7 +148,7 @@ APPLICATION_TABS = {
 WAITING_TABS = ("opinion", "decision")
 
 
-def applications_for(user):
+def applications_for(user: AbstractBaseUser) -> QuerySet[TransitionApplication]:
     """The current campaign's applications this user follows: the office all of them,
     a supervisor those of the groups' units, a secretary or leader those of the units
     they keep; nothing for anyone else.
@@ -159,7 +169,9 @@ def applications_for(user):
     )
 
 
-def application_tab(applications, tab):
+def application_tab(
+    applications: QuerySet[TransitionApplication], tab: str
+) -> QuerySet[TransitionApplication]:
     """One tab of `applications_for`, in the order its readers work through it."""
     applications = applications.filter(APPLICATION_TABS[tab])
     if tab in WAITING_TABS:
@@ -167,14 +179,14 @@ def application_tab(applications, tab):
     return applications.order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-pk")
 
 
-def application_tab_counts(applications):
+def application_tab_counts(applications: QuerySet[TransitionApplication]) -> dict[str, int]:
     """{tab: how many} for every tab, in one query."""
     return applications.aggregate(
         **{tab: Count("pk", filter=condition) for tab, condition in APPLICATION_TABS.items()}
     )
 
 
-def branches_with_latest_application(unit):
+def branches_with_latest_application(unit: Unit) -> QuerySet[Unit]:
     """The units below `unit` that apply for 转段 themselves, each with its latest round
     (`latest_pk`, `latest_state`, `latest_round`, `latest_stage`), in one query."""
     latest = TransitionApplication.objects.filter(unit=OuterRef("pk")).order_by(

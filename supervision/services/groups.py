@@ -1,16 +1,14 @@
-"""Every write of the 转段 workflow and of the supervision groups' own records.
+"""Every write of a supervision group's own records: its 督查, its 重点帮促 units and the
+先进典型 it found.
 
-Each state change is one function that checks who may do it and in which state, changes
-the state with a conditional UPDATE (so of two people acting at once exactly one wins and
-the other is told), writes an ApplicationEvent, and notifies whoever acts next.
-
-    draft ──submit──▶ submitted ──approve──▶ approved   (the unit moves on, on its own date)
-                          │
-                          └──return──▶ returned ──start the next round──▶ draft …
-
-The group's opinion is given on a submitted application, before the office decides.
+"每个督导组都要在所督导的单位中选取两至三个基础较好,工作较扎实单位重点督促帮助,总结典型
+经验。" A group records only about units in the subtrees assigned to it.
 """
 
+import datetime
+from collections.abc import Collection
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,21 +21,28 @@ from supervision.models import (
     KeyUnit,
     TypicalCase,
 )
-from units.models import SupervisionGroup
+from units.models import Member, SupervisionGroup, Unit
 
 # "每个督导组都要在所督导的单位中选取两至三个……单位重点督促帮助"
 MAX_KEY_UNITS = 3
 
 
-# The groups' own records ---------------------------------------------------------------
-
-
-def _in_group_area(group, unit):
+def _in_group_area(group: SupervisionGroup, unit: Unit) -> bool:
     """The unit lies in a subtree assigned to the group."""
     return group.units.filter(pk__in=unit.ancestor_ids()).exists()
 
 
-def inspection_record(*, group, unit, inspected_on, focus, findings, user, follow_up=""):
+def inspection_record(
+    *,
+    group: SupervisionGroup,
+    unit: Unit,
+    inspected_on: datetime.date,
+    focus: Collection[str],
+    findings: str,
+    user: AbstractBaseUser,
+    follow_up: str = "",
+) -> Inspection:
+    """督查记录 of the group at one of its units, on the points the speech names."""
     errors = {}
     if inspected_on > timezone.localdate():
         errors["inspected_on"] = _("督查日期不能晚于今天。")
@@ -62,7 +67,10 @@ def inspection_record(*, group, unit, inspected_on, focus, findings, user, follo
     )
 
 
-def key_unit_choose(*, group, unit, user, reason=""):
+def key_unit_choose(
+    *, group: SupervisionGroup, unit: Unit, user: AbstractBaseUser, reason: str = ""
+) -> KeyUnit:
+    """Name one of the group's units for 重点帮促, up to MAX_KEY_UNITS."""
     if not _in_group_area(group, unit):
         raise ValidationError({"unit": _("请选择本组督导范围内的党组织。")})
     with transaction.atomic():
@@ -77,11 +85,21 @@ def key_unit_choose(*, group, unit, user, reason=""):
         return KeyUnit.objects.create(group=group, unit=unit, reason=reason.strip(), chosen_by=user)
 
 
-def key_unit_remove(*, key_unit):
+def key_unit_remove(*, key_unit: KeyUnit) -> None:
     key_unit.delete()
 
 
-def typical_case_record(*, group, kind, title, unit, description, user, member=None):
+def typical_case_record(
+    *,
+    group: SupervisionGroup,
+    kind: str,
+    title: str,
+    unit: Unit,
+    description: str,
+    user: AbstractBaseUser,
+    member: Member | None = None,
+) -> TypicalCase:
+    """先进典型 the group found: a member, a branch or a practice, in one of its units."""
     errors = {}
     if kind not in CaseKind.values:
         errors["kind"] = _("请选择典型的类别。")

@@ -1,5 +1,7 @@
-"""Writes outside the 转段 workflow itself: the office's conditions for each transition,
-and each user's own notices.
+"""The office's write of what the 转段 out of each stage checks (转段条件).
+
+"区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意转入下一
+阶段": what "合格" means for a stage is the office's to set.
 
 A requirement is read when an application starts (its 回头看 questions are copied into
 the round) and when it is submitted (the measured facts are checked and frozen). Changing
@@ -8,6 +10,8 @@ it therefore never touches an application already submitted.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from supervision.models import StageRequirement
 
 REQUIREMENT_FIELDS = {
     "questions",
@@ -19,7 +23,7 @@ REQUIREMENT_FIELDS = {
 }
 
 
-def requirement_update(*, requirement, **fields):
+def requirement_update(*, requirement: StageRequirement, **fields: object) -> StageRequirement:
     """Save what the 转段 out of `requirement.stage` checks."""
     unknown = fields.keys() - REQUIREMENT_FIELDS
     if unknown:

@@ -1,4 +1,8 @@
-"""Every write of the 转段 workflow and of the supervision groups' own records.
+"""Every write of the 转段 (stage transition) workflow, from a branch's first round to the
+office's decision.
+
+"召开'转段分析会'后,党支部要向区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的
+申请……检查合格的,同意转入下一阶段;对达不到工作要求的,要严格把关,督促进行'补课'。"
 
 Each state change is one function that checks who may do it and in which state, changes
 the state with a conditional UPDATE (so of two people acting at once exactly one wins and
@@ -11,10 +15,13 @@ the other is told), writes an ApplicationEvent, and notifies whoever acts next.
 The group's opinion is given on a submitted application, before the office decides.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +50,7 @@ class WorkflowError(ValidationError):
 # Reads the workflow needs --------------------------------------------------------------
 
 
-def _office_users():
+def _office_users() -> QuerySet[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(role_assignments__role=Role.OFFICE, is_active=True)
@@ -51,7 +58,7 @@ def _office_users():
     )
 
 
-def _group_users(unit):
+def _group_users(unit: Unit) -> QuerySet[AbstractBaseUser]:
     return (
         get_user_model()
         .objects.filter(supervision_groups__units__pk__in=unit.ancestor_ids(), is_active=True)
@@ -59,7 +66,7 @@ def _group_users(unit):
     )
 
 
-def _branch_keepers(unit):
+def _branch_keepers(unit: Unit) -> QuerySet[AbstractBaseUser]:
     """Those who keep the branch's ledgers: its secretary and ledger keeper, and its leaders."""
     return (
         get_user_model()
@@ -72,17 +79,19 @@ def _branch_keepers(unit):
     )
 
 
-def _link(application):
+def _link(application: TransitionApplication) -> str:
     return reverse("supervision:application", args=[application.pk])
 
 
-def _log(application, action, user, detail=""):
+def _log(
+    application: TransitionApplication, action: str, user: AbstractBaseUser, detail: str = ""
+) -> None:
     ApplicationEvent.objects.create(
         application=application, action=action, user=user, detail=detail
     )
 
 
-def _claim(application, *, expected, **changes):
+def _claim(application: TransitionApplication, *, expected: str, **changes: object) -> bool:
     """Change the state only if it is still `expected`; False when someone else got there first."""
     updated = TransitionApplication.objects.filter(pk=application.pk, state=expected).update(
         **changes
@@ -93,7 +102,9 @@ def _claim(application, *, expected, **changes):
     return bool(updated)
 
 
-def _lock(application, *states, refusal=None):
+def _lock(
+    application: TransitionApplication, *states: str, refusal: str | None = None
+) -> TransitionApplication:
     """Lock the application's row and check its state as stored, not as the caller last
     saw it: a page loaded before a submission must not change what was submitted."""
     current = TransitionApplication.objects.select_for_update().get(pk=application.pk)
@@ -104,7 +115,7 @@ def _lock(application, *states, refusal=None):
     return application
 
 
-def _require_state(application, *states):
+def _require_state(application: TransitionApplication, *states: str) -> None:
     if application.state not in states:
         raise WorkflowError(
             _("这份申请现在是“%(state)s”,不能进行此项操作。")
@@ -115,7 +126,7 @@ def _require_state(application, *states):
 # The branch's side ---------------------------------------------------------------------
 
 
-def application_start(*, unit, user):
+def application_start(*, unit: Unit, user: AbstractBaseUser) -> TransitionApplication:
     """Open a round of the application to leave the unit's current stage; a round after a
     return starts from the previous round's answers."""
     if unit.kind not in BRANCH_KINDS:
@@ -154,7 +165,9 @@ def application_start(*, unit, user):
     return application
 
 
-def answers_save(*, application, answers, user):
+def answers_save(
+    *, application: TransitionApplication, answers: dict[int, str], user: AbstractBaseUser
+) -> None:
     """The branch's own answers to the 回头看 questions: {number: text}."""
     _require_state(application, ApplicationState.DRAFT)
     with transaction.atomic():
@@ -166,7 +179,16 @@ def answers_save(*, application, answers, user):
         _log(application, "answers", user)
 
 
-def meeting_record(*, application, held_on, attendees, minutes, user):
+def meeting_record(
+    *,
+    application: TransitionApplication,
+    held_on: datetime.date,
+    attendees: str,
+    minutes: str,
+    user: AbstractBaseUser,
+) -> AnalysisMeeting:
+    """The branch records its 转段分析会 ("对前段工作进行总结分析"); it can be corrected
+    until a member of the supervision group has evaluated it."""
     _require_state(application, ApplicationState.DRAFT)
     errors = {}
     if held_on > timezone.localdate():
@@ -201,7 +223,9 @@ def meeting_record(*, application, held_on, attendees, minutes, user):
     return meeting
 
 
-def meeting_evaluate(*, application, evaluation, user):
+def meeting_evaluate(
+    *, application: TransitionApplication, evaluation: str, user: AbstractBaseUser
+) -> None:
     """A member of the unit's supervision group records attending the meeting and evaluates it."""
     _require_state(application, ApplicationState.DRAFT)
     if not evaluation.strip():
@@ -218,7 +242,9 @@ def meeting_evaluate(*, application, evaluation, user):
         _log(application, "evaluate", user)
 
 
-def application_submit(*, application, user):
+def application_submit(
+    *, application: TransitionApplication, user: AbstractBaseUser
+) -> TransitionApplication:
     """报送 to the supervision group and the office; needs every answer and the evaluated
     meeting."""
     _require_state(application, ApplicationState.DRAFT)
@@ -259,7 +285,10 @@ def application_submit(*, application, user):
 # The supervision group and the office -------------------------------------------------
 
 
-def group_opinion_give(*, application, agrees, reasons, user):
+def group_opinion_give(
+    *, application: TransitionApplication, agrees: bool, reasons: str, user: AbstractBaseUser
+) -> TransitionApplication:
+    """The supervision group's opinion on a submitted round, with its reasons; given once."""
     _require_state(application, ApplicationState.SUBMITTED)
     if not reasons.strip():
         raise ValidationError({"reasons": _("请写明同意或不同意的理由。")})
@@ -285,7 +314,13 @@ def group_opinion_give(*, application, agrees, reasons, user):
     return application
 
 
-def application_approve(*, application, user, transition_date=None, reason=""):
+def application_approve(
+    *,
+    application: TransitionApplication,
+    user: AbstractBaseUser,
+    transition_date: datetime.date | None = None,
+    reason: str = "",
+) -> TransitionApplication:
     """检查合格: the unit moves to the next stage on its own date ("不可能搞一刀切")."""
     _require_state(application, ApplicationState.SUBMITTED)
     if application.group_agrees is None:
@@ -328,7 +363,9 @@ def application_approve(*, application, user, transition_date=None, reason=""):
     return application
 
 
-def application_return(*, application, user, reason, redo_items):
+def application_return(
+    *, application: TransitionApplication, user: AbstractBaseUser, reason: str, redo_items: str
+) -> TransitionApplication:
     """达不到工作要求的,督促进行补课: returned with what to redo."""
     _require_state(application, ApplicationState.SUBMITTED)
     errors = {}
@@ -360,9 +397,3 @@ def application_return(*, application, user, reason, redo_items):
             link=_link(application),
         )
     return application
-
-
-def latest_round(unit, stage):
-    return TransitionApplication.objects.filter(unit=unit, from_stage=stage).aggregate(
-        last=Max("round")
-    )["last"]

@@ -6,6 +6,9 @@
 
 A group's pages are read by its members and by the district office; only its members
 record anything. To everyone else a group not theirs does not exist (404).
+
+Query budget: each page a fixed number of queries, however many units, applications and
+records the group has.
 """
 
 from django.contrib import messages

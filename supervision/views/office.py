@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.selectors import current_batch
-from common import notifications as services_config
+from common.notifications import notification_open, notifications_mark_all_read
 from common.pagination import page_of
 from supervision.forms.office import RequirementForm
 from supervision.models import StageRequirement
-from supervision.services import transitions as services
+from supervision.selectors.transitions import next_stage, requirement_for
 from supervision.services.requirements import requirement_update
 from units.permissions import has_perm, require
 
@@ -50,7 +50,7 @@ def requirement_list(request):
             # A stage added since the last visit has no requirement yet: this first read
             # creates it with the defaults, later reads find it in the join above.
             if not hasattr(stage, "requirement"):
-                stage.requirement = services.requirement_for(stage)
+                stage.requirement = requirement_for(stage)
     return render(
         request,
         "supervision/office/requirement_list.html",
@@ -71,7 +71,7 @@ def requirement_edit(request, pk):
         pk=pk,
     )
     stage = requirement.stage
-    following = services.next_stage(stage)
+    following = next_stage(stage)
     form = RequirementForm(request.POST or None, instance=requirement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +110,7 @@ def _same_site(request, link):
 def notification_list(request):
     notices = request.user.notifications.all()
     if request.method == "POST":
-        marked = services_config.notifications_mark_all_read(user=request.user)
+        marked = notifications_mark_all_read(user=request.user)
         if marked:
             messages.success(request, _("已将%(n)s条通知标为已读。") % {"n": marked})
         return redirect("supervision:notifications")
@@ -120,7 +120,7 @@ def notification_list(request):
             raise Http404
         # Only the user's own notices: someone else's id is simply not found.
         notice = get_object_or_404(notices, pk=opened)
-        services_config.notification_open(notification=notice)
+        notification_open(notification=notice)
         if _same_site(request, notice.link):
             return redirect(notice.link)
         return redirect("supervision:notifications")

@@ -20,6 +20,7 @@ from ledgers.models import (
     LedgerCorrection,
     PracticeActivity,
 )
+from ledgers.services import cards as card_services
 from ledgers.services import practice as services
 from tests.conftest import log_in
 from tests.factories import day_from_today, resolved
@@ -334,14 +335,14 @@ def test_a_deleted_activity_leaves_the_totals_and_its_files_go(
 @pytest.fixture
 def cards(live_district):
     d = live_district
-    d.contact = services.card_type_add(batch=d.batch, name="联系卡")
+    d.contact = card_services.card_type_add(batch=d.batch, name="联系卡")
     d.issued = _card(d, issued=50, returned=0)
     d.returned = _card(d, issued=0, returned=20)
     return d
 
 
 def _card(d, issued, returned):
-    return services.card_record(
+    return card_services.card_record(
         unit=d.school1,
         card_type=d.contact,
         recorded_on=timezone.localdate(),
@@ -564,10 +565,10 @@ def test_the_keepers_pages_cost_the_same_however_many_corrections(
             activity=logged, user=d.users["leader1"], reason="有误", households=number + 2
         )
         record = _card(d, issued=5, returned=1)
-        services.card_record_correct(
+        card_services.card_record_correct(
             record=record, user=d.users["leader1"], reason="有误", returned=2
         )
-    services.card_record_delete(record=record, user=d.users["leader1"], reason="重复登记")
+    card_services.card_record_delete(record=record, user=d.users["leader1"], reason="重复登记")
     assert [count_queries(client, url) for url in urls] == before
 
 

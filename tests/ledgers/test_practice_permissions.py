@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ledgers.models import ActivityAttachment, CardRecord, CardType, PracticeActivity, PracticePlan
+from ledgers.services import cards as card_services
 from ledgers.services import practice as services
 from tests.conftest import PERSONAS
 
@@ -37,7 +38,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF
 @pytest.fixture
 def practice(live_district):
     d = live_district
-    d.card_type = services.card_type_add(batch=d.batch, name="联系卡")
+    d.card_type = card_services.card_type_add(batch=d.batch, name="联系卡")
     activity = services.practice_activity_record(
         unit=d.school1,
         user=d.users["secretary1"],

@@ -26,6 +26,9 @@ from reports.services.briefings import briefing_request
 from tests.conftest import require_service
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+# A queue of this run's own: another suite running beside this one (another checkout, or
+# `make test` twice) must neither take this run's briefing nor hand it one.
+QUEUE = f"xjx-test-{settings.RUN_ID}"
 WAIT_SECONDS = 60
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,9 +70,11 @@ def broker():
             "(run with DATABASE_URL=postgres://…); on SQLite the in-process mode is tested"
         )
     require_service(redis_reachable(), "Redis on 127.0.0.1:6379")
-    redis.Redis.from_url(REDIS_URL).flushdb()  # db 15 is this test's own
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
+    redis.Redis.from_url(REDIS_URL).delete(QUEUE)
+    saved = {
+        key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=QUEUE)
     forget_broker_connections()
     yield
     app.conf.update(saved)
@@ -104,7 +109,7 @@ def worker(broker, tmp_path):
                 "--pool=solo",
                 "--concurrency=1",
                 "-Q",
-                "celery",
+                QUEUE,
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from study.models import AttendanceStatus, MakeUp, MakeUpMethod, MemberProgress, WritingKind
-from study.selectors.progress import hours_shortfall, writing_shortfall
+from study.selectors.shortfall import hours_shortfall, writing_shortfall
 from study.services.absences import makeup_complete, self_study_log
 from study.services.sessions import roster_save
 from study.services.writings import writing_log_paper, writing_submit

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from common.models import Notification
 from supervision.models import StageRequirement
-from supervision.services import transitions as services
+from supervision.selectors.transitions import requirement_for
 from tests.conftest import PERSONAS
 
 # Everyone with a unit in sight (scope.sees_units).
@@ -37,9 +37,7 @@ CASES = {
     # name: (url builder, POST data)
     "requirements": (lambda d: reverse("supervision:requirements"), {}),
     "requirement_edit": (
-        lambda d: reverse(
-            "supervision:requirement_edit", args=[services.requirement_for(d.stages[0]).pk]
-        ),
+        lambda d: reverse("supervision:requirement_edit", args=[requirement_for(d.stages[0]).pk]),
         NEW_CONDITIONS,
     ),
     "notifications": (lambda d: reverse("supervision:notifications"), {}),
@@ -79,7 +77,7 @@ def test_each_persona_on_each_office_view(live_district, login, client, persona,
     url_for, data = CASES[case]
     url = url_for(d)
     for stage in d.stages:
-        services.requirement_for(stage)
+        requirement_for(stage)
     for name in PERSONAS:
         Notification.objects.create(user=d.users[name], text=f"给{name}的通知", link="/")
     if persona != "anonymous":

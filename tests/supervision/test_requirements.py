@@ -11,7 +11,7 @@ from campaign.models import Batch, Stage
 from study.models import AttendanceStatus
 from study.services.sessions import roster_save
 from supervision.models import DEFAULT_QUESTIONS, StageRequirement
-from supervision.selectors.transitions import measured_facts
+from supervision.selectors.transitions import measured_facts, requirement_for
 from supervision.services import transitions as services
 from supervision.services.requirements import requirement_update
 from tests.factories import UnitFactory, make_session
@@ -22,7 +22,7 @@ LIST_URL = reverse("supervision:requirements")
 
 
 def _edit_url(stage):
-    return reverse("supervision:requirement_edit", args=[services.requirement_for(stage).pk])
+    return reverse("supervision:requirement_edit", args=[requirement_for(stage).pk])
 
 
 def _checks(d):
@@ -31,7 +31,7 @@ def _checks(d):
 
 
 def _set(d, **fields):
-    requirement_update(requirement=services.requirement_for(d.stages[0]), **fields)
+    requirement_update(requirement=requirement_for(d.stages[0]), **fields)
 
 
 # The checks follow the requirement -------------------------------------------------------
@@ -149,7 +149,7 @@ def test_a_draft_keeps_its_questions_but_is_checked_on_the_new_rates(live_distri
     ids=["no question", "rate above 100", "negative rate"],
 )
 def test_the_service_refuses_what_cannot_be_checked(live_district, fields, field):
-    requirement = services.requirement_for(live_district.stages[0])
+    requirement = requirement_for(live_district.stages[0])
     with pytest.raises(ValidationError) as error:
         requirement_update(requirement=requirement, **fields)
     assert field in error.value.message_dict
@@ -160,7 +160,7 @@ def test_the_service_refuses_what_cannot_be_checked(live_district, fields, field
 
 
 def test_the_service_takes_only_requirement_fields(live_district):
-    requirement = services.requirement_for(live_district.stages[0])
+    requirement = requirement_for(live_district.stages[0])
     with pytest.raises(TypeError):
         requirement_update(requirement=requirement, stage=live_district.stages[1])
 
@@ -171,9 +171,7 @@ def test_the_service_takes_only_requirement_fields(live_district):
 def test_the_page_shows_what_each_transition_checks(live_district, login):
     d = live_district
     _set(d, min_completion_rate=Decimal("95.5"), max_makeups_owed=2)
-    requirement_update(
-        requirement=services.requirement_for(d.stages[1]), require_readings_covered=False
-    )
+    requirement_update(requirement=requirement_for(d.stages[1]), require_readings_covered=False)
 
     response = login(d.users["secretary1"]).get(LIST_URL)
 
@@ -344,7 +342,6 @@ def test_a_finished_batches_requirement_is_not_edited(live_district, login):
 def test_open_rectification_items_are_measured_and_can_be_required(live_district):
     from ledgers.models import RectificationItem, RectificationSource, RectificationStatus
     from supervision.selectors.transitions import measured_facts
-    from supervision.services.transitions import requirement_for
 
     d = live_district
     stage = d.stages[0]

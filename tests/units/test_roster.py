@@ -14,13 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from tests.conftest import PERSONAS
 from units.models import Gender, Member, MemberCategory, RosterImport, Unit, UnitKind
-from units.roster import (
-    COLUMNS,
-    XLSX_CONTENT_TYPE,
-    roster_import_apply,
-    roster_import_upload,
-    roster_validate,
-)
+from units.roster_format import COLUMNS, XLSX_CONTENT_TYPE
+from units.roster_import import roster_import_apply, roster_import_upload, roster_validate
 
 HEADERS = [column.header for column in COLUMNS]
 # A valid row for 区二中党支部, in the order of HEADERS.

@@ -13,7 +13,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from campaign.models import Batch
-from demo.management.commands.seed_demo import DEMO_USERS, ROOT_NAME
+from demo.district import ROOT_NAME
+from demo.users import DEMO_USERS
 from units.models import (
     TOP_LEVEL_KINDS,
     Member,

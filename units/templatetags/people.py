@@ -1,3 +1,5 @@
+"""`{{ user|person }}`: how pages write a user's name."""
+
 from django import template
 
 register = template.Library()

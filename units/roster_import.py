@@ -1,64 +1,44 @@
-"""党员名册 (roster) import from and export to Excel (.xlsx).
+"""Importing a 党员名册 (roster) from Excel: upload → preview → confirm.
 
-The exported sheet has exactly the import columns, so an office can export a roster, edit
-it in Excel and import it back. An import is read and validated as a whole (every error
-of every row is reported) and applied in one transaction or not at all. Both directions
-are a fixed number of queries however many rows: the subtree's units and members are
-loaded once, and members are written with bulk_create / bulk_update.
+An upload is kept (RosterImport), read and validated as a whole (every error of every
+row is reported) and applied in one transaction or not at all, and at most once. Both are
+a fixed number of queries however many rows: validating loads the subtree's units and its
+members once (2 queries, one more when a row names a unit outside the subtree), and
+applying writes the members with bulk_create / bulk_update.
 """
 
 import datetime
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
-from units.models import BRANCH_KINDS, Gender, Member, MemberCategory, RosterImport, Unit
+from units.models import Gender, Member, MemberCategory, RosterImport, Unit
+from units.roster_format import (
+    COLUMNS,
+    DATA_COLUMNS,
+    DATA_FIELDS,
+    NAME_COLUMN,
+    UNIT_COLUMN,
+    Column,
+    InvalidCell,
+    UnitIndex,
+)
 from units.signals import members_changed
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 # A title such as "城南区党员名册" may sit above the header; look for it this far down.
 HEADER_SEARCH_ROWS = 5
 
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    kind: str
-    width: int
-    description: str = ""
-
-
-# The headers are the file format, not UI text: an exported file must import anywhere.
-COLUMNS = (
-    Column("姓名", "name", "text", 10, "必填"),
-    Column("所在党组织", "unit", "unit", 26, "党支部或党总支的名称;重名时写“上级党组织/名称”"),
-    Column("性别", "gender", "gender", 6, "男 / 女"),
-    Column("出生日期", "birth_date", "date", 12, "如 1965-03-08、1965/3/8、1965年3月"),
-    Column("入党日期", "joined_on", "date", 12, "同上"),
-    Column("职务", "position", "text", 16),
-    Column("联系电话", "phone", "text", 15),
-    Column("人员类别", "category", "category", 10, "在岗 / 离退休 / 农村 / 社区"),
-    Column("党员领导干部", "is_leading_cadre", "flag", 13, "是 / 否(也可填 1/0、Y/N、√/空)"),
-    Column("流动党员", "is_mobile", "flag", 10, "是 / 否"),
-    Column("年老体弱", "is_infirm", "flag", 10, "是 / 否"),
-    Column("有书写能力", "can_write", "flag", 11, "是 / 否"),
-)
 COLUMNS_BY_HEADER = {column.header: column for column in COLUMNS}
-NAME_COLUMN, UNIT_COLUMN = COLUMNS[0], COLUMNS[1]
-DATA_COLUMNS = COLUMNS[2:]
-DATA_FIELDS = [column.field for column in DATA_COLUMNS]
-
 # Headers other rosters commonly use for the same thing.
 HEADER_ALIASES = {
     "所在支部": "所在党组织",
@@ -83,6 +63,9 @@ _DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _WHITESPACE = re.compile(r"\s+")
 
+# The rows of a sheet: (Excel row number, the row's cell values).
+SheetRows = list[tuple[int, tuple[object, ...]]]
+
 
 @dataclass(frozen=True)
 class RosterError:
@@ -92,7 +75,7 @@ class RosterError:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.row is None:
             return self.message
         if self.column:
@@ -109,7 +92,7 @@ class RosterRow:
     number: int
     member: Member
     is_new: bool
-    changed: frozenset = frozenset()
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -117,29 +100,29 @@ class RosterPlan:
     """What an import would do: the rows to create or update, or the errors that stop it."""
 
     unit: Unit
-    columns: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    ignored_headers: list = field(default_factory=list)
-    unit_labels: dict = field(default_factory=dict)
+    columns: list[Column] = field(default_factory=list)
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RosterError] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+    unit_labels: dict[int, str] = field(default_factory=dict)
 
     @property
-    def created_count(self):
+    def created_count(self) -> int:
         return sum(1 for row in self.rows if row.is_new)
 
     @property
-    def updated_count(self):
+    def updated_count(self) -> int:
         return len(self.rows) - self.created_count
 
     @property
-    def unchanged_count(self):
+    def unchanged_count(self) -> int:
         return sum(1 for row in self.rows if not row.is_new and not row.changed)
 
     @property
-    def missing_columns(self):
+    def missing_columns(self) -> list[Column]:
         return [column for column in DATA_COLUMNS if column not in self.columns]
 
-    def preview(self, limit):
+    def preview(self, limit: int) -> list[dict[str, object]]:
         """The first `limit` rows for display; each cell is (text, changed by the import)."""
         shown = []
         for row in self.rows[:limit]:
@@ -161,7 +144,7 @@ class RosterPlan:
             )
         return shown
 
-    def _display(self, column, value):
+    def _display(self, column: Column, value: object) -> str:
         if column.kind == "unit":
             return self.unit_labels.get(value, "")
         return _display_value(column, value)
@@ -172,62 +155,12 @@ class RosterAlreadyApplied(Exception):
 
 
 class RosterInvalid(Exception):
-    def __init__(self, plan):
+    def __init__(self, plan: RosterPlan) -> None:
         super().__init__(str(plan.errors[0]) if plan.errors else "")
         self.plan = plan
 
 
-class _Invalid(Exception):
-    """A cell that can't be read; the message says why, in the user's words."""
-
-
-class _UnitIndex:
-    """The units of one subtree, loaded in one query, found by name or "上级党组织/名称"."""
-
-    def __init__(self, root):
-        self.units = {}
-        self.by_name = defaultdict(list)
-        self.by_parent_and_name = defaultdict(list)
-        subtree = Unit.objects.subtree_of(root).values_list("pk", "name", "kind", "parent__name")
-        for pk, name, kind, parent_name in subtree:
-            self.units[pk] = (name, kind, parent_name)
-            self.by_name[name].append(pk)
-            self.by_parent_and_name[(parent_name, name)].append(pk)
-
-    def label(self, pk):
-        """The name an import finds the unit by: its own, or "上级/名称" when it isn't unique."""
-        name, _kind, parent_name = self.units[pk]
-        if len(self.by_name[name]) > 1 and parent_name:
-            return f"{parent_name}/{name}"
-        return name
-
-    def labels(self):
-        return {pk: self.label(pk) for pk in self.units}
-
-    def find(self, text):
-        """The pk of the member unit named `text`, None if the subtree has no such unit."""
-        text = text.replace("/", "/")
-        candidates = self.by_name.get(text)
-        if not candidates and "/" in text:
-            parent_name, _slash, name = text.rpartition("/")
-            candidates = self.by_parent_and_name.get((parent_name.strip(), name.strip()))
-        if not candidates:
-            return None
-        if len(candidates) > 1:
-            pk = candidates[0]
-            name, _kind, parent_name = self.units[pk]
-            raise _Invalid(
-                _("有%(count)s个党组织叫“%(name)s”,请写成“上级党组织/%(name)s”,如“%(example)s”")
-                % {"count": len(candidates), "name": name, "example": f"{parent_name}/{name}"}
-            )
-        pk = candidates[0]
-        name, kind, _parent_name = self.units[pk]
-        if kind not in BRANCH_KINDS:
-            raise _Invalid(_("“%(name)s”不是党支部,党员应编入党支部或党总支") % {"name": name})
-        return pk
-
-
-def _text(value):
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -235,17 +168,17 @@ def _text(value):
     return str(value).strip()
 
 
-def _parse_text(column, value):
+def _parse_text(column: Column, value: object) -> str:
     text = _text(value)
     if column.field == "name":
         text = _CJK_GAP.sub("", text)
     limit = Member._meta.get_field(column.field).max_length
     if len(text) > limit:
-        raise _Invalid(_("不能超过%(limit)s个字") % {"limit": limit})
+        raise InvalidCell(_("不能超过%(limit)s个字") % {"limit": limit})
     return text
 
 
-def _parse_flag(column, value):
+def _parse_flag(column: Column, value: object) -> bool:
     if isinstance(value, bool):
         return value
     text = _text(value).upper()
@@ -253,20 +186,20 @@ def _parse_flag(column, value):
         return True
     if text in _NO:
         return False
-    raise _Invalid(_("应为“是”或“否”"))
+    raise InvalidCell(_("应为“是”或“否”"))
 
 
-def _parse_gender(column, value):
+def _parse_gender(column: Column, value: object) -> str:
     text = _text(value)
     if not text:
         return ""
     for choice, label in Gender.choices:
         if text == str(label):
             return choice
-    raise _Invalid(_("应为“男”或“女”"))
+    raise InvalidCell(_("应为“男”或“女”"))
 
 
-def _parse_category(column, value):
+def _parse_category(column: Column, value: object) -> str:
     text = _text(value)
     if text in _CATEGORY_ALIASES:
         return _CATEGORY_ALIASES[text]
@@ -274,10 +207,10 @@ def _parse_category(column, value):
         if text == str(label):
             return choice
     labels = "”“".join(str(label) for label in MemberCategory.labels)
-    raise _Invalid(_("应为“%(labels)s”之一") % {"labels": labels})
+    raise InvalidCell(_("应为“%(labels)s”之一") % {"labels": labels})
 
 
-def _parse_date(column, value):
+def _parse_date(column: Column, value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -294,10 +227,10 @@ def _parse_date(column, value):
             return datetime.date(year, month, day)
         except ValueError:
             pass
-    raise _Invalid(_("不是有效日期"))
+    raise InvalidCell(_("不是有效日期"))
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[Column, object], object]] = {
     "text": _parse_text,
     "flag": _parse_flag,
     "gender": _parse_gender,
@@ -306,7 +239,7 @@ _PARSERS = {
 }
 
 
-def _display_value(column, value):
+def _display_value(column: Column, value: object) -> str:
     if column.kind == "flag":
         return _("是") if value else _("否")
     if column.kind == "gender":
@@ -318,12 +251,14 @@ def _display_value(column, value):
     return value or ""
 
 
-def _header_key(value):
+def _header_key(value: object) -> str:
     text = _WHITESPACE.sub("", _text(value)).strip("*")
     return HEADER_ALIASES.get(text, text)
 
 
-def _find_header(rows):
+def _find_header(
+    rows: SheetRows,
+) -> tuple[int | None, dict[Column, int], list[str], list[RosterError]]:
     """(row number, {column: cell index}, ignored headers, errors) of the header row."""
     for number, cells in rows:
         keys = [_header_key(value) for value in cells]
@@ -350,7 +285,7 @@ def _find_header(rows):
     return None, {}, [], [RosterError(None, "", message)]
 
 
-def _load_existing(unit, names):
+def _load_existing(unit: Unit, names: set[str]) -> dict[tuple[int, str], list[dict[str, object]]]:
     """Members of the subtree whose names occur in the file, by (unit id, name)."""
     existing = defaultdict(list)
     fields = ["pk", "unit_id", "name", *DATA_FIELDS]
@@ -360,12 +295,12 @@ def _load_existing(unit, names):
     return existing
 
 
-def _unreadable(plan):
+def _unreadable(plan: RosterPlan) -> RosterPlan:
     plan.errors.append(RosterError(None, "", _("无法读取文件:它可能已损坏,或不是 .xlsx 工作簿。")))
     return plan
 
 
-def roster_parse(*, unit, content):
+def roster_parse(*, unit: Unit, content: bytes) -> RosterPlan:
     """Read and validate a roster file for `unit`; nothing is written."""
     plan = RosterPlan(unit=unit)
     try:
@@ -385,7 +320,7 @@ def roster_parse(*, unit, content):
     return plan
 
 
-def _validate(plan, rows):
+def _validate(plan: RosterPlan, rows: SheetRows) -> None:
     unit = plan.unit
     header_row, positions, plan.ignored_headers, plan.errors = _find_header(rows)
     if header_row is None:
@@ -402,7 +337,7 @@ def _validate(plan, rows):
     if plan.errors:
         return
     plan.columns = [column for column in COLUMNS if column in positions or column is UNIT_COLUMN]
-    units = _UnitIndex(unit)
+    units = UnitIndex(unit)
     plan.unit_labels = units.labels()
 
     parsed, unknown_units = [], []
@@ -419,7 +354,7 @@ def _validate(plan, rows):
                         unknown_units.append((number, _text(value)))
                 else:
                     values[column.field] = _PARSERS[column.kind](column, value)
-            except _Invalid as invalid:
+            except InvalidCell as invalid:
                 row_errors.append(RosterError(number, column.header, str(invalid)))
         if UNIT_COLUMN not in positions:
             values["unit_id"] = unit.pk
@@ -459,16 +394,16 @@ def _validate(plan, rows):
     plan.errors.sort(key=lambda error: error.row or 0)
 
 
-def _parse_unit(unit, units, value):
+def _parse_unit(unit: Unit, units: UnitIndex, value: object) -> int | None:
     text = _text(value)
     if not text:
         if unit.is_branch:
             return unit.pk
-        raise _Invalid(_("不能为空"))
+        raise InvalidCell(_("不能为空"))
     return units.find(text)
 
 
-def _unknown_unit_errors(unit, unknown_units):
+def _unknown_unit_errors(unit: Unit, unknown_units: list[tuple[int, str]]) -> list[RosterError]:
     """Tell a unit outside the import's subtree from one that doesn't exist, in one query."""
     if not unknown_units:
         return []
@@ -487,7 +422,9 @@ def _unknown_unit_errors(unit, unknown_units):
     return errors
 
 
-def _planned_row(number, values, existing):
+def _planned_row(
+    number: int, values: dict[str, object], existing: dict[str, object] | None
+) -> RosterRow:
     if existing is None:
         return RosterRow(number, Member(**values), is_new=True)
     member = Member(**existing)
@@ -499,7 +436,7 @@ def _planned_row(number, values, existing):
     return RosterRow(number, member, is_new=False, changed=changed)
 
 
-def roster_validate(*, roster_import):
+def roster_validate(*, roster_import: RosterImport) -> RosterPlan:
     """Re-read the stored file of an upload and validate every row against today's data."""
     try:
         with roster_import.file.open("rb") as stored:
@@ -511,7 +448,7 @@ def roster_validate(*, roster_import):
     return roster_parse(unit=roster_import.unit, content=content)
 
 
-def roster_check_file(upload):
+def roster_check_file(*, upload: UploadedFile) -> bool:
     """True when `upload` opens as an .xlsx workbook whose first rows can be read."""
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -528,7 +465,9 @@ def roster_check_file(upload):
     return True
 
 
-def roster_import_upload(*, unit, uploaded_by, upload):
+def roster_import_upload(
+    *, unit: Unit, uploaded_by: AbstractBaseUser, upload: UploadedFile
+) -> RosterImport:
     """Keep an uploaded roster so that the preview and the confirmation read the same file."""
     roster_import = RosterImport(
         unit=unit, uploaded_by=uploaded_by, original_name=upload.name[-255:]
@@ -539,7 +478,7 @@ def roster_import_upload(*, unit, uploaded_by, upload):
     return roster_import
 
 
-def roster_import_apply(*, roster_import, user):
+def roster_import_apply(*, roster_import: RosterImport, user: AbstractBaseUser) -> RosterPlan:
     """Apply every row of an upload or none; an upload is applied at most once."""
     with transaction.atomic():
         # Claim the upload first: of two confirmations at once, the second finds it taken.
@@ -565,106 +504,3 @@ def roster_import_apply(*, roster_import, user):
         roster_import.updated_count = plan.updated_count
         roster_import.save(update_fields=["created_count", "updated_count"])
     return plan
-
-
-def _header_cells(sheet):
-    font = Font(bold=True)
-    fill = PatternFill("solid", fgColor="F2DCDB")
-    cells = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = font
-        cell.fill = fill
-        cells.append(cell)
-    return cells
-
-
-def _text_value(sheet, text):
-    if not text:
-        return None
-    if text.startswith("="):
-        # openpyxl writes "=…" as a formula; a name or phone number must stay text.
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
-
-
-def _row_writer(sheet):
-    """A function giving the cells of one exported row, as plain values where possible:
-    openpyxl streams those fastest, and writes a date as a yyyy-mm-dd date by itself."""
-    labels = {
-        "flag": {True: _("是"), False: _("否")},
-        "gender": {choice: str(label) for choice, label in Gender.choices},
-        "category": {choice: str(label) for choice, label in MemberCategory.choices},
-    }
-    kinds = [column.kind for column in DATA_COLUMNS]
-
-    def cells(name, unit_label, data):
-        row = [_text_value(sheet, name), _text_value(sheet, unit_label)]
-        for kind, value in zip(kinds, data, strict=True):
-            if kind in labels:
-                row.append(labels[kind].get(value))
-            elif kind == "date":
-                row.append(value)
-            else:
-                row.append(_text_value(sheet, value))
-        return row
-
-    return cells
-
-
-def _new_sheet(title):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet))
-    return workbook, sheet
-
-
-def _save(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def roster_export(*, unit, members):
-    """The .xlsx bytes of `members` (all under `unit`), in the columns the import reads.
-
-    Rows are streamed from the database as tuples into a write-only workbook, so a
-    district of 60,000 members never has its Member instances in memory.
-    """
-    labels = _UnitIndex(unit).labels()
-    workbook, sheet = _new_sheet(_("党员名册"))
-    rows = members.order_by("unit__path", "name", "pk").values_list("name", "unit_id", *DATA_FIELDS)
-    cells = _row_writer(sheet)
-    for name, unit_id, *data in rows.iterator(chunk_size=2000):
-        sheet.append(cells(name, labels[unit_id], data))
-    return _save(workbook)
-
-
-def roster_template(*, unit):
-    """An empty roster with the import's headers and one example row."""
-    index = _UnitIndex(unit)
-    branch = next(
-        (pk for pk, (_name, kind, _parent) in index.units.items() if kind in BRANCH_KINDS),
-        unit.pk,
-    )
-    workbook, sheet = _new_sheet(_("党员名册"))
-    example = {
-        "gender": Gender.MALE,
-        "birth_date": datetime.date(1965, 3, 8),
-        "joined_on": datetime.date(1988, 7, 1),
-        "position": "教师",
-        "phone": "13800000000",
-        "category": MemberCategory.IN_SERVICE,
-        "is_leading_cadre": False,
-        "is_mobile": False,
-        "is_infirm": False,
-        "can_write": True,
-    }
-    data = [example[column.field] for column in DATA_COLUMNS]
-    sheet.append(_row_writer(sheet)("张三", index.label(branch), data))
-    return _save(workbook)

@@ -1,5 +1,4 @@
-"""The 转段 application pages: a branch's rounds, one round's page, and the lists of who
-waits for whom.
+"""One round of a branch's 转段 application: its page, and each step taken on it.
 
 "在认真开展'回头看'的基础上,各支部要召开'转段分析会'……督导组要派人参加……党支部要向
 区委先进性教育活动领导小组办公室和督导组报送转入下一阶段的申请。"
@@ -15,15 +14,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from common.dates import day_text
 from common.forms import add_service_error
-from common.pagination import page_of
 from supervision.forms.applications import (
     AnswersForm,
     ApproveForm,
@@ -38,15 +36,10 @@ from supervision.models import (
     ApplicationState,
     TransitionApplication,
 )
-from supervision.selectors import transitions as selectors
 from supervision.selectors.transitions import measured_facts
 from supervision.services import transitions as services
 from supervision.services.transitions import WorkflowError
-from units.models import BRANCH_KINDS, Unit
-from units.permissions import has_perm, require, scope_for
-
-PER_PAGE = 30
-OPEN_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+from units.permissions import has_perm, require
 
 EVENT_LABELS = {
     "start": gettext_lazy("开始填写"),
@@ -63,40 +56,16 @@ EVENT_LABELS = {
 AWAITING_OPINION = gettext_lazy("待督导组意见")
 AWAITING_DECISION = gettext_lazy("待办公室审批")
 
-# The list's tabs, in each reader's order; the first is where they land.
-OFFICE_TABS = [
-    ("decision", AWAITING_DECISION),
-    ("opinion", AWAITING_OPINION),
-    ("returned", gettext_lazy("退回补课")),
-    ("approved", gettext_lazy("已同意")),
-    ("draft", gettext_lazy("填写中")),
-    ("all", gettext_lazy("全部")),
-]
-SUPERVISOR_TABS = [
-    ("opinion", gettext_lazy("待本组签署意见")),
-    ("decision", AWAITING_DECISION),
-    ("returned", gettext_lazy("退回补课")),
-    ("approved", gettext_lazy("已同意")),
-    ("draft", gettext_lazy("填写中")),
-    ("all", gettext_lazy("全部")),
-]
-BRANCH_TABS = [
-    ("all", gettext_lazy("全部")),
-    ("opinion", AWAITING_OPINION),
-    ("decision", AWAITING_DECISION),
-    ("returned", gettext_lazy("退回补课")),
-    ("approved", gettext_lazy("已同意")),
-    ("draft", gettext_lazy("填写中")),
-]
 
-
-def _state_label(application):
+def state_label(application):
+    """The state as the lists and pages name it: a submitted round says whom it waits on."""
     if application.state == ApplicationState.SUBMITTED:
         return AWAITING_OPINION if application.group_agrees is None else AWAITING_DECISION
     return application.get_state_display()
 
 
-def _error_text(error):
+def error_text(error):
+    """A refusal's reason, as the message the user is shown."""
     return "".join(error.messages)
 
 
@@ -116,67 +85,6 @@ def _get_application(request, pk, action="view_transition"):
     )
     require(request.user, action, application.unit)
     return application
-
-
-# A branch's 转段 -------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def unit_transition(request, pk):
-    """A branch's stages and every round of its applications; above the branches, where
-    each branch stands."""
-    unit = get_object_or_404(Unit.objects.select_related("stage"), pk=pk)
-    require(request.user, "view_transition", unit)
-    if request.method == "POST":
-        return _start_round(request, unit)
-
-    context = {"unit": unit, "applies": unit.kind in BRANCH_KINDS}
-    if context["applies"]:
-        applications = list(
-            TransitionApplication.objects.filter(unit=unit)
-            .select_related("from_stage", "to_stage", "submitted_by", "decided_by")
-            .order_by("from_stage__batch_id", "from_stage__number", "round")
-        )
-        for application in applications:
-            application.state_label = _state_label(application)
-        current = [a for a in applications if a.from_stage_id == unit.stage_id]
-        open_round = next((a for a in current if a.state in OPEN_STATES), None)
-        in_stage = unit.stage_id is not None and unit.completed_on is None
-        context.update(
-            applications=applications,
-            open_round=open_round,
-            next_round=(current[-1].round + 1) if current else 1,
-            next_stage=services.next_stage(unit.stage) if in_stage else None,
-            may_start=in_stage
-            and open_round is None
-            and has_perm(request.user, "apply_transition", unit),
-        )
-    if not unit.is_branch:
-        branches = page_of(request, selectors.branches_with_latest_application(unit), PER_PAGE)
-        for branch in branches:
-            branch.latest_label = (
-                ApplicationState(branch.latest_state).label if branch.latest_state else None
-            )
-        context["branches"] = branches
-    return render(request, "supervision/applications/unit.html", context)
-
-
-def _start_round(request, unit):
-    require(request.user, "apply_transition", unit)
-    try:
-        application = services.application_start(unit=unit, user=request.user)
-    except WorkflowError as error:
-        messages.error(request, _error_text(error))
-        return redirect("supervision:unit_transition", pk=unit.pk)
-    if application.round > 1:
-        text = _("已开始第%(n)s轮转段申请,上一轮的自查已带入,请按补课情况逐条修改。") % {
-            "n": application.round
-        }
-    else:
-        text = _("已开始填写转段申请,请逐条填写回头看自查。")
-    messages.success(request, text)
-    return redirect("supervision:application", pk=application.pk)
 
 
 # One round -----------------------------------------------------------------------------
@@ -328,7 +236,7 @@ def _application_page(request, application, bound=None):
         .order_by("round")
     )
     for other in other_rounds:
-        other.state_label = _state_label(other)
+        other.state_label = state_label(other)
     events = list(application.events.select_related("user"))
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
@@ -341,7 +249,7 @@ def _application_page(request, application, bound=None):
         {
             "application": application,
             "unit": unit,
-            "state_label": _state_label(application),
+            "state_label": state_label(application),
             "is_draft": is_draft,
             "self_check": self_check,
             "facts": facts,
@@ -381,11 +289,11 @@ def _take_step(request, application, *, key, form, service, success):
     try:
         service(**(form.cleaned_data if form is not None else {}))
     except WorkflowError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return back
     except ValidationError as error:
         if form is None:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return back
         add_service_error(form, error)
         return _application_page(request, application, bound={key: form})
@@ -519,43 +427,4 @@ def application_return(request, pk):
             application=application, user=request.user, **data
         ),
         success=_("已退回%(unit)s补课,支部补课后可重新申请。") % {"unit": application.unit.name},
-    )
-
-
-# Lists ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def application_list(request):
-    """Who waits for whom: the office's and the groups' to-do, the branches' own record."""
-    scope = scope_for(request.user)
-    if scope.is_office:
-        tabs = OFFICE_TABS
-    elif scope.supervisor_paths:
-        tabs = SUPERVISOR_TABS
-    elif scope.paths:
-        tabs = BRANCH_TABS
-    else:
-        raise PermissionDenied
-    keys = [key for key, _label in tabs]
-    tab = request.GET.get("tab")
-    if tab not in keys:
-        tab = keys[0]
-    applications = selectors.applications_for(request.user)
-    counts = selectors.application_tab_counts(applications)
-    page = page_of(request, selectors.application_tab(applications, tab), PER_PAGE)
-    for application in page:
-        application.state_label = _state_label(application)
-        application.waited_days = application.waited.days if application.waited else None
-        # select_related leaves a missing one-to-one unset rather than None.
-        application.analysis_meeting = getattr(application, "meeting", None)
-    return render(
-        request,
-        "supervision/applications/list.html",
-        {
-            "tabs": [(key, label, counts[key]) for key, label in tabs],
-            "tab": tab,
-            "page": page,
-        },
     )

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ledgers.models import CardRecord
-from ledgers.selectors.practice import card_totals
-from ledgers.services import practice as services
+from ledgers.selectors.cards import card_totals
+from ledgers.services import cards as services
 from tests.factories import day_from_today
 
 
