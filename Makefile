@@ -28,10 +28,10 @@ run: venv
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	@if [ -n "$$CI" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 		echo "== the same suite on PostgreSQL =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+		DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n auto; \
 	else \
 		echo "PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL run was skipped."; \
 	fi

@@ -3,7 +3,7 @@ collected; nothing here touches the database.
 
 `briefing_sections` writes the figures as the speech writes them ("帮扶和走访慰问困难群众
 1267户……") and `briefing_charts` draws them; `briefing_collect` adds both to its data.
-`briefing_html` lays the whole out after GB/T 9704-2012 (templates/briefings/briefing.html)
+`briefing_html` lays the whole out after GB/T 9704-2012 (templates/reports/briefings/document.html)
 and `briefing_pdf` renders it with WeasyPrint; the job in reports.services.briefings calls
 them in turn.
 """
@@ -300,7 +300,7 @@ def briefing_charts(data: Data) -> dict[str, SafeString]:
 
 
 def briefing_html(data: Data, briefing: Briefing) -> str:
-    return render_to_string("briefings/briefing.html", {"briefing": briefing, **data})
+    return render_to_string("reports/briefings/document.html", {"briefing": briefing, **data})
 
 
 def briefing_pdf(html: str) -> bytes:

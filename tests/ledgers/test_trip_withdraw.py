@@ -250,6 +250,8 @@ def test_the_secretary_withdraws_on_a_phone(live_district, phone):
     log_in(phone, "secretary1")
     phone.open(reverse("ledgers:leaders_trip", args=[trip.pk]))
     phone.get_by_role("link", name="撤回申请").click()
+    # Measured once the confirmation page is there, not while the click is navigating.
+    expect(phone.get_by_role("button", name="确认撤回")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.get_by_role("button", name="确认撤回").click()
     expect(phone.get_by_text("已撤回张建国去新加坡的外出申请。")).to_be_visible()
