@@ -1,9 +1,10 @@
-"""Reads of the campaign plan for the plan page and its edit pages: a fixed number of
-queries however long the plan (`plan_stages` three, each of the others one)."""
+"""Reads of the plan for the plan page, its edit pages and the topics page: a fixed number
+of queries however long the plan (`plan_stages` three, each of the others one), and the
+study content the office sets (the 四加一 topics, the required readings)."""
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from campaign.models import Batch, Stage, Step, StepExtension
+from campaign.models import Batch, Reading, Stage, Step, StepExtension, Topic
 from units.models import Unit
 
 
@@ -43,4 +44,40 @@ def current_stages() -> QuerySet[Stage]:
 def current_steps() -> QuerySet[Step]:
     return Step.objects.filter(stage__batch__is_current=True).select_related(
         "stage", "stage__batch"
+    )
+
+
+# The study content: the 四加一 topics and the required readings ----------------------
+
+
+def fixed_topics(batch: Batch | int) -> QuerySet[Topic]:
+    return Topic.objects.filter(batch=batch, unit=None).order_by("number", "pk")
+
+
+def own_topics(batch: Batch) -> QuerySet[Topic]:
+    """Every unit's "加一" topic with its unit, in the order of the tree."""
+    return (
+        Topic.objects.filter(batch=batch, unit__isnull=False)
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+    )
+
+
+def readings(batch: Batch | int) -> QuerySet[Reading]:
+    return Reading.objects.filter(batch=batch).order_by("number", "pk")
+
+
+def own_topic_of(*, unit: Unit, batch: Batch) -> Topic | None:
+    return Topic.objects.filter(batch=batch, unit=unit).order_by("pk").first()
+
+
+def reading_uses(reading: Reading) -> int:
+    """How many records name the reading: study sessions and self-study entries.
+
+    Read through the reverse relations, so that the plan needn't know the ledgers that
+    cite its readings (they live in apps above it)."""
+    return sum(
+        relation.related_model._default_manager.filter(**{relation.field.name: reading}).count()
+        for relation in Reading._meta.related_objects
+        if relation.many_to_many
     )

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_safe
 from campaign import selectors
 from campaign.forms import BatchForm, StageForm, StepExtendForm, StepForm
 from campaign.services import plan as services
-from campaign.services import topics
 from common.dates import day_text
 from common.forms import form_save
 from units.permissions import has_perm, require
@@ -46,8 +45,8 @@ def plan(request):
         context["stages"] = stages
         # Units in no stage of this batch: not yet placed, or left in an earlier one.
         context["units_elsewhere"] = sum(counts.values())
-        context["topics"] = topics.fixed_topics(batch)
-        context["readings"] = topics.readings(batch)
+        context["topics"] = selectors.fixed_topics(batch)
+        context["readings"] = selectors.readings(batch)
     return render(request, "campaign/plan.html", context)
 
 

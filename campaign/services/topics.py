@@ -11,10 +11,10 @@ Writes raise `ValidationError` keyed by the form field at fault, before anything
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch, Reading, Topic
+from campaign.selectors import fixed_topics, own_topic_of, reading_uses, readings
 from units.models import Unit
 
 # "专题设置总体上可以按照'四加一'的格局来考虑": four for everyone, one each unit chooses.
@@ -52,26 +52,6 @@ def study_plan_create(*, batch: Batch) -> None:
 OWN_TOPIC_NUMBER = len(FIXED_TOPICS) + 1
 
 
-# Reads -------------------------------------------------------------------------------
-
-
-def fixed_topics(batch: Batch | int) -> QuerySet[Topic]:
-    return Topic.objects.filter(batch=batch, unit=None).order_by("number", "pk")
-
-
-def own_topics(batch: Batch) -> QuerySet[Topic]:
-    """Every unit's "加一" topic with its unit, in the order of the tree."""
-    return (
-        Topic.objects.filter(batch=batch, unit__isnull=False)
-        .select_related("unit")
-        .order_by("unit__path", "pk")
-    )
-
-
-def readings(batch: Batch | int) -> QuerySet[Reading]:
-    return Reading.objects.filter(batch=batch).order_by("number", "pk")
-
-
 # Topics ------------------------------------------------------------------------------
 
 
@@ -91,10 +71,6 @@ def topic_rename(*, topic: Topic, name: str) -> Topic:
     topic.name = name
     topic.save(update_fields=["name"])
     return topic
-
-
-def own_topic_of(*, unit: Unit, batch: Batch) -> Topic | None:
-    return Topic.objects.filter(batch=batch, unit=unit).order_by("pk").first()
 
 
 def own_topic_set(*, unit: Unit, name: str, batch: Batch | None = None) -> Topic:
@@ -167,18 +143,6 @@ def reading_update(*, reading: Reading, title: str, number: int) -> Reading:
         reading.title = title
         reading.save(update_fields=["title"])
     return reading
-
-
-def reading_uses(reading: Reading) -> int:
-    """How many records name the reading: study sessions and self-study entries.
-
-    Read through the reverse relations, so that the plan needn't know the ledgers that
-    cite its readings (they live in apps above it)."""
-    return sum(
-        relation.related_model._default_manager.filter(**{relation.field.name: reading}).count()
-        for relation in Reading._meta.related_objects
-        if relation.many_to_many
-    )
 
 
 def reading_remove(*, reading: Reading) -> None:

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from campaign.models import Batch, Reading, Topic
-from campaign.services.topics import readings
+from campaign.selectors import readings
 from study.models import SelfStudy, StudySession
 from units.models import Unit
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from campaign import selectors as plan_selectors
 from campaign.models import Batch
 from campaign.services import topics as topic_services
 from common.forms import form_save
@@ -47,7 +48,7 @@ def _reading_prefix(reading):
 
 
 def _rename_topic(request, batch):
-    topic = _row(topic_services.fixed_topics(batch), request)
+    topic = _row(plan_selectors.fixed_topics(batch), request)
     form = TopicForm(request.POST, prefix=_topic_prefix(topic))
     if form_save(form, topic_services.topic_rename, topic=topic):
         messages.success(request, _("已保存专题“%(name)s”。") % {"name": topic.name})
@@ -65,7 +66,7 @@ def _add_reading(request, batch):
 
 
 def _edit_reading(request, batch):
-    reading = _row(topic_services.readings(batch), request)
+    reading = _row(plan_selectors.readings(batch), request)
     form = ReadingForm(request.POST, prefix=_reading_prefix(reading))
     if form_save(form, topic_services.reading_update, reading=reading):
         messages.success(request, _("已保存必读科目“%(title)s”。") % {"title": reading.title})
@@ -74,7 +75,7 @@ def _edit_reading(request, batch):
 
 
 def _remove_reading(request, batch):
-    reading = _row(topic_services.readings(batch), request)
+    reading = _row(plan_selectors.readings(batch), request)
     try:
         topic_services.reading_remove(reading=reading)
     except ValidationError as error:
@@ -126,7 +127,7 @@ def _bound_or_new(posted, form_class, prefix, initial):
 
 def _page_context(request, batch, posted):
     """The page's rows, each with its form; the one just posted with errors keeps them."""
-    topics = list(topic_services.fixed_topics(batch))
+    topics = list(plan_selectors.fixed_topics(batch))
     readings = list(readings_with_uses(batch))
     for topic in topics:
         topic.form = _bound_or_new(posted, TopicForm, _topic_prefix(topic), {"name": topic.name})
@@ -138,7 +139,7 @@ def _page_context(request, batch, posted):
             {"number": reading.number, "title": reading.title},
         )
     scope = scope_for(request.user)
-    own_topics = list(topic_services.own_topics(batch))
+    own_topics = list(plan_selectors.own_topics(batch))
     for topic in own_topics:
         topic.visible = scope.contains_unit(topic.unit)
     return {
@@ -168,7 +169,7 @@ def own_topic(request, pk):
     unit = get_unit(request, pk)
     can_manage = has_perm(request.user, "keep_ledger", unit)
     batch = Batch.objects.current()
-    topic = topic_services.own_topic_of(unit=unit, batch=batch) if batch else None
+    topic = plan_selectors.own_topic_of(unit=unit, batch=batch) if batch else None
     form = None
     if request.method == "POST":
         require(request.user, "keep_ledger", unit)
@@ -190,7 +191,7 @@ def own_topic(request, pk):
             "unit": unit,
             "batch": batch,
             "topic": topic,
-            "fixed_topics": topic_services.fixed_topics(batch) if batch else [],
+            "fixed_topics": plan_selectors.fixed_topics(batch) if batch else [],
             "form": form,
             "can_manage": can_manage,
         },
