@@ -2,9 +2,9 @@
 
 "专题设置总体上可以按照'四加一'的格局来考虑": the office names the four topics and the
 readings for the whole district; each unit adds one topic of its own ("各单位、各党组织
-要结合单位及岗位实际,确定一个结合单位特色的专题"). `study_plan_create`
-below gives a new batch its first set; the edits after that are here too, with the few
-reads the topics page and the plan page share.
+要结合单位及岗位实际,确定一个结合单位特色的专题"). `study_plan_create` below gives a
+new batch its first set; the edits after that are here too. The reads the topics page and
+the plan page share are in campaign.selectors.
 
 Writes raise `ValidationError` keyed by the form field at fault, before anything is saved.
 """
