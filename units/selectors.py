@@ -6,41 +6,81 @@ subtrees with. Each is a fixed number of queries however deep the tree (stated o
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
 
-from units.models import Member, MemberCategory, Unit, UnitKind
-
-
-class SubqueryCount(Subquery):
-    """COUNT(*) of a correlated subquery, usable in annotate() on any database."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
+from units.models import PATH_SEPARATOR, Member, MemberCategory, Unit, UnitKind
 
 
-def _members_below(outer_path: str = "path") -> QuerySet[Member]:
-    return Member.objects.filter(unit__path__startswith=OuterRef(outer_path)).values("pk")
-
-
-def _branches_below(outer_path: str = "path") -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=OuterRef(outer_path), kind=UnitKind.BRANCH).values(
-        "pk"
+def child_key(unit: Unit, field: str) -> Case:
+    """The id, as text, of the child of `unit` whose subtree holds a row, read off the
+    materialized path in `field` ('/1/4/17/' under '/1/' → '4'); '' for `unit` itself.
+    Rows are grouped by it in one pass over the subtree, however many children."""
+    rest = Substr(field, len(unit.path) + 1)
+    return Case(
+        When(**{field: unit.path}, then=Value("")),
+        default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
+        output_field=CharField(),
     )
 
 
-def units_with_totals(queryset: QuerySet[Unit]) -> QuerySet[Unit]:
-    """Annotate each unit with the members and branches of its whole subtree: still one
-    query, with two correlated subqueries."""
-    return queryset.select_related("stage").annotate(
-        member_total=SubqueryCount(_members_below()),
-        branch_total=SubqueryCount(_branches_below()),
+def assigned_key(units: Iterable[Unit], field: str) -> Case:
+    """The id, as text, of the unit of `units` whose subtree holds a row ('' for none).
+    Where one listed unit lies inside another, the deeper one takes the row."""
+    deepest_first = sorted(units, key=lambda u: len(u.path), reverse=True)
+    return Case(
+        *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in deepest_first],
+        default=Value(""),
+        output_field=CharField(),
     )
 
 
-def unit_children(unit: Unit) -> QuerySet[Unit]:
-    """The unit's children with their subtree totals, in one query."""
+def _totals_by(key: Case, units: Iterable[Unit]) -> dict[str, tuple[int, int]]:
+    """{key: (members, branches)} of the units under any of `units`, in one grouped query:
+    the cost follows the size of the subtrees, not the number of units listed."""
+    rows = (
+        Unit.objects.filter(under_any(units))
+        .annotate(key=key)
+        .values("key")
+        .annotate(
+            members=Count("members"),
+            branches=Count("pk", filter=Q(kind=UnitKind.BRANCH), distinct=True),
+        )
+        .order_by()
+    )
+    return {row["key"]: (row["members"], row["branches"]) for row in rows}
+
+
+def _with_totals(units: list[Unit], totals: dict[str, tuple[int, int]]) -> list[Unit]:
+    for unit in units:
+        # A unit listed inside another listed one counts in both: its own subtree is in it.
+        inside = [u for u in units if u.path.startswith(unit.path)]
+        unit.member_total = sum(totals.get(str(u.pk), (0, 0))[0] for u in inside)
+        unit.branch_total = sum(totals.get(str(u.pk), (0, 0))[1] for u in inside)
+    return units
+
+
+def units_with_totals(queryset: QuerySet[Unit]) -> list[Unit]:
+    """The units, each with `member_total` and `branch_total` of its whole subtree: two
+    queries (the units, then their totals grouped). Meant for the few units a home page
+    lists; a unit's children are `unit_children`."""
+    units = list(queryset.select_related("stage"))
+    if not units:
+        return units
+    return _with_totals(units, _totals_by(assigned_key(units, "path"), units))
+
+
+def unit_children(unit: Unit) -> list[Unit]:
+    """The unit's children, each with `member_total` and `branch_total` of its subtree:
+    two queries, the second one pass over the unit's subtree grouped by child."""
     # Creation order: the order the office set the district up in, e.g. 党政机关 first.
-    return units_with_totals(unit.children.order_by("pk"))
+    children = list(unit.children.select_related("stage").order_by("pk"))
+    if not children:
+        return children
+    totals = _totals_by(child_key(unit, "path"), [unit])
+    for child in children:
+        child.member_total, child.branch_total = totals.get(str(child.pk), (0, 0))
+    return children
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:

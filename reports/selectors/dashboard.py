@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models import Case, Count, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +27,8 @@ from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import group_top_units
 from supervision.selectors.groups import lagging_branches as lagging_in
-from units.models import PATH_SEPARATOR, SupervisionGroup, Unit, UnitKind
-from units.selectors import under_any
+from units.models import SupervisionGroup, Unit, UnitKind
+from units.selectors import assigned_key, child_key, under_any
 
 LAGGING_LIMIT = 10
 DAYS_IN_WEEK = 7
@@ -64,19 +64,10 @@ def _in_area(area: Area, field: str = "path") -> Q:
 
 def _row_key(area: Area, field: str) -> Case:
     """The id, as text, of the table row a unit path in `field` falls under: the child of
-    the area's unit (read off the materialized path), or the group's assigned unit."""
+    the area's unit, or the group's assigned unit."""
     if area.unit is not None:
-        rest = Substr(field, len(area.unit.path) + 1)
-        return Case(
-            When(**{field: area.unit.path}, then=Value("")),
-            default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
-            output_field=CharField(),
-        )
-    return Case(
-        *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in area.tops],
-        default=Value(""),
-        output_field=CharField(),
-    )
+        return child_key(area.unit, field)
+    return assigned_key(area.tops, field)
 
 
 # The headline ---------------------------------------------------------------------------

@@ -29,14 +29,13 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, StrIndex, Substr
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from campaign.models import Batch, Reading
 from study.models import HOURS_FIELD, StudySession
-from units.models import PATH_SEPARATOR, Member, SupervisionGroup, Unit, UnitKind
-from units.selectors import under_any
+from units.models import Member, SupervisionGroup, Unit, UnitKind
+from units.selectors import assigned_key, child_key, under_any
 
 ZERO_HOURS = Decimal(0)
 
@@ -134,26 +133,6 @@ class Figures:
         )
 
 
-def _child_key(unit: Unit, field: str) -> Case:
-    """The id, as text, of the child of `unit` whose subtree holds a row, read off the
-    materialized path in `field` ('/1/4/17/' under '/1/' → '4'); '' for `unit` itself."""
-    rest = Substr(field, len(unit.path) + 1)
-    return Case(
-        When(**{field: unit.path}, then=Value("")),
-        default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
-        output_field=CharField(),
-    )
-
-
-def _assigned_key(units: list[Unit], field: str) -> Case:
-    """The id, as text, of the unit of `units` whose subtree holds a row."""
-    return Case(
-        *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in units],
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
 def _keeps_ledger() -> Q:
     """Units that hold sessions for members of their own: every branch, and a 党总支 that
     keeps members directly. Each of them owes every required reading."""
@@ -223,7 +202,7 @@ class Rollup:
 
 def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
     """The headline of `unit`'s subtree and a row per child unit (five queries)."""
-    figures = _figures_by(lambda field: _child_key(unit, field), [unit], batch)
+    figures = _figures_by(lambda field: child_key(unit, field), [unit], batch)
     rows = [(child, figures.get(str(child.pk), Figures())) for child in unit.children.all()]
     rows.sort(key=lambda row: row[1].lagging_key())
     direct = figures.get("")
@@ -240,7 +219,7 @@ def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
     ]
     if not tops:
         return Rollup(figures=Figures(), rows=[])
-    figures = _figures_by(lambda field: _assigned_key(tops, field), tops, batch)
+    figures = _figures_by(lambda field: assigned_key(tops, field), tops, batch)
     rows = [(unit, figures.get(str(unit.pk), Figures())) for unit in tops]
     rows.sort(key=lambda row: row[1].lagging_key())
     return Rollup(figures=sum(figures.values(), Figures()), rows=rows)

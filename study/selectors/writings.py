@@ -39,8 +39,8 @@ def branches_with_review_backlog(unit: Unit, today: datetime.date | None = None)
     """How many branches of `unit`'s subtree (the branch itself, for a branch) have a
     note or essay waiting unreviewed for more than a week."""
     if unit.is_branch:
-        branch = units_with_review_backlog(Unit.objects.filter(pk=unit.pk), today)
-        return int(branch.filter(review_overdue=True).exists())
+        # A branch has no units below it: its own members' writings, read by their unit.
+        return int(_overdue_writings(today).filter(member__unit=unit).exists())
     # Over a subtree, one pass over the waiting writings: an EXISTS per branch with a
     # correlated LIKE takes seconds on a district of a thousand branches.
     waiting = _overdue_writings(today).filter(
