@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
 from units.models import Member, Unit, UnitKind
+from units.selectors import unit_children, units_with_totals
 
 
 def test_subtree_is_one_query(district, django_assert_num_queries):
@@ -71,3 +72,35 @@ def test_members_belong_in_branches(district):
     with pytest.raises(ValidationError) as error:
         member.full_clean()
     assert "党支部" in str(error.value)
+
+
+def _recount(unit):
+    subtree = Unit.objects.subtree_of(unit)
+    return (
+        Member.objects.filter(unit__in=subtree).count(),
+        subtree.filter(kind=UnitKind.BRANCH).count(),
+    )
+
+
+def test_a_units_children_carry_the_totals_of_their_whole_subtrees(
+    district, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        children = unit_children(district.root)
+    assert [c.name for c in children] == ["区教育党委", "区卫生党委", "城关镇党委"]
+    for child in children:
+        assert (child.member_total, child.branch_total) == _recount(child)
+    # 区卫生党委's members sit two levels down, under its 党总支.
+    assert children[1].member_total > 0
+
+
+def test_listed_units_inside_one_another_each_count_their_own_subtree(
+    district, django_assert_num_queries
+):
+    listed = Unit.objects.filter(
+        pk__in=[district.root.pk, district.health.pk, district.ward.pk, district.school2.pk]
+    ).order_by("path")
+    with django_assert_num_queries(2):
+        units = units_with_totals(listed)
+    for unit in units:
+        assert (unit.member_total, unit.branch_total) == _recount(unit), unit.name
