@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind
 
 YES_NO_ANY = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
@@ -83,8 +84,8 @@ class MemberForm(forms.ModelForm):
             "can_write",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": DateInput(),
+            "joined_on": DateInput(),
         }
 
     def __init__(self, *args, units, **kwargs):
@@ -96,7 +97,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "parent", "sector", "households", "stage", "stage_since"]
-        widgets = {"stage_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"stage_since": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

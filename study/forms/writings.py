@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from study.models import Grade, WritingKind
 
 SPOT_CHECK_SIZES = [3, 5, 10]
@@ -60,7 +61,7 @@ class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(
         label=_("批改日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"required": _("请填写批改日期。"), "invalid": _("日期格式不正确。")},
     )
 

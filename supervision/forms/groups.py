@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DateInput
 from supervision.models import CaseKind, InspectionFocus
 from units.models import Member, SupervisionGroup
 
-DATE_WIDGET_FORMAT = "%Y-%m-%d"
 UNIT_ERRORS = {
     "required": _("请选择党组织。"),
     "invalid_choice": _("请选择本组督导范围内的党组织。"),
@@ -53,14 +53,10 @@ class GroupUnitFormMixin:
         return self.units_by_pk.get(value) if value else None
 
 
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format=DATE_WIDGET_FORMAT)
-
-
 class InspectionForm(GroupUnitFormMixin, forms.Form):
     inspected_on = forms.DateField(
         label=_("督查日期"),
-        widget=_date_widget(),
+        widget=DateInput(),
         error_messages={"required": _("请填写督查日期。"), "invalid": _("日期格式不正确。")},
     )
     unit = forms.ChoiceField(label=_("督查单位"), error_messages=UNIT_ERRORS)
@@ -89,7 +85,7 @@ class InspectionForm(GroupUnitFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["inspected_on"].initial = today
-        self.fields["inspected_on"].widget.attrs["max"] = today.strftime(DATE_WIDGET_FORMAT)
+        self.fields["inspected_on"].widget.attrs["max"] = today.isoformat()
         self.set_units(units, tops)
 
 
