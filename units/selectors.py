@@ -60,11 +60,12 @@ def _with_totals(units: list[Unit], totals: dict[str, tuple[int, int]]) -> list[
     return units
 
 
-def units_with_totals(queryset: QuerySet[Unit]) -> list[Unit]:
-    """The units, each with `member_total` and `branch_total` of its whole subtree: two
-    queries (the units, then their totals grouped). Meant for the few units a home page
-    lists; a unit's children are `unit_children`."""
-    units = list(queryset.select_related("stage"))
+def units_with_totals(units: Iterable[Unit]) -> list[Unit]:
+    """The units, each with `member_total` and `branch_total` of its whole subtree: one
+    query for the totals, grouped (and one for the units if given a queryset; select their
+    stage with them). Meant for the few units a home page lists; a unit's children are
+    `unit_children`."""
+    units = list(units)
     if not units:
         return units
     return _with_totals(units, _totals_by(assigned_key(units, "path"), units))

@@ -62,11 +62,15 @@ def home(request):
             "members"
         )
         context["supervised_units"] = selectors.units_with_totals(
-            Unit.objects.filter(path__in=scope.supervisor_paths).order_by("path")
+            Unit.objects.filter(path__in=scope.supervisor_paths)
+            .select_related("stage")
+            .order_by("path")
         )
     if scope.leader_paths:
         context["led_units"] = selectors.units_with_totals(
-            Unit.objects.filter(path__in=scope.leader_paths).order_by("path")
+            Unit.objects.filter(path__in=scope.leader_paths)
+            .select_related("stage")
+            .order_by("path")
         )
     if scope.secretary_paths:
         branches = list(
@@ -81,14 +85,10 @@ def tree(request):
     scope = scope_for(request.user)
     if not scope.sees_units:
         require(request.user, "browse_units")
-    roots = list(_scope_roots(scope))
+    roots = list(_scope_roots(scope).select_related("stage").order_by("path"))
     if len(roots) == 1:
         return redirect("units:detail", pk=roots[0].pk)
-    return render(
-        request,
-        "units/tree.html",
-        {"roots": selectors.units_with_totals(_scope_roots(scope).order_by("path"))},
-    )
+    return render(request, "units/tree.html", {"roots": selectors.units_with_totals(roots)})
 
 
 @login_required

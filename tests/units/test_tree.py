@@ -101,6 +101,6 @@ def test_listed_units_inside_one_another_each_count_their_own_subtree(
         pk__in=[district.root.pk, district.health.pk, district.ward.pk, district.school2.pk]
     ).order_by("path")
     with django_assert_num_queries(2):
-        units = units_with_totals(listed)
+        units = units_with_totals(listed)  # the units, then their totals
     for unit in units:
         assert (unit.member_total, unit.branch_total) == _recount(unit), unit.name
