@@ -114,12 +114,7 @@ def units_per_stage(units: QuerySet[Unit]) -> list[dict[str, Any]]:
 
 def district_root() -> Unit | None:
     """The district itself (区委): the root of the unit tree, in one query."""
-    return (
-        Unit.objects.filter(parent__isnull=True)
-        .select_related("stage", "parent")
-        .order_by("path")
-        .first()
-    )
+    return Unit.objects.filter(parent__isnull=True).select_related("stage").order_by("path").first()
 
 
 def under_any(tops: Iterable[Unit | str], field: str = "path") -> Q:
