@@ -14,10 +14,12 @@ from study.models import (
     LeaveRequest,
     MakeUp,
     MemberProgress,
+    ReadingCoverage,
     Review,
     SelfStudy,
     SpotCheck,
     StudySession,
+    UnitProgress,
     Writing,
 )
 
@@ -73,6 +75,23 @@ class MemberProgressAdmin(ReadOnlyAdmin):
     list_filter = ["is_complete", "writing_done"]
     search_fields = ["member__name"]
     list_select_related = ["member"]
+
+
+@admin.register(UnitProgress)
+class UnitProgressAdmin(ReadOnlyAdmin):
+    """Sums kept by the ledger's writes; `manage.py rollups_rebuild` recomputes them."""
+
+    list_display = ["unit", "members", "complete", "total_hours", "makeups_owed", "writing_done"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit"]
+
+
+@admin.register(ReadingCoverage)
+class ReadingCoverageAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "batch", "readings"]
+    list_filter = ["batch"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit", "batch"]
 
 
 @admin.register(MakeUp)

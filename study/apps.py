@@ -1,11 +1,14 @@
 """The study app (学习培训): the branches' study ledger and each member's progress.
 
-It keeps one receiver: when the roster changes members' flags (units.signals.members_changed),
-what they owe changes with them, so their stored progress is recomputed in the same
-transaction.
+Its receivers keep what it stores in step with writes made elsewhere, in the same
+transaction: when the roster changes members (units.signals.members_changed), what they owe
+and the sums of their units follow; when a session's required readings change or a
+session or reading goes, the units' counts of readings taken (and a deleted session's
+attendees' hours) follow.
 """
 
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 
 class StudyConfig(AppConfig):
@@ -13,11 +16,61 @@ class StudyConfig(AppConfig):
     verbose_name = "学习培训"
 
     def ready(self):
-        from study.services.progress import progress_refresh
+        from campaign.models import Reading
+        from study.models import ReadingCoverage, StudySession
+        from study.services.progress import progress_refresh, reading_coverage_refresh
         from units.signals import members_changed
 
-        def refresh(sender, *, member_ids, **kwargs):
-            progress_refresh(member_ids=member_ids)
+        def members(sender, *, member_ids, unit_ids=(), **kwargs):
+            progress_refresh(member_ids=member_ids, unit_ids=unit_ids)
 
-        # A roster change decides what the members owe: their progress follows at once.
-        members_changed.connect(refresh, weak=False, dispatch_uid="study.progress_refresh")
+        members_changed.connect(members, weak=False, dispatch_uid="study.progress_refresh")
+
+        def readings_set(sender, instance, action, reverse, pk_set, **kwargs):
+            if action == "pre_clear" and reverse:
+                instance._sessions_cleared = list(instance.sessions.values_list("pk", flat=True))
+                return
+            if action not in ("post_add", "post_remove", "post_clear"):
+                return
+            if not reverse:
+                units = [instance.unit_id]
+            else:
+                sessions = pk_set if action != "post_clear" else instance._sessions_cleared
+                units = StudySession.objects.filter(pk__in=sessions).values_list(
+                    "unit_id", flat=True
+                )
+            reading_coverage_refresh(unit_ids=list(units))
+
+        m2m_changed.connect(
+            readings_set,
+            sender=StudySession.readings.through,
+            weak=False,
+            dispatch_uid="study.readings_set",
+        )
+
+        # No page deletes a session; the admin or a shell may, and its sign-ins go with it.
+        def session_deleting(sender, instance, **kwargs):
+            instance._attendees = list(instance.attendances.values_list("member_id", flat=True))
+
+        def session_deleted(sender, instance, **kwargs):
+            progress_refresh(
+                member_ids=getattr(instance, "_attendees", ()), unit_ids=[instance.unit_id]
+            )
+            reading_coverage_refresh(unit_ids=[instance.unit_id])
+
+        pre_delete.connect(
+            session_deleting, sender=StudySession, weak=False, dispatch_uid="study.session_deleting"
+        )
+        post_delete.connect(
+            session_deleted, sender=StudySession, weak=False, dispatch_uid="study.session_deleted"
+        )
+
+        def reading_deleted(sender, instance, **kwargs):
+            units = ReadingCoverage.objects.filter(batch_id=instance.batch_id).values_list(
+                "unit_id", flat=True
+            )
+            reading_coverage_refresh(unit_ids=list(units))
+
+        post_delete.connect(
+            reading_deleted, sender=Reading, weak=False, dispatch_uid="study.reading_deleted"
+        )

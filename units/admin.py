@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from units.models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit
+from units.models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit, UnitTally
 
 
 @admin.register(Unit)
@@ -25,6 +25,24 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone", "unit__name"]
     autocomplete_fields = ["unit", "user"]
     list_select_related = ["unit"]
+
+
+@admin.register(UnitTally)
+class UnitTallyAdmin(admin.ModelAdmin):
+    """Counts kept by the roster's writes; `manage.py rollups_rebuild` recounts them."""
+
+    list_display = ["unit", "members", "leading_cadres", "retired", "mobile", "infirm"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SupervisionGroup)

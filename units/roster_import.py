@@ -32,7 +32,7 @@ from units.roster_format import (
     InvalidCell,
     UnitIndex,
 )
-from units.signals import members_changed
+from units.tallies import members_written
 
 MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 # A title such as "城南区党员名册" may sit above the header; look for it this far down.
@@ -496,8 +496,13 @@ def roster_import_apply(*, roster_import: RosterImport, user: AbstractBaseUser) 
         if changed_rows:
             fields = [name for name in DATA_FIELDS if any(name in r.changed for r in changed_rows)]
             Member.objects.bulk_update([row.member for row in changed_rows], fields)
-            # The flags decide what writing each member owes.
-            members_changed.send(sender=Member, member_ids=[row.member.pk for row in changed_rows])
+        # New members count in their units and start their progress at nothing studied;
+        # the changed flags decide what writing each changed member owes.
+        written = [row.member for row in plan.rows if row.is_new or row.changed]
+        members_written(
+            member_ids=[member.pk for member in written],
+            unit_ids={member.unit_id for member in written},
+        )
         roster_import.applied_at = applied_at
         roster_import.applied_by = user
         roster_import.created_count = plan.created_count

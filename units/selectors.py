@@ -6,10 +6,11 @@ subtrees with. Each is a fixed number of queries however deep the tree (stated o
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, StrIndex, Substr
 
-from units.models import PATH_SEPARATOR, Member, MemberCategory, Unit, UnitKind
+from units.models import PATH_SEPARATOR, Unit, UnitKind
+from units.tallies import TALLY_FIELDS
 
 
 def child_key(unit: Unit, field: str) -> Case:
@@ -36,15 +37,16 @@ def assigned_key(units: Iterable[Unit], field: str) -> Case:
 
 
 def _totals_by(key: Case, units: Iterable[Unit]) -> dict[str, tuple[int, int]]:
-    """{key: (members, branches)} of the units under any of `units`, in one grouped query:
-    the cost follows the size of the subtrees, not the number of units listed."""
+    """{key: (members, branches)} of the units under any of `units`, in one grouped query
+    over the units and their tallies: the cost follows the number of units in the
+    subtrees, not the number of members."""
     rows = (
         Unit.objects.filter(under_any(units))
         .annotate(key=key)
         .values("key")
         .annotate(
-            members=Count("members"),
-            branches=Count("pk", filter=Q(kind=UnitKind.BRANCH), distinct=True),
+            members=Coalesce(Sum("tally__members"), 0),
+            branches=Count("pk", filter=Q(kind=UnitKind.BRANCH)),
         )
         .order_by()
     )
@@ -71,17 +73,24 @@ def units_with_totals(units: Iterable[Unit]) -> list[Unit]:
     return _with_totals(units, _totals_by(assigned_key(units, "path"), units))
 
 
-def unit_children(unit: Unit) -> list[Unit]:
-    """The unit's children, each with `member_total` and `branch_total` of its subtree:
-    two queries, the second one pass over the unit's subtree grouped by child."""
-    # Creation order: the order the office set the district up in, e.g. 党政机关 first.
-    children = list(unit.children.select_related("stage").order_by("pk"))
+def unit_children(unit: Unit, children: Iterable[Unit] | None = None) -> list[Unit]:
+    """The unit's children (or those of them given, e.g. one page of them), each with
+    `member_total` and `branch_total` of its subtree: two queries, the second one pass
+    over the units of the unit's subtree and their tallies, grouped by child."""
+    if children is None:
+        children = children_in_order(unit)
+    children = list(children)
     if not children:
         return children
     totals = _totals_by(child_key(unit, "path"), [unit])
     for child in children:
         child.member_total, child.branch_total = totals.get(str(child.pk), (0, 0))
     return children
+
+
+def children_in_order(unit: Unit) -> QuerySet[Unit]:
+    # Creation order: the order the office set the district up in, e.g. 党政机关 first.
+    return unit.children.select_related("stage").order_by("pk")
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:
@@ -92,15 +101,13 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
 
 
 def member_breakdown(unit: Unit) -> dict[str, int]:
-    """The composition of the members under `unit`, in one query."""
-    return Member.objects.under(unit).aggregate(
-        total=Count("pk"),
-        leading_cadres=Count("pk", filter=Q(is_leading_cadre=True)),
-        retired=Count("pk", filter=Q(category=MemberCategory.RETIRED)),
-        mobile=Count("pk", filter=Q(is_mobile=True)),
-        infirm=Count("pk", filter=Q(is_infirm=True)),
-        cannot_write=Count("pk", filter=Q(can_write=False)),
-    )
+    """The composition of the members under `unit`, in one query summing the tallies of
+    the units of its subtree."""
+    sums = {
+        ("total" if name == "members" else name): Coalesce(Sum(f"tally__{name}"), 0)
+        for name in TALLY_FIELDS
+    }
+    return Unit.objects.subtree_of(unit).aggregate(**sums)
 
 
 def units_per_stage(units: QuerySet[Unit]) -> list[dict[str, Any]]:

@@ -19,7 +19,6 @@ from units.forms import MemberFilterForm, MemberForm, UnitForm
 from units.models import Member, SupervisionGroup, Unit
 from units.permissions import has_perm, require, scope_for
 from units.shortcuts import get_unit
-from units.signals import members_changed
 
 MEMBERS_PER_PAGE = 50
 
@@ -91,18 +90,24 @@ def tree(request):
     return render(request, "units/tree.html", {"roots": selectors.units_with_totals(roots)})
 
 
+CHILDREN_PER_PAGE = 50
+
+
 @login_required
 def unit_detail(request, pk):
     unit = _get_unit(request, pk)
     scope = scope_for(request.user)
     ancestors = [a for a in selectors.unit_ancestors(unit) if scope.contains_unit(a)]
+    # A large 党委 has hundreds of units under it: a page of them at a time.
+    children = page_of(request, selectors.children_in_order(unit), CHILDREN_PER_PAGE)
     return render(
         request,
         "units/unit_detail.html",
         {
             "unit": unit,
             "ancestors": ancestors,
-            "children": selectors.unit_children(unit),
+            "children": selectors.unit_children(unit, children),
+            "children_page": children,
             "breakdown": selectors.member_breakdown(unit),
             "groups": unit_groups(unit),
             "can_change": has_perm(request.user, "change_unit", unit),
@@ -154,7 +159,8 @@ def member_create(request, pk):
     units = scope_for(request.user).managed_units()
     form = MemberForm(request.POST or None, units=units, initial={"unit": unit})
     if request.method == "POST" and form.is_valid():
-        member = form.save()
+        with transaction.atomic():
+            member = form.save()
         messages.success(request, _("已添加党员 %(name)s。") % {"name": member.name})
         return redirect("units:member", pk=member.pk)
     return render(request, "units/member_form.html", {"form": form, "unit": unit})
@@ -166,10 +172,10 @@ def member_edit(request, pk):
     units = scope_for(request.user).managed_units()
     form = MemberForm(request.POST or None, instance=member, units=units)
     if request.method == "POST" and form.is_valid():
+        # Saving recounts the unit's tally and the study ledger's figures
+        # (units.tallies.members_written): all of it or none.
         with transaction.atomic():
             form.save()
-            # 领导干部 and 有书写能力 decide what writing the member owes.
-            members_changed.send(sender=Member, member_ids=[member.pk])
         messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
         return redirect("units:member", pk=member.pk)
     return render(

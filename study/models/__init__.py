@@ -17,6 +17,8 @@ from study.models.progress import (
     LONG_ESSAY_CHARACTERS,
     REQUIRED_HOURS,
     MemberProgress,
+    ReadingCoverage,
+    UnitProgress,
 )
 from study.models.sessions import (
     CREDITED_STATUSES,
@@ -59,12 +61,14 @@ __all__ = [
     "MakeUpMethod",
     "MemberProgress",
     "REQUIRED_HOURS",
+    "ReadingCoverage",
     "REVIEW_OVERDUE_DAYS",
     "Review",
     "SelfStudy",
     "SessionKind",
     "SpotCheck",
     "StudySession",
+    "UnitProgress",
     "Writing",
     "WritingKind",
 ]

@@ -16,6 +16,9 @@ REQUIRED_HOURS = Decimal("40")
 # Concentrated hours must be at least this share of all hours.
 CONCENTRATED_SHARE = (Decimal(2), Decimal(3))
 
+# A unit's summed hours: a large branch's members together pass 999.9.
+ROLLUP_HOURS = {"max_digits": 10, "decimal_places": 1}
+
 LONG_ESSAY_CHARACTERS = 3000
 
 LEADING_CADRE_ESSAYS = 2
@@ -51,6 +54,84 @@ class MemberProgress(models.Model):
     class Meta:
         verbose_name = _("学习进度")
         verbose_name_plural = _("学习进度")
+        # The members with the fewest hours of a whole district, read in this order.
+        indexes = [
+            models.Index(fields=["total_hours", "concentrated_hours"], name="progress_fewest_hours")
+        ]
 
     def __str__(self):
         return f"{self.member} · {self.total_hours}"
+
+
+class UnitProgress(models.Model):
+    """The study figures of the members a unit keeps itself (not its subtree's), summed
+    from their `MemberProgress`.
+
+    Stored so that a 党委's or the district's headline, and the branches lagging behind,
+    are a sum over the units under it rather than over every member: the cost of a
+    dashboard follows the units it lists, not the size of the district. Brought up to
+    date with the members' progress in the same transaction
+    (study.services.progress.unit_progress_refresh); `manage.py rollups_rebuild`
+    recomputes them all. The field names are those of study.selectors.progress.Figures.
+    """
+
+    unit = models.OneToOneField(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="study_progress",
+    )
+    members = models.PositiveIntegerField(_("党员数"), default=0)
+    complete = models.PositiveIntegerField(_("学时达标人数"), default=0)
+    no_participation = models.PositiveIntegerField(_("未参学人数"), default=0)
+    makeups_owed = models.PositiveIntegerField(_("待补课次数"), default=0)
+    concentrated_hours = models.DecimalField(_("集中学习学时"), **ROLLUP_HOURS, default=0)
+    self_study_hours = models.DecimalField(_("自学学时"), **ROLLUP_HOURS, default=0)
+    total_hours = models.DecimalField(_("总学时"), **ROLLUP_HOURS, default=0)
+    notes = models.PositiveIntegerField(_("学习笔记篇数"), default=0)
+    essays = models.PositiveIntegerField(_("心得体会篇数"), default=0)
+    long_essays = models.PositiveIntegerField(_("3000字以上心得篇数"), default=0)
+    writing_done = models.PositiveIntegerField(_("笔记心得达标人数"), default=0)
+    # When the longest-waiting unreviewed note or essay came in: the unit is behind on
+    # "每周应查看、批阅一次" once that is more than a week ago, whatever day it is asked.
+    oldest_unreviewed = models.DateTimeField(
+        _("最早一篇未批改笔记心得提交时间"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("党组织学习进度")
+        verbose_name_plural = _("党组织学习进度")
+
+    def __str__(self):
+        return f"{self.unit} · {self.complete}/{self.members}"
+
+
+class ReadingCoverage(models.Model):
+    """How many of a batch's required readings a unit's own sessions have taken up
+    ("必读科目不少一篇"), kept with the sessions' readings so that the readings still
+    uncovered across a district are a sum over its units rather than over its sessions."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        on_delete=models.CASCADE,
+        related_name="reading_coverage",
+    )
+    batch = models.ForeignKey(
+        "campaign.Batch",
+        verbose_name=_("批次"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    readings = models.PositiveIntegerField(_("已学必读篇目数"), default=0)
+
+    class Meta:
+        verbose_name = _("必读篇目学习情况")
+        verbose_name_plural = _("必读篇目学习情况")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "batch"], name="reading_coverage_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.readings}"

@@ -6,7 +6,9 @@ members with their own figures.
 are the headline of every dashboard and briefing. Every figure is an aggregate over Member
 LEFT JOIN MemberProgress (a member without a progress row has done nothing yet and counts
 as such), so each read is a fixed number of queries whatever the size of the district:
-`unit_rollup` and `group_rollup` five, `lagging_branches` and `lagging_members` one.
+`unit_rollup` four, `group_rollup` four, `lagging_branches` and `lagging_members` one.
+A district's figures are sums over its units' stored sums (`UnitProgress`), so their cost
+follows the number of units, not of members.
 """
 
 from collections import defaultdict
@@ -19,25 +21,28 @@ from django.db.models import (
     Aggregate,
     BooleanField,
     Case,
-    CharField,
     Count,
     DecimalField,
-    Exists,
+    F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce
 
 from campaign.models import Batch, Reading
-from study.models import HOURS_FIELD, StudySession
+from study.models import HOURS_FIELD, ReadingCoverage, UnitProgress
 from units.models import Member, SupervisionGroup, Unit, UnitKind
 from units.selectors import assigned_key, child_key, under_any
 
 ZERO_HOURS = Decimal(0)
+
+# The figures stored per unit (UnitProgress) that add up, by the names Figures gives them.
+UNIT_FIGURES = [
+    f.name for f in UnitProgress._meta.fields if f.name not in ("unit", "oldest_unreviewed")
+]
 
 TENTH = Decimal("0.1")
 
@@ -136,53 +141,40 @@ class Figures:
 def _keeps_ledger() -> Q:
     """Units that hold sessions for members of their own: every branch, and a 党总支 that
     keeps members directly. Each of them owes every required reading."""
-    direct_members = Member.objects.filter(unit=OuterRef("pk"))
-    return Q(kind=UnitKind.BRANCH) | (Q(kind=UnitKind.GENERAL_BRANCH) & Q(Exists(direct_members)))
+    return Q(kind=UnitKind.BRANCH) | Q(kind=UnitKind.GENERAL_BRANCH, study_progress__members__gt=0)
+
+
+def unit_sums() -> dict[str, Aggregate]:
+    """The Figures of the members of many units, summed from the units' stored sums
+    (`UnitProgress`): one row per unit, however many members it keeps."""
+    return {name: Sum(f"study_progress__{name}") for name in UNIT_FIGURES}
 
 
 def _figures_by(
     key: Callable[[str], Case], units: list[Unit], batch: Batch | None
 ) -> defaultdict[str, Figures]:
     """Figures of the members under `units`, bucketed by `key(field)` (a function giving
-    the bucket of a row from the unit path in `field`). Four grouped queries, whatever
-    the number of members, branches and sessions."""
+    the bucket of a row from the unit path in `field`). Three grouped queries over the
+    units of the subtrees and what is stored for each, whatever the number of members
+    and sessions."""
     figures = defaultdict(Figures)
-    members = (
-        Member.objects.filter(under_any(units, "unit__path"))
-        .annotate(bucket=key("unit__path"))
-        .values("bucket")
-        .annotate(**member_aggregates())
-        .order_by()
-    )
-    for row in members:
-        figures[row["bucket"]] = Figures.from_row(row)
-    branches = (
+    rows = (
         Unit.objects.filter(under_any(units, "path"))
-        .filter(_keeps_ledger())
         .annotate(bucket=key("path"))
         .values("bucket")
-        .annotate(count=Count("pk"))
+        .annotate(**unit_sums(), branches=Count("pk", filter=_keeps_ledger()))
         .order_by()
     )
-    for row in branches:
-        figures[row["bucket"]].branches = row["count"]
+    for row in rows:
+        figures[row["bucket"]] = Figures.from_row(row)
     if batch is None:
         return figures
     readings = Reading.objects.filter(batch=batch).count()
-    # A (branch, reading) pair is covered once any session of the branch took the reading.
     covered = (
-        StudySession.readings.through.objects.filter(
-            under_any(units, "studysession__unit__path"),
-            reading__batch=batch,
-        )
-        .annotate(bucket=key("studysession__unit__path"))
+        ReadingCoverage.objects.filter(under_any(units, "unit__path"), batch=batch)
+        .annotate(bucket=key("unit__path"))
         .values("bucket")
-        .annotate(
-            count=Count(
-                Concat("studysession__unit_id", Value(":"), "reading_id", output_field=CharField()),
-                distinct=True,
-            )
-        )
+        .annotate(count=Sum("readings"))
         .order_by()
     )
     covered = {row["bucket"]: row["count"] for row in covered}
@@ -227,18 +219,22 @@ def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
 
 def lagging_branches(unit: Unit, limit: int = 20) -> list[tuple[int, str, Figures]]:
     """The branches of `unit`'s subtree with the lowest completion, then fewest hours:
-    [(branch id, name, Figures)], one query grouping the members by their unit (a 党总支
-    keeping members directly shows here beside the branches)."""
+    [(branch id, name, Figures)], one query (a 党总支 keeping members directly shows here
+    beside the branches)."""
+    return lagging_under([unit], limit)
+
+
+def lagging_under(tops: list[Unit], limit: int = 20) -> list[tuple[int, str, Figures]]:
+    """The units keeping members under any of `tops`, lowest completion first, then
+    fewest hours: one query over the units' stored sums, however many members."""
     as_float = FloatField()
     rows = (
-        Member.objects.filter(unit__path__startswith=unit.path)
-        .values("unit_id", "unit__name")
-        .annotate(**member_aggregates())
+        UnitProgress.objects.filter(under_any(tops, "unit__path"), members__gt=0)
         .annotate(
             rate=Cast("complete", as_float) / Cast("members", as_float),
-            average=Cast(Coalesce("total_hours", Value(ZERO_HOURS)), as_float)
-            / Cast("members", as_float),
+            average=Cast("total_hours", as_float) / Cast("members", as_float),
         )
+        .values("unit_id", "unit__name", *UNIT_FIGURES)
         .order_by("rate", "average", "unit__name", "unit_id")[:limit]
     )
     return [(row["unit_id"], row["unit__name"], Figures.from_row(row)) for row in rows]
@@ -268,4 +264,17 @@ def members_with_progress(members: QuerySet[Member]) -> QuerySet[Member]:
 
 
 def lagging_members(unit: Unit, limit: int = 20) -> QuerySet[Member]:
-    return members_with_progress(Member.objects.under(unit).select_related("unit"))[:limit]
+    """The members of `unit`'s subtree with the fewest hours, in one query that walks the
+    stored progress in order of hours (an index) rather than sorting every member of the
+    district: every member has a progress row from the moment the roster adds them."""
+    return (
+        Member.objects.under(unit)
+        .filter(progress__isnull=False)
+        .select_related("unit")
+        .annotate(
+            total_hours=F("progress__total_hours"),
+            concentrated_hours=F("progress__concentrated_hours"),
+            makeups_owed=F("progress__makeups_owed"),
+        )
+        .order_by("progress__total_hours", "progress__concentrated_hours", "name", "pk")[:limit]
+    )

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from common.dates import days_ago
-from study.models import REVIEW_OVERDUE_DAYS, Review, Writing
+from study.models import REVIEW_OVERDUE_DAYS, Review, UnitProgress, Writing
 from units.models import Unit, UnitKind
 
 
@@ -24,26 +24,27 @@ def units_with_review_backlog(
 ) -> QuerySet[Unit]:
     """Annotate `review_overdue`: the unit has a note or essay waiting unreviewed for more
     than a week ("支部负责人每周应查看、批阅一次党员的学习笔记")."""
-    waiting = _overdue_writings(today).filter(member__unit__path__startswith=OuterRef("path"))
+    waiting = _behind(today).filter(unit__path__startswith=OuterRef("path"))
     return units.annotate(review_overdue=Exists(waiting))
 
 
-def _overdue_writings(today: datetime.date | None = None) -> QuerySet[Writing]:
-    cutoff = timezone.make_aware(
+def _overdue_cutoff(today: datetime.date | None = None) -> datetime.datetime:
+    return timezone.make_aware(
         datetime.datetime.combine(days_ago(REVIEW_OVERDUE_DAYS, today), datetime.time.min)
     )
-    return unreviewed_writings().filter(submitted_at__lt=cutoff)
+
+
+def _behind(today: datetime.date | None = None) -> QuerySet[UnitProgress]:
+    """Units whose own members' longest-waiting unreviewed writing is overdue: read off
+    each unit's stored sums, so a district costs its units, not its writings."""
+    return UnitProgress.objects.filter(oldest_unreviewed__lt=_overdue_cutoff(today))
 
 
 def branches_with_review_backlog(unit: Unit, today: datetime.date | None = None) -> int:
     """How many branches of `unit`'s subtree (the branch itself, for a branch) have a
     note or essay waiting unreviewed for more than a week."""
     if unit.is_branch:
-        # A branch has no units below it: its own members' writings, read by their unit.
-        return int(_overdue_writings(today).filter(member__unit=unit).exists())
-    # Over a subtree, one pass over the waiting writings: an EXISTS per branch with a
-    # correlated LIKE takes seconds on a district of a thousand branches.
-    waiting = _overdue_writings(today).filter(
-        member__unit__path__startswith=unit.path, member__unit__kind=UnitKind.BRANCH
+        return int(_behind(today).filter(unit=unit).exists())
+    return (
+        _behind(today).filter(unit__path__startswith=unit.path, unit__kind=UnitKind.BRANCH).count()
     )
-    return waiting.values("member__unit_id").distinct().count()

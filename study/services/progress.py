@@ -1,18 +1,22 @@
-"""Each member's stored progress (`MemberProgress`), recomputed from the ledger, and the
-two rules it is measured by.
+"""Each member's stored progress (`MemberProgress`), recomputed from the ledger, the two
+rules it is measured by, and the per-unit sums kept beside it (`UnitProgress`,
+`ReadingCoverage`) that the dashboards add up.
 
 "每位党员的学习培训的时间不能少于40个学时,集中学习的时间要占三分之二以上"; "党员领导干部
 至少要写出两篇3000字以上的心得体会文章。有书写能力的党员都要作好学习笔记,……至少写出一篇
 质量较高的心得体会文章". Every write of the ledger that changes a member's figures calls
 `progress_refresh` in its own transaction, and so do the app's receiver of
-`units.signals.members_changed` and `manage.py progress_refresh`.
+`units.signals.members_changed` and `manage.py progress_refresh`; the sums of the members'
+units follow in the same transaction. `manage.py rollups_rebuild` recomputes everything
+stored, and with `--check` says what differed.
 """
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, Q, QuerySet, Sum
+from django.db import transaction
+from django.db.models import Aggregate, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from study.models import (
@@ -24,18 +28,25 @@ from study.models import (
     Attendance,
     MakeUp,
     MemberProgress,
+    ReadingCoverage,
+    Review,
     SelfStudy,
+    StudySession,
+    UnitProgress,
     Writing,
     WritingKind,
 )
-from units.models import Member
+from study.selectors.progress import UNIT_FIGURES, member_aggregates
+from units.models import Member, Unit
+from units.tallies import lock_rows, unit_tallies_rebuild
 
 # SQLite allows 999 parameters per statement; stay well under it.
 CHUNK = 500
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ids = list(ids)
+    # In order: rows locked along the way are then always locked in the same order.
+    ids = sorted(ids)
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
@@ -61,11 +72,15 @@ def hours_requirement_met(*, concentrated: Decimal, total: Decimal) -> bool:
     return total >= REQUIRED_HOURS and concentrated * denominator >= total * numerator
 
 
-def progress_refresh(*, member_ids: Iterable[int]) -> None:
+def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ()) -> None:
     """Recompute the stored progress of these members from the ledger (a fixed number of
-    grouped queries per 500 members)."""
-    for ids in _chunks(set(member_ids)):
-        _refresh_chunk(ids)
+    grouped queries per 500 members), then the sums of their units and of `unit_ids`
+    (units members have left)."""
+    units = set(unit_ids)
+    with transaction.atomic(savepoint=False):
+        for ids in _chunks(set(member_ids)):
+            units |= _refresh_chunk(ids)
+        unit_progress_refresh(unit_ids=units)
 
 
 def _grouped(
@@ -80,7 +95,8 @@ def _hours(total: Decimal | float | None) -> Decimal:
     return Decimal(str(total or 0)).quantize(Decimal("0.1"))
 
 
-def _refresh_chunk(ids: list[int]) -> None:
+def _refresh_chunk(ids: list[int]) -> set[int]:
+    """Recompute these members' progress; the ids of their units."""
     attended = _grouped(
         Attendance.objects.filter(status__in=CREDITED_STATUSES),
         ids,
@@ -104,9 +120,11 @@ def _refresh_chunk(ids: list[int]) -> None:
         ),
     )
     rows = []
-    for member_id, is_leading_cadre, can_write in Member.objects.filter(pk__in=ids).values_list(
-        "pk", "is_leading_cadre", "can_write"
-    ):
+    units = set()
+    for member_id, unit_id, is_leading_cadre, can_write in Member.objects.filter(
+        pk__in=ids
+    ).values_list("pk", "unit_id", "is_leading_cadre", "can_write"):
+        units.add(unit_id)
         concentrated = _hours(attended.get(member_id, {}).get("hours")) + _hours(
             makeups.get(member_id, {}).get("done_hours")
         )
@@ -148,3 +166,84 @@ def _refresh_chunk(ids: list[int]) -> None:
             "updated_at",
         ],
     )
+    return units
+
+
+def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
+    """Sum the stored progress of each unit's own members into its `UnitProgress`, with
+    when its longest-waiting unreviewed writing came in (four queries per 500 units). A
+    member without a progress row counts as having done nothing, as on every page."""
+    hours = ("total_hours", "concentrated_hours", "self_study_hours")
+    with transaction.atomic(savepoint=False):
+        existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
+        for ids in _chunks(existing):
+            lock_rows(UnitProgress, ids)
+            summed = {
+                row["unit_id"]: row
+                for row in Member.objects.filter(unit_id__in=ids)
+                .values("unit_id")
+                .annotate(**member_aggregates())
+                .order_by()
+            }
+            oldest = dict(
+                Writing.objects.filter(member__unit_id__in=ids)
+                .filter(~Exists(Review.objects.filter(writing=OuterRef("pk"))))
+                .values("member__unit_id")
+                .annotate(oldest=Min("submitted_at"))
+                .values_list("member__unit_id", "oldest")
+                .order_by()
+            )
+            rows = []
+            for pk in ids:
+                row = summed.get(pk, {})
+                values = {name: row.get(name) or 0 for name in UNIT_FIGURES}
+                for name in hours:
+                    values[name] = _hours(values[name])
+                rows.append(UnitProgress(unit_id=pk, oldest_unreviewed=oldest.get(pk), **values))
+            UnitProgress.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["unit"],
+                update_fields=[*UNIT_FIGURES, "oldest_unreviewed"],
+            )
+
+
+def reading_coverage_refresh(*, unit_ids: Iterable[int]) -> None:
+    """Count, per batch, the required readings each unit's own sessions have taken up
+    (three queries per 500 units)."""
+    taken = StudySession.readings.through.objects
+    with transaction.atomic(savepoint=False):
+        existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
+        for ids in _chunks(existing):
+            # The same lock as the unit's study figures: two sessions saved at once in one
+            # branch count one after the other.
+            lock_rows(UnitProgress, ids)
+            counted = (
+                taken.filter(studysession__unit_id__in=ids)
+                .values("studysession__unit_id", "reading__batch_id")
+                .annotate(readings=Count("reading_id", distinct=True))
+                .order_by()
+            )
+            ReadingCoverage.objects.filter(unit_id__in=ids).delete()
+            ReadingCoverage.objects.bulk_create(
+                ReadingCoverage(
+                    unit_id=row["studysession__unit_id"],
+                    batch_id=row["reading__batch_id"],
+                    readings=row["readings"],
+                )
+                for row in counted
+            )
+
+
+def rollups_rebuild() -> None:
+    """Recompute everything stored from the roster and the ledger: the units' tallies,
+    every member's progress, the units' sums and their readings
+    (`manage.py rollups_rebuild`)."""
+    with transaction.atomic(savepoint=False):
+        unit_tallies_rebuild()
+        units = list(Unit.objects.values_list("pk", flat=True))
+        progress_refresh(
+            member_ids=Member.objects.values_list("pk", flat=True).iterator(chunk_size=5000),
+            unit_ids=units,
+        )
+        reading_coverage_refresh(unit_ids=units)

@@ -4,7 +4,8 @@
 "读书笔记和心得体会文章完成后由党委(党组)、工委负责人或支部书记批改,最后由督导组进行审查
 或抽查". A writing counts toward its author's figures as soon as it is in, so submitting or
 logging one brings their stored progress (`MemberProgress`) up to date in the same
-transaction; a review or a spot check changes no figures.
+transaction. A review changes no member's figures, only whether the branch is behind on its
+reviews (its `UnitProgress`); a spot check changes none.
 
 Each function checks its rules and raises `ValidationError` (keyed by form field where one
 is at fault) before anything is written.
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from study.models import Review, SpotCheck, Writing
-from study.services.progress import progress_refresh
+from study.services.progress import progress_refresh, unit_progress_refresh
 from units.models import Member, Unit
 
 # Notes, essays and their review --------------------------------------------------------
@@ -90,13 +91,17 @@ def writing_review(
         raise ValidationError({"reviewed_on": _("批改日期不能晚于今天。")})
     if reviewed_on < timezone.localdate(writing.submitted_at):
         raise ValidationError({"reviewed_on": _("批改日期不能早于提交日期。")})
-    return Review.objects.create(
-        writing=writing,
-        reviewer=reviewer,
-        comment=comment.strip(),
-        grade=grade,
-        reviewed_on=reviewed_on,
-    )
+    with transaction.atomic():
+        review = Review.objects.create(
+            writing=writing,
+            reviewer=reviewer,
+            comment=comment.strip(),
+            grade=grade,
+            reviewed_on=reviewed_on,
+        )
+        # The branch may no longer be behind on its reviews.
+        unit_progress_refresh(unit_ids=[writing.member.unit_id])
+    return review
 
 
 SPOT_CHECK_SIZE = 5

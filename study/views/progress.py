@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch
+from common.pagination import page_of
 from study import exports
 from study.models import (
     CREDITED_STATUSES,
@@ -110,6 +111,9 @@ def _ancestors(request, unit):
     return [a for a in unit_ancestors(unit) if scope.contains_unit(a)]
 
 
+ROWS_PER_PAGE = 50
+
+
 @login_required
 def unit_progress(request, pk):
     unit = get_unit(request, pk)
@@ -121,7 +125,8 @@ def unit_progress(request, pk):
         "batch": batch,
         "ancestors": _ancestors(request, unit),
         "figures": rollup.figures,
-        "rows": rollup.rows,
+        # A large 党委 has hundreds of child units: a page of them, lagging first.
+        "rows": page_of(request, rollup.rows, ROWS_PER_PAGE),
         "direct": rollup.direct,
         "review_backlog": branches_with_review_backlog(unit),
         "out_of_contact": mobile_members_out_of_contact(members).count(),

@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -21,12 +20,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch, Stage
-from study.selectors.progress import ZERO_HOURS, Figures, member_aggregates
+from study.selectors.progress import Figures, lagging_under
 from supervision.models import (
     AnalysisMeeting,
     ApplicationState,
@@ -34,7 +33,7 @@ from supervision.models import (
     KeyUnit,
     TransitionApplication,
 )
-from units.models import Member, SupervisionGroup, Unit, UnitKind
+from units.models import SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
 
 LATEST_INSPECTIONS = 5
@@ -148,22 +147,9 @@ def lagging_branches(
     tops: list[Unit], limit: int = LAGGING_BRANCHES
 ) -> list[tuple[int, str, Figures]]:
     """The units keeping members under the group with the lowest completion, then fewest
-    hours: [(unit id, name, Figures)]. study.selectors.lagging_branches does this for one
-    subtree; a group has several, and one query for all of them keeps the page's count
-    fixed however many units it is assigned."""
-    as_float = FloatField()
-    rows = (
-        Member.objects.filter(under_any(tops, "unit__path"))
-        .values("unit_id", "unit__name")
-        .annotate(**member_aggregates())
-        .annotate(
-            rate=Cast("complete", as_float) / Cast("members", as_float),
-            average=Cast(Coalesce("total_hours", Value(ZERO_HOURS)), as_float)
-            / Cast("members", as_float),
-        )
-        .order_by("rate", "average", "unit__name", "unit_id")[:limit]
-    )
-    return [(row["unit_id"], row["unit__name"], Figures.from_row(row)) for row in rows]
+    hours: [(unit id, name, Figures)], one query for all of the group's units however
+    many it is assigned (study.selectors.progress.lagging_under)."""
+    return lagging_under(tops, limit)
 
 
 def latest_inspections(

@@ -12,6 +12,7 @@ from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
 from study.models import Review, Writing, WritingKind
+from study.services.progress import unit_progress_refresh
 from study.services.writings import writing_log_paper, writing_review, writing_submit
 from tests.conftest import log_in
 from tests.factories import MemberFactory
@@ -23,9 +24,12 @@ def _write(member, *, by, kind=WritingKind.NOTE, title="学习笔记", text="学
 
 
 def _age(writing, days):
+    """Backdate a writing, as if it had come in `days` ago. No page changes when a writing
+    came in, so the unit's stored sums are brought up to date here by hand."""
     Writing.objects.filter(pk=writing.pk).update(
         submitted_at=timezone.now() - datetime.timedelta(days=days)
     )
+    unit_progress_refresh(unit_ids=[writing.member.unit_id])
 
 
 def _review_data(**overrides):

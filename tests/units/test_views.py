@@ -303,3 +303,45 @@ def test_home_says_how_many_notices_are_unread(district, login):
     Notification.objects.create(user=user, text="已读的", link="/", read_at=timezone.now())
     page = login(user).get(reverse("home")).content.decode()
     assert "您有 1 条未读通知" in page
+
+
+def test_a_large_committee_lists_its_units_a_page_at_a_time(district, login, count_queries):
+    client = login(district.users["office"])
+    url = reverse("units:detail", args=[district.education.pk])
+    before = count_queries(client, url)
+    for b in range(55):
+        branch = Unit.objects.create(
+            name=f"新增党支部{b:02}", kind=UnitKind.BRANCH, parent=district.education
+        )
+        if b == 54:
+            MemberFactory(unit=branch, name="最后一个支部的党员")
+
+    first = client.get(url)
+    assert len(first.context["children"]) == 50
+    assert "第 1 / 2 页" in first.content.decode()
+    assert "共 57 个" in first.content.decode()
+    last = client.get(url, {"page": 2})
+    totals = {u.name: (u.branch_total, u.member_total) for u in last.context["children"]}
+    assert len(totals) == 7
+    # Totals of a unit on the second page count its subtree like any other.
+    assert totals["新增党支部54"] == (1, 1)
+    # What the page costs follows the 50 it shows, not the 57 under the committee.
+    assert count_queries(client, url) == before
+    assert count_queries(client, url, page=2) == before
+
+
+def test_a_large_committees_progress_lists_its_units_a_page_at_a_time(district, login):
+    client = login(district.users["office"])
+    for b in range(55):
+        Unit.objects.create(
+            name=f"新增党支部{b:02}", kind=UnitKind.BRANCH, parent=district.education
+        )
+    url = reverse("study:unit_progress", args=[district.education.pk])
+    first = client.get(url)
+    assert len(list(first.context["rows"])) == 50
+    assert "第 1 / 2 页" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(list(second.context["rows"])) == 7
+    names = {unit.name for unit, _figures in first.context["rows"]}
+    names |= {unit.name for unit, _figures in second.context["rows"]}
+    assert {"区一中党支部", "区二中党支部"} <= names and len(names) == 57

@@ -1,0 +1,190 @@
+"""What the dashboards add up is stored per unit (UnitTally, UnitProgress, ReadingCoverage),
+kept in the same transaction as the writes. After any mix of the writes users make, the
+stored sums equal a recount from scratch (`rollups_rebuild --check`), and the pages show
+the same figures a count over the members gives."""
+
+import contextlib
+import datetime
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from campaign.models import Reading
+from study.models import AttendanceStatus, MakeUp, StudySession, UnitProgress, WritingKind
+from study.selectors.progress import Figures, member_aggregates, unit_rollup
+from study.services.absences import makeup_complete, self_study_log
+from study.services.sessions import roster_save, session_update
+from study.services.writings import writing_submit
+from tests.factories import MemberFactory, make_session
+from units.models import Member, MemberCategory, UnitTally
+from units.selectors import member_breakdown, unit_children
+
+
+def _check():
+    out = io.StringIO()
+    call_command("rollups_rebuild", "--check", stdout=out)
+    return out.getvalue()
+
+
+def _branches(d):
+    return [d.school1, d.school2, d.ward, d.street, d.hospital]
+
+
+def _readings(d):
+    readings = list(Reading.objects.filter(batch=d.batch))
+    if len(readings) < 3:
+        for number in range(len(readings), 3):
+            readings.append(
+                Reading.objects.create(batch=d.batch, title=f"必读篇目{number}", number=number + 1)
+            )
+    return readings
+
+
+def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of write
+    branches = _branches(d)
+    members = list(Member.objects.order_by("pk"))
+    secretary = d.users["secretary1"]
+    today = timezone.localdate()
+    kind = rng.choice(
+        [
+            "add",
+            "flags",
+            "move",
+            "delete",
+            "session",
+            "readings",
+            "drop_session",
+            "self_study",
+            "writing",
+            "makeup",
+        ]
+    )
+    if kind == "add" or not members:
+        MemberFactory(
+            unit=rng.choice(branches),
+            is_leading_cadre=rng.random() < 0.3,
+            can_write=rng.random() < 0.8,
+            is_mobile=rng.random() < 0.2,
+            category=rng.choice(MemberCategory.values),
+        )
+    elif kind == "flags":
+        member = rng.choice(members)
+        member.is_leading_cadre = not member.is_leading_cadre
+        member.can_write = rng.random() < 0.7
+        member.is_infirm = not member.is_infirm
+        member.save()
+    elif kind == "move":
+        member = rng.choice(members)
+        member.unit = rng.choice(branches)
+        member.save()
+    elif kind == "delete":
+        # A member with a ledger of their own stays (the ledger keeps them).
+        with contextlib.suppress(ProtectedError):
+            rng.choice(members).delete()
+    elif kind == "session":
+        unit = rng.choice(branches)
+        session = make_session(
+            unit,
+            secretary,
+            starts_at=timezone.now() - datetime.timedelta(days=rng.randint(0, 5)),
+            hours=rng.choice(["1.5", "2", "3"]),
+            readings=rng.sample(readings, rng.randint(0, 2)),
+        )
+        statuses = list(AttendanceStatus.values)
+        roster_save(
+            session=session,
+            entries=[(m.pk, rng.choice(statuses)) for m in unit.members.all()],
+            user=secretary,
+        )
+    elif kind == "readings":
+        sessions = list(StudySession.objects.order_by("pk"))
+        if sessions:
+            session = rng.choice(sessions)
+            session_update(
+                session=session, user=secretary, readings=rng.sample(readings, rng.randint(0, 3))
+            )
+    elif kind == "drop_session":
+        sessions = list(StudySession.objects.order_by("pk"))
+        if sessions:
+            session = rng.choice(sessions)
+            with contextlib.suppress(ProtectedError):
+                session.delete()
+    elif kind == "self_study":
+        self_study_log(
+            member=rng.choice(members),
+            studied_on=today,
+            hours=Decimal(rng.choice(["1", "2.5", "4"])),
+            material="《江泽民文选》",
+            user=secretary,
+            readings=rng.sample(readings, 1),
+        )
+    elif kind == "writing":
+        writing_submit(
+            member=rng.choice(members),
+            kind=rng.choice(WritingKind.values),
+            title="学习心得",
+            text="学" * rng.choice([800, 3200]),
+            user=secretary,
+        )
+    elif kind == "makeup":
+        owed = list(MakeUp.objects.filter(done_on__isnull=True).order_by("pk"))
+        if owed:
+            makeup_complete(
+                makeup=rng.choice(owed), done_on=today, method="session", user=secretary
+            )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
+    d = live_district
+    rng = random.Random(seed)
+    readings = _readings(d)
+    for _ in range(40):
+        _random_write(rng, d, readings)
+    assert "一致" in _check()
+
+    # And the pages read the same figures as a count over the members themselves.
+    counted = Figures.from_row(Member.objects.aggregate(**member_aggregates()))
+    shown = unit_rollup(d.root, d.batch).figures
+    for name in ("members", "complete", "no_participation", "makeups_owed", "total_hours"):
+        assert getattr(shown, name) == getattr(counted, name), name
+    assert member_breakdown(d.root)["total"] == Member.objects.count()
+    assert sum(c.member_total for c in unit_children(d.root)) == Member.objects.count()
+
+
+def test_a_wrong_stored_sum_is_found_and_put_right(live_district):
+    d = live_district
+    MemberFactory(unit=d.school2)
+    UnitProgress.objects.filter(unit=d.school2).update(members=99)
+    UnitTally.objects.filter(unit=d.school1).delete()
+
+    with pytest.raises(CommandError, match="2 条"):
+        _check()
+    # --check wrote nothing.
+    assert UnitProgress.objects.get(unit=d.school2).members == 99
+
+    out = io.StringIO()
+    call_command("rollups_rebuild", stdout=out)
+    assert "更正 2 条" in out.getvalue()
+    assert UnitProgress.objects.get(unit=d.school2).members == 2
+    assert UnitTally.objects.get(unit=d.school1).members == 3
+    assert "一致" in _check()
+
+
+def test_moving_a_member_moves_them_between_the_units_sums(district):
+    d = district
+    member = d.school1.members.get(name="王强")
+    member.unit = d.street
+    member.save()
+
+    assert UnitTally.objects.get(unit=d.school1).members == 2
+    assert UnitTally.objects.get(unit=d.street).members == 2
+    assert UnitProgress.objects.get(unit=d.school1).members == 2
+    assert UnitProgress.objects.get(unit=d.street).members == 2
+    assert member_breakdown(d.education)["mobile"] == 0
+    assert member_breakdown(d.town)["mobile"] == 1

@@ -1,0 +1,95 @@
+"""Each unit's tally of the members it keeps itself (`UnitTally`), kept with the roster.
+
+Every write of members goes through `members_written` in its own transaction: a member
+saved or deleted one at a time (the forms, the admin) by the receivers in units/apps.py,
+an uploaded roster by units.roster_import. It recounts the tallies of the units the
+members left or joined, then sends `members_changed` so that the apps above bring what
+they store per member and per unit up to date before the transaction commits.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from units.models import Member, MemberCategory, Unit, UnitTally
+from units.signals import members_changed
+
+TALLY_FIELDS = ("members", "leading_cadres", "retired", "mobile", "infirm", "cannot_write")
+
+CHUNK = 500
+
+
+def tally_aggregates() -> dict[str, Count]:
+    return {
+        "members": Count("pk"),
+        "leading_cadres": Count("pk", filter=Q(is_leading_cadre=True)),
+        "retired": Count("pk", filter=Q(category=MemberCategory.RETIRED)),
+        "mobile": Count("pk", filter=Q(is_mobile=True)),
+        "infirm": Count("pk", filter=Q(is_infirm=True)),
+        "cannot_write": Count("pk", filter=Q(can_write=False)),
+    }
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ids = sorted(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def lock_rows(model: type, unit_ids: list[int]) -> None:
+    """Make sure `model` has a row for each unit and hold them until the transaction ends.
+
+    A recount reads members other transactions may be changing at the same moment; taking
+    the unit's row first makes the second writer wait and recount after the first commits,
+    so neither overwrites the other's members with what it saw before. Ids in order, so
+    two writers over the same units never wait on each other in a circle."""
+    model.objects.bulk_create([model(unit_id=pk) for pk in unit_ids], ignore_conflicts=True)
+    list(
+        model.objects.select_for_update()
+        .filter(unit_id__in=unit_ids)
+        .order_by("unit_id")
+        .values_list("pk", flat=True)
+    )
+
+
+def unit_tallies_refresh(*, unit_ids: Iterable[int]) -> None:
+    """Recount the members of these units (three queries per 500 units)."""
+    with transaction.atomic(savepoint=False):
+        for ids in _chunks(
+            set(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True))
+        ):
+            lock_rows(UnitTally, ids)
+            counted = {
+                row["unit_id"]: row
+                for row in Member.objects.filter(unit_id__in=ids)
+                .values("unit_id")
+                .annotate(**tally_aggregates())
+                .order_by()
+            }
+            UnitTally.objects.bulk_create(
+                [
+                    UnitTally(
+                        unit_id=pk, **{f: counted.get(pk, {}).get(f, 0) for f in TALLY_FIELDS}
+                    )
+                    for pk in ids
+                ],
+                update_conflicts=True,
+                unique_fields=["unit"],
+                update_fields=list(TALLY_FIELDS),
+            )
+
+
+def unit_tallies_rebuild() -> None:
+    """Recount every unit's tally from the members (`manage.py rollups_rebuild`)."""
+    unit_tallies_refresh(unit_ids=Unit.objects.values_list("pk", flat=True))
+
+
+def members_written(*, member_ids: Iterable[int], unit_ids: Iterable[int]) -> None:
+    """Members were added, changed, moved or removed: recount the tallies of `unit_ids`
+    (every unit a member left or joined) and tell the apps above, in the caller's
+    transaction."""
+    member_ids, unit_ids = set(member_ids), set(unit_ids)
+    with transaction.atomic(savepoint=False):
+        unit_tallies_refresh(unit_ids=unit_ids)
+        members_changed.send(sender=Member, member_ids=member_ids, unit_ids=unit_ids)
