@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaign.models import Batch
+from common.pagination import page_of
 from reports import charts
 from reports.exports import TABLES, XLSX_CONTENT_TYPE, dashboard_workbook
 from reports.selectors import dashboard as selectors
@@ -92,6 +93,9 @@ def dashboard_group_export(request, pk, table):
 # The page -------------------------------------------------------------------------------
 
 
+ROWS_PER_PAGE = 50
+
+
 def _dashboard_page(request, area):
     batch = Batch.objects.current()
     today = timezone.localdate()
@@ -119,7 +123,8 @@ def _dashboard_page(request, area):
         "today": today,
         "headline": headline,
         "figures": headline.figures,
-        "rows": sorted_rows,
+        # A large 党委 has hundreds of units: a page of them, in the order asked for.
+        "rows": page_of(request, sorted_rows, ROWS_PER_PAGE),
         "direct": rollup.direct,
         "columns": _column_links(sort, direction),
         "sort": sort,

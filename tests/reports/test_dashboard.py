@@ -576,3 +576,17 @@ def test_the_dashboard_opens_between_batches(ledger, login):
     assert response.status_code == 200
     assert response.context["headline"].waiting == 0
     assert response.context["stage_chart"] == ""
+
+
+def test_a_large_committees_units_table_is_paged_and_keeps_its_sort(ledger, login):
+    for b in range(55):
+        Unit.objects.create(name=f"新增党支部{b:02}", kind=UnitKind.BRANCH, parent=ledger.education)
+    client = login(ledger.users["office"])
+    first = client.get(dashboard_of(ledger.education), {"sort": "name", "dir": "asc"})
+    assert len(first.context["rows"]) == 50
+    page = first.content.decode()
+    assert "第 1 / 2 页" in page and "sort=name" in page
+    second = client.get(dashboard_of(ledger.education), {"sort": "name", "dir": "asc", "page": 2})
+    names = [row.unit.name for row in second.context["rows"]]
+    assert len(names) == 7 and names == sorted(names)
+    assert names[-1] == "新增党支部54"
