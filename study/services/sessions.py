@@ -229,6 +229,10 @@ def roster_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # The session's row first: of two saves of a roster nobody has saved yet (a double
+        # tap, the secretary and the ledger keeper at once), the second waits and then
+        # finds the first one's sign-ins to change, instead of inserting them again.
+        list(StudySession.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
         existing = {
             a.member_id: a
             for a in Attendance.objects.select_for_update()
@@ -285,6 +289,8 @@ def self_check_in(*, member: Member, code: str, now: datetime.datetime | None = 
         AttendanceStatus.PRESENT if now <= session.starts_at + LATE_AFTER else AttendanceStatus.LATE
     )
     with transaction.atomic():
+        # As in roster_save: whoever writes a session's sign-ins holds its row first.
+        list(StudySession.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
         attendance = (
             Attendance.objects.select_for_update()
             .filter(session=session, member=member)
