@@ -193,13 +193,31 @@ class Rollup:
 
 
 def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
-    """The headline of `unit`'s subtree and a row per child unit (five queries)."""
+    """The headline of `unit`'s subtree and a row per child unit (four queries; a branch,
+    which has no units below it, reads its own sums: three)."""
+    if unit.is_branch:
+        return _branch_rollup(unit, batch)
     figures = _figures_by(lambda field: child_key(unit, field), [unit], batch)
     rows = [(child, figures.get(str(child.pk), Figures())) for child in unit.children.all()]
     rows.sort(key=lambda row: row[1].lagging_key())
     direct = figures.get("")
     total = sum(figures.values(), Figures())
     return Rollup(figures=total, rows=rows, direct=direct if direct and direct.members else None)
+
+
+def _branch_rollup(unit: Unit, batch: Batch | None) -> Rollup:
+    """A branch's figures are its own members' sums, stored on its row."""
+    figures = Figures.from_row(
+        UnitProgress.objects.filter(unit=unit).values(*UNIT_FIGURES).first() or {}
+    )
+    figures.branches = 1
+    if batch is not None:
+        readings = Reading.objects.filter(batch=batch).count()
+        covered = ReadingCoverage.objects.filter(unit=unit, batch=batch).values_list(
+            "readings", flat=True
+        )
+        figures.readings_uncovered = readings - (covered.first() or 0)
+    return Rollup(figures=figures, rows=[], direct=figures if figures.members else None)
 
 
 def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
