@@ -13,17 +13,28 @@ reports the queries `briefing_collect` makes, the most rows any of them returned
 SELECT is run again to count them), the time to collect, to fill the template, and for
 WeasyPrint to make the PDF, and the PDF's pages. It fails if a query returns more rows
 than the briefing lists — figures added up in Python rather than in the database.
+
+Then, against the same WeasyPrint in the same run, a plain page: the briefing's own
+stylesheet (font, margins, page numbers) over as many pages of running Chinese prose,
+rendered in turn with the briefing so that a busy machine slows both alike. It reports
+the milliseconds a page of each, their ratio, and the peak resident memory of a fresh
+process — Django and WeasyPrint loaded, as in the worker — rendering each.
 """
 
 import argparse
 import io
+import json
 import logging
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -46,6 +57,15 @@ from units.models import Member, SupervisionGroup, Unit  # noqa: E402
 
 COLLECT_RUNS = 5
 PDF_RUNS = 3
+
+# The plain page's prose: a paragraph of the kind a briefing's body is made of.
+PLAIN_PARAGRAPH = (
+    "各级党组织按照中央的统一部署,把学习贯穿于先进性教育活动的全过程,认真组织党员学习"
+    "规定的必读篇目,采取集中学习与个人自学相结合、专题辅导与交流讨论相结合的方式,确保"
+    "规定学习时间不缺一课,党员参学不漏一人,必读科目不少一篇。"
+)
+# The body's grid (templates/reports/briefings/document.html): 22 lines of 28 characters.
+PLAIN_LINES, PLAIN_CHARACTERS = 22, 28
 
 
 def prepare(scale):
@@ -93,6 +113,72 @@ def _ms(timings):
     return f"{min(timings):8.0f} {statistics.median(timings):8.0f}"
 
 
+def plain_html(briefing_html_text, paragraphs):
+    """Running prose under the briefing's own <head>: its font, margins and page numbers,
+    none of its tables, figures or headings."""
+    head = briefing_html_text[: briefing_html_text.index("<body>")]
+    return f"{head}<body>{f'<p>{PLAIN_PARAGRAPH}</p>' * paragraphs}</body></html>"
+
+
+def plain_like(briefing_html_text, pages):
+    """The plain document of `pages` pages (as near as whole paragraphs come)."""
+    # First guess from the grid: the indent of two characters, the last line part filled.
+    lines = -(-(len(PLAIN_PARAGRAPH) + 2) // PLAIN_CHARACTERS)
+    paragraphs = max(pages * PLAIN_LINES // lines, 1)
+    for _attempt in range(3):
+        html = plain_html(briefing_html_text, paragraphs)
+        made = int(_pages(briefing_pdf(html)))
+        if made == pages:
+            break
+        paragraphs = max(round(paragraphs * pages / made), 1)
+    return html
+
+
+def _timed_pdf(html):
+    started = time.perf_counter()
+    pdf = briefing_pdf(html)
+    return (time.perf_counter() - started) * 1000, pdf
+
+
+def peak_memory(html):
+    """The resident memory in MB of a fresh process rendering `html`: at its peak before
+    the render (Django and WeasyPrint loaded) and at its peak after."""
+    with tempfile.NamedTemporaryFile("w", suffix=".html", encoding="utf-8") as file:
+        file.write(html)
+        file.flush()
+        result = subprocess.run(
+            [sys.executable, "-m", "benchmarks.briefing", "--peak-memory", file.name],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _peak_rss():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and
+    # exec, so a child of this (large) process would report the parent's peak.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_memory_child(path):
+    import weasyprint  # noqa: F401 — loaded before "before", as a worker has it
+
+    with open(path, encoding="utf-8") as file:
+        html = file.read()
+    before = _peak_rss()
+    briefing_pdf(html)
+    print(json.dumps([round(before), round(_peak_rss())]))
+
+
 def measure(briefing):
     briefing_collect(briefing)  # warm the caches, as a second briefing would find them
     collect = []
@@ -104,20 +190,53 @@ def measure(briefing):
     started = time.perf_counter()
     html = briefing_html(data, briefing)
     template = [(time.perf_counter() - started) * 1000]
-    pdf_timings = []
+    # Once to learn the pages (and load the fonts), then in turn with the plain document of
+    # as many pages.
+    pdf = briefing_pdf(html)
+    pages = _pages(pdf)
+    plain = plain_like(html, int(pages)) if pages != "?" else plain_html(html, 40)
+    pdf_timings, plain_timings = [], []
     for _run in range(PDF_RUNS):
-        started = time.perf_counter()
-        pdf = briefing_pdf(html)
-        pdf_timings.append((time.perf_counter() - started) * 1000)
+        pdf_timings.append(_timed_pdf(html)[0])
+        timing, plain_pdf = _timed_pdf(plain)
+        plain_timings.append(timing)
     return {
         "queries": len(queries),
         "most_rows": max(rows_returned(queries.captured_queries), default=0),
         "collect": collect,
         "template": template,
         "pdf": pdf_timings,
-        "pages": _pages(pdf),
+        "pages": pages,
         "kb": len(pdf) / 1024,
+        "plain": plain_timings,
+        "plain_pages": _pages(plain_pdf),
+        "memory": peak_memory(html),
+        "plain_memory": peak_memory(plain),
     }
+
+
+def _per_page(timings, pages):
+    if pages == "?":
+        return f"{'?':>8} {'?':>8}"
+    return f"{min(timings) / int(pages):8.1f} {statistics.median(timings) / int(pages):8.1f}"
+
+
+def _ratio(result):
+    """The briefing's page against the plain one, each at its fastest."""
+    if "?" in (result["pages"], result["plain_pages"]):
+        return "?"
+    briefing = min(result["pdf"]) / int(result["pages"])
+    plain = min(result["plain"]) / int(result["plain_pages"])
+    return f"{briefing / plain:.2f}"
+
+
+def _pages_report(label, result):
+    memory, plain_memory = result["memory"], result["plain_memory"]
+    return (
+        f"{_pad(label, 34)} {result['pages']:>5}  {_per_page(result['pdf'], result['pages'])}"
+        f"       {result['plain_pages']:>5}  {_per_page(result['plain'], result['plain_pages'])}"
+        f"  {_ratio(result):>5}   {memory[0]:4d} → {memory[1]:4d}   {plain_memory[1]:4d}"
+    )
 
 
 def main():
@@ -125,7 +244,11 @@ def main():
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=20, help="seed_demo --scale (empty DB)")
+    parser.add_argument("--peak-memory", metavar="HTML", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.peak_memory:
+        _peak_memory_child(args.peak_memory)
+        return
     prepare(args.scale)
     batch = Batch.objects.current()
     log(f"{connection.vendor}: {Unit.objects.count()} units, {Member.objects.count()} members")
@@ -134,8 +257,10 @@ def main():
         f"  WeasyPrint ms (min  median)  pages"
     )
     too_many = []
+    results = []
     for label, briefing, limit in scopes(batch):
         result = measure(briefing)
+        results.append((label, result))
         log(
             f"{_pad(label, 34)} {result['queries']:7d} {result['most_rows']:5d}"
             f"  {_ms(result['collect'])}            {result['template'][0]:8.0f}"
@@ -143,6 +268,13 @@ def main():
         )
         if result["most_rows"] > limit:
             too_many.append(f"{label}: a query returned {result['most_rows']} rows (> {limit})")
+    log("")
+    log(
+        f"{_pad('scope', 34)} pages  ms/page (min  median)  plain pages"
+        f"  ms/page (min  median)  ratio  peak MB (before → after)  plain"
+    )
+    for label, result in results:
+        log(_pages_report(label, result))
     if too_many:
         raise SystemExit("\n".join(too_many))
 

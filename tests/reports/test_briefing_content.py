@@ -1,6 +1,7 @@
 """What a 简报 says, checked in the PDF's own text: the masthead, the right figures of a
-known ledger, the sections, the page numbers; and that collecting the figures costs the
-same queries however large the district is."""
+known ledger, the sections, the page numbers, the per-unit table in the body or, for many
+units, in an annex; that collecting the figures costs the same queries however large the
+district is, and the PDF no more faces than its headings need."""
 
 import datetime
 import re
@@ -26,7 +27,7 @@ from ledgers.services.lectures import lecture_record
 from ledgers.services.practice import practice_activity_record
 from ledgers.services.publicity import publicity_check_record
 from ledgers.services.rectification import rectification_item_create
-from reports.briefing_document import briefing_html, briefing_pdf
+from reports.briefing_document import TABLE_ROWS, briefing_html, briefing_pdf
 from reports.models import Briefing
 from reports.selectors.briefing import briefing_collect
 from study.models import AttendanceStatus
@@ -211,6 +212,8 @@ def test_the_district_briefing_says_the_ledgers_figures(ledger, pdftotext):
     # 二、各单位进展: lagging units named, in the table lowest first.
     assert "发展不平衡:区教育党委达标率最高,为25%;区卫生党委、城关镇党委较低" in text
     assert "区卫生党委1" in text and "合计6" in text
+    # A few units: the table stands in the body, no annex.
+    assert "各单位学习培训进展情况(按达标率由低到高)" in text and "附件" not in text
     # 三、主题实践活动: the speech's sentence.
     assert (
         "帮扶和走访慰问困难群众1267户(其中贫困户100户),占全区总户数的10%,比上年增长25.1%"
@@ -424,3 +427,47 @@ def test_a_committee_of_many_branches_charts_the_lowest_twenty(ledger):
     assert ">东街社区党支部<" in chart
     assert sum(f">第{index}党支部<" in chart for index in range(22)) == 19
     assert "各单位党支部所处阶段(达标率最低的20个单位)" in data["charts"]["stages"]
+
+
+def test_a_committee_of_more_units_than_the_body_holds_lists_them_all_in_an_annex(
+    ledger, pdftotext
+):
+    # Enough branches for the annex to run on over more than one page.
+    for index in range(TABLE_ROWS + 50):
+        Unit.objects.create(
+            name=f"第{index}党支部",
+            kind=UnitKind.BRANCH,
+            parent=ledger.town,
+            stage=ledger.stages[0],
+        )
+    data, pdf = _render(_briefing(ledger, unit=ledger.town))
+    assert len(data["rows"]) == TABLE_ROWS + 51
+    text = _flat(pdftotext(pdf))
+    assert "各单位学习培训进展情况见附件" in text
+    assert "附件:各单位学习培训进展情况一览表" in text
+    assert "各单位学习培训进展情况一览表(按达标率由低到高排列)" in text
+    # The annex: every unit once, and the total.
+    pages = pdftotext(pdf).split("\f")
+    first = next(n for n, page in enumerate(pages) if _flat(page).startswith("附件各单位"))
+    annex = [page for page in pages[first:] if re.search(r"第\d+党支部", page)]
+    listed = _flat("".join(annex))
+    assert all(listed.count(f"第{index}党支部") == 1 for index in range(10, TABLE_ROWS + 50))
+    assert "东街社区党支部" in listed and listed.count("合计") == 1
+    # The column heads on every page the annex runs on, once: over the table's first rows
+    # on its first page, atop the later ones; on no page without its rows.
+    assert len(annex) >= 2
+    assert [_flat(page).count("序号单位") for page in annex] == [1] * len(annex)
+    assert all("序号" not in page for page in pages[:first])
+    assert all("序号" not in page for page in pages[first + len(annex) :])
+
+
+def test_a_briefing_embeds_no_more_faces_than_its_headings_need(ledger, tmp_path):
+    # 宋体 and its bold (masthead, titles), 黑体 (一、), 楷体 ((一)): each face more is its
+    # font file read whole and subset, some 40 ms and 45 MB of the render.
+    require_service(shutil.which("pdffonts"), "pdffonts (poppler-utils)")
+    _data, pdf = _render(_briefing(ledger))
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdffonts", path], capture_output=True, check=True, text=True)
+    faces = listing.stdout.splitlines()[2:]
+    assert 1 <= len(faces) <= 4, listing.stdout
