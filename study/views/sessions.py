@@ -31,6 +31,8 @@ from units.models import BRANCH_KINDS, Member
 from units.permissions import has_perm, require, scope_for
 
 SESSIONS_PER_PAGE = 30
+
+CHANGES_PER_PAGE = 20
 # Bootstrap colour of each status's button and badge, in the roster's order.
 STATUS_COLOURS = {
     AttendanceStatus.PRESENT: "success",
@@ -228,9 +230,14 @@ def session_detail(request, pk):
             "roster_locked": can_manage and not roster_open and has_attendance,
             "edit_days": services.ROSTER_EDIT_DAYS,
             "status_choices": STATUS_CHOICES,
-            "changes": AttendanceChange.objects.filter(attendance__session=session)
-            .select_related("attendance__member", "changed_by")
-            .order_by("-changed_at", "-pk"),
+            # Newest first, a page at a time: a roster corrected often keeps every change.
+            "changes": page_of(
+                request,
+                AttendanceChange.objects.filter(attendance__session=session)
+                .select_related("attendance__member", "changed_by")
+                .order_by("-changed_at", "-pk"),
+                CHANGES_PER_PAGE,
+            ),
             "checkin_opens": opens,
             "checkin_closes": closes,
             "checkin_opens_in": max(0, int((opens - now).total_seconds())),
