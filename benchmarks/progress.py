@@ -133,11 +133,13 @@ def pages():
     group = SupervisionGroup.objects.order_by("number").first()
     member = branch.members.order_by("pk").first()
     lists = max(largest_branch, 20)
+    # A unit's figures come one row per child unit (all of them ranked, lagging first, and
+    # shown 50 a page) and one for the members it keeps itself.
     return [
         ("区委 (district)", reverse("study:unit_progress", args=[root.pk]),
-         max(lists, root.children.count())),
+         max(lists, root.children.count() + 1)),
         (f"{committee.name} (committee)", reverse("study:unit_progress", args=[committee.pk]),
-         max(lists, committee.children.count())),
+         max(lists, committee.children.count() + 1)),
         (f"{branch.name} (branch)", reverse("study:unit_progress", args=[branch.pk]), lists),
         (f"{group.name} (group)", reverse("study:group_progress", args=[group.pk]), lists),
         (f"{member.name} (member)", reverse("study:member_progress", args=[member.pk]), lists),
