@@ -17,6 +17,7 @@ from units.signals import members_changed
 
 TALLY_FIELDS = ("members", "leading_cadres", "retired", "mobile", "infirm", "cannot_write")
 
+# SQLite allows 999 parameters per statement; stay well under it.
 CHUNK = 500
 
 
@@ -31,7 +32,9 @@ def tally_aggregates() -> dict[str, Count]:
     }
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+def in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids in order, CHUNK at a time: rows locked along the way are then always
+    locked in the same order, by every writer."""
     ids = sorted(ids)
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
@@ -56,7 +59,7 @@ def lock_rows(model: type, unit_ids: list[int]) -> None:
 def unit_tallies_refresh(*, unit_ids: Iterable[int]) -> None:
     """Recount the members of these units (three queries per 500 units)."""
     with transaction.atomic(savepoint=False):
-        for ids in _chunks(
+        for ids in in_chunks(
             set(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True))
         ):
             lock_rows(UnitTally, ids)

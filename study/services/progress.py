@@ -11,7 +11,7 @@ units follow in the same transaction. `manage.py rollups_rebuild` recomputes eve
 stored, and with `--check` says what differed.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -38,18 +38,7 @@ from study.models import (
 )
 from study.selectors.progress import UNIT_FIGURES, member_aggregates
 from units.models import Member, Unit
-from units.tallies import lock_rows, unit_tallies_rebuild
-
-# SQLite allows 999 parameters per statement; stay well under it.
-CHUNK = 500
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    # In order: rows locked along the way are then always locked in the same order.
-    ids = sorted(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
+from units.tallies import in_chunks, lock_rows, unit_tallies_rebuild
 
 # Progress ------------------------------------------------------------------------------
 
@@ -78,7 +67,7 @@ def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ())
     (units members have left)."""
     units = set(unit_ids)
     with transaction.atomic(savepoint=False):
-        for ids in _chunks(set(member_ids)):
+        for ids in in_chunks(set(member_ids)):
             units |= _refresh_chunk(ids)
         unit_progress_refresh(unit_ids=units)
 
@@ -176,7 +165,7 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
     hours = ("total_hours", "concentrated_hours", "self_study_hours")
     with transaction.atomic(savepoint=False):
         existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
-        for ids in _chunks(existing):
+        for ids in in_chunks(existing):
             lock_rows(UnitProgress, ids)
             summed = {
                 row["unit_id"]: row
@@ -214,7 +203,7 @@ def reading_coverage_refresh(*, unit_ids: Iterable[int]) -> None:
     taken = StudySession.readings.through.objects
     with transaction.atomic(savepoint=False):
         existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
-        for ids in _chunks(existing):
+        for ids in in_chunks(existing):
             # The same lock as the unit's study figures: two sessions saved at once in one
             # branch count one after the other.
             lock_rows(UnitProgress, ids)

@@ -7,15 +7,15 @@ decides. That needs PostgreSQL (SQLite serialises whole connections); CI runs it
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from ledgers.models import TripKind, TripRequest, TripState
 from ledgers.services.trips import TripError, trip_decide, trip_return
 from study.models import MakeUp
+from tests import concurrency
 from tests.factories import UserFactory
 from units.models import Role, RoleAssignment
 
@@ -31,29 +31,10 @@ ROUNDS = 5
 
 
 def race(pk, *acts):
-    """Run each act(trip) in its own thread, all released at once; what each returned or
-    raised, in order."""
-    barrier = threading.Barrier(len(acts))
-    outcomes = [None] * len(acts)
-
-    def run(index, act):
-        try:
-            trip = TripRequest.objects.select_related("traveller").get(pk=pk)
-            barrier.wait(timeout=10)
-            outcomes[index] = act(trip)
-        except Exception as error:
-            barrier.abort()
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, act)) for i, act in enumerate(acts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a contender hung"
-    return outcomes
+    """Each act(trip) on its own copy of the trip, all at once."""
+    return concurrency.race(
+        lambda: TripRequest.objects.select_related("traveller").get(pk=pk), *acts
+    )
 
 
 def one_won(outcomes, message):

@@ -8,15 +8,15 @@ connections); the suite runs on PostgreSQL under CI, so these always run there.
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from supervision.models import ApplicationEvent, ApplicationState, TransitionApplication
 from supervision.services import transitions as services
 from supervision.services.transitions import WorkflowError
+from tests import concurrency
 from tests.factories import UnitFactory, UserFactory
 from tests.supervision.test_state_machine import application_in, fresh, fresh_unit
 from units.models import Role, RoleAssignment, Unit, UnitKind
@@ -33,33 +33,8 @@ ROUNDS = 5
 
 
 def race(pk, *acts):
-    """Run each act(application) in a thread of its own, all released at once.
-
-    Each thread loads its own copy of the application first, as a request would. Returns
-    what each act returned or raised, in order.
-    """
-    barrier = threading.Barrier(len(acts))
-    outcomes = [None] * len(acts)
-
-    def run(index, act):
-        try:
-            application = TransitionApplication.objects.get(pk=pk)
-            barrier.wait(timeout=10)
-            outcomes[index] = act(application)
-        except Exception as error:
-            # What a contender was told is the outcome under test.
-            barrier.abort()
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, act)) for i, act in enumerate(acts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a contender hung"
-    return outcomes
+    """Each act(application) on its own copy of the application, all at once."""
+    return concurrency.race(lambda: TransitionApplication.objects.get(pk=pk), *acts)
 
 
 def _one_won(outcomes, message):
