@@ -13,12 +13,16 @@ from ledgers.models import (
     IntegrityRecord,
     LeaderLecture,
     LedgerCorrection,
+    OpenProblems,
     PracticeActivity,
     PracticeBaseline,
+    PracticeDay,
     PracticePlan,
     PublicityCheck,
     RectificationChange,
     RectificationItem,
+    SubtreeOpenProblems,
+    SubtreePracticeDay,
     SurveyResponse,
     TripRequest,
 )
@@ -168,3 +172,30 @@ class LedgerCorrectionAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class StoredSumsAdmin(admin.ModelAdmin):
+    """Sums kept by the ledgers' writes (ledgers.sums); `manage.py rollups_rebuild`
+    recounts them. Read-only: an edit here would make them disagree with the ledger."""
+
+    search_fields = ["unit__name"]
+    list_select_related = ["unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OpenProblems, SubtreeOpenProblems)
+class OpenProblemsAdmin(StoredSumsAdmin):
+    list_display = ["unit", "deadline", "items"]
+
+
+@admin.register(PracticeDay, SubtreePracticeDay)
+class PracticeDayAdmin(StoredSumsAdmin):
+    list_display = ["unit", "held_on", "activities", "households", "funds"]

@@ -19,6 +19,8 @@ from study.models import (
     SelfStudy,
     SpotCheck,
     StudySession,
+    SubtreeCoverage,
+    SubtreeProgress,
     UnitProgress,
     Writing,
 )
@@ -92,6 +94,16 @@ class ReadingCoverageAdmin(ReadOnlyAdmin):
     list_filter = ["batch"]
     search_fields = ["unit__name"]
     list_select_related = ["unit", "batch"]
+
+
+@admin.register(SubtreeProgress)
+class SubtreeProgressAdmin(UnitProgressAdmin):
+    """A unit's and its subtree's sums, kept with every write of a unit's own sums."""
+
+
+@admin.register(SubtreeCoverage)
+class SubtreeCoverageAdmin(ReadingCoverageAdmin):
+    pass
 
 
 @admin.register(MakeUp)

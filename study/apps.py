@@ -18,8 +18,17 @@ class StudyConfig(AppConfig):
     def ready(self):
         from campaign.models import Reading
         from study.models import ReadingCoverage, StudySession
-        from study.services.progress import progress_refresh, reading_coverage_refresh
+        from study.services.progress import (
+            COVERAGE_SUM,
+            PROGRESS_SUM,
+            progress_refresh,
+            reading_coverage_refresh,
+        )
         from units.signals import members_changed
+        from units.subtree import register
+
+        register(PROGRESS_SUM)
+        register(COVERAGE_SUM)
 
         def members(sender, *, member_ids, unit_ids=(), **kwargs):
             progress_refresh(member_ids=member_ids, unit_ids=unit_ids)

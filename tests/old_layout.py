@@ -250,7 +250,8 @@ def _snapshot_sqlite(connection, renamed_columns):
     ]
     tables, rows, foreign_keys = {}, {}, set()
     for name in names:
-        columns = [column[1] for column in connection.execute(f'PRAGMA table_info("{name}")')]
+        # table_xinfo lists generated columns too, as SELECT * returns them.
+        columns = [column[1] for column in connection.execute(f'PRAGMA table_xinfo("{name}")')]
         data = connection.execute(f'SELECT * FROM "{name}"').fetchall()
         renamed = renamed_columns.get(name, {})
         tables[name] = _table([renamed.get(column, column) for column in columns], data)

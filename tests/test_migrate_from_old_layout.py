@@ -95,7 +95,18 @@ LAYOUT_CHANGE = {
         f"{action}_campaign": f"{action}_batch" for action in ("add", "change", "delete", "view")
     },
     # Tables the current code has that old main had nothing for.
-    "new_tables": {"units_unittally", "study_unitprogress", "study_readingcoverage"},
+    "new_tables": {
+        "units_unittally",
+        "units_subtreetally",
+        "study_unitprogress",
+        "study_readingcoverage",
+        "study_subtreeprogress",
+        "study_subtreecoverage",
+        "ledgers_openproblems",
+        "ledgers_subtreeopenproblems",
+        "ledgers_practiceday",
+        "ledgers_subtreepracticeday",
+    },
     # `manage.py migrate APP TARGET`, in this order, takes the current code's database
     # back to old main's migrations.
     "back": [

@@ -5,7 +5,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from units.models import Member, RoleAssignment, RosterImport, SupervisionGroup, Unit, UnitTally
+from units.models import (
+    Member,
+    RoleAssignment,
+    RosterImport,
+    SubtreeTally,
+    SupervisionGroup,
+    Unit,
+    UnitTally,
+)
 
 
 @admin.register(Unit)
@@ -91,3 +99,10 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithRolesAdmin(UserAdmin):
     inlines = [RoleAssignmentInline]
+
+
+@admin.register(SubtreeTally)
+class SubtreeTallyAdmin(UnitTallyAdmin):
+    """A unit's and its subtree's counts, kept with every write of a tally."""
+
+    list_display = ["unit", "members", "branches", "leading_cadres", "retired", "mobile"]

@@ -10,7 +10,9 @@ class UnitsConfig(AppConfig):
     verbose_name = "组织与党员"
 
     def ready(self):
-        from units.models import Member
+        from units.models import Member, Unit
+        from units.signals import unit_moved
+        from units.subtree import path_ids, subtree_recount, subtree_rows_ensure
         from units.tallies import members_written
 
         # A member saved on its own (a form, the admin, the shell) keeps the tallies of the
@@ -36,3 +38,35 @@ class UnitsConfig(AppConfig):
         )
         post_save.connect(saved, sender=Member, weak=False, dispatch_uid="units.tally_saved")
         post_delete.connect(deleted, sender=Member, weak=False, dispatch_uid="units.tally_deleted")
+
+        # A unit's own sums follow its kind (a 党支部 counts as one); a unit moved or
+        # deleted takes its subtree's sums away from the ancestors it left.
+        def remember_place(sender, instance, raw=False, **kwargs):
+            instance._place_before = (
+                None
+                if raw or instance.pk is None
+                else Unit.objects.filter(pk=instance.pk).values_list("path", "kind").first()
+            )
+
+        def unit_saved(sender, instance, raw=False, **kwargs):
+            # Unit.save inserts with an empty path, then writes the path holding its id.
+            if raw or not instance.path:
+                return
+            before = getattr(instance, "_place_before", None)
+            if before is None or not before[0]:
+                subtree_rows_ensure([instance.pk])
+            if before is None or not before[0] or before[1] != instance.kind:
+                members_written(member_ids=(), unit_ids=[instance.pk])
+
+        def unit_moved_here(sender, unit, old_path, **kwargs):
+            subtree_recount([*path_ids(old_path)[:-1], *path_ids(unit.path)[:-1]])
+
+        def unit_deleted(sender, instance, **kwargs):
+            subtree_recount(path_ids(instance.path)[:-1])
+
+        pre_save.connect(remember_place, sender=Unit, weak=False, dispatch_uid="units.place")
+        post_save.connect(unit_saved, sender=Unit, weak=False, dispatch_uid="units.unit_saved")
+        post_delete.connect(
+            unit_deleted, sender=Unit, weak=False, dispatch_uid="units.unit_deleted"
+        )
+        unit_moved.connect(unit_moved_here, weak=False, dispatch_uid="units.unit_moved")

@@ -3,9 +3,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
+
+from units.signals import unit_moved
 
 PATH_SEPARATOR = "/"
 
@@ -91,6 +93,11 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # A move rewrites the subtree's paths and the stored sums: all of it, or none.
+        with transaction.atomic():
+            self._save(*args, **kwargs)
+
+    def _save(self, *args, **kwargs):
         old_path = self.path
         parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
         if self.parent_id and self.path and parent_path.startswith(self.path):
@@ -105,6 +112,8 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             self._move_descendants(old_path)
+            # Once the whole subtree has its new paths: the stored sums follow it.
+            unit_moved.send(sender=Unit, unit=self, old_path=old_path)
 
     def _move_descendants(self, old_path):
         depth_change = self.path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
@@ -217,7 +226,23 @@ class Member(models.Model):
             raise ValidationError({"unit": _("党员应编入党支部(或直属党总支)。")})
 
 
-class UnitTally(models.Model):
+class Tally(models.Model):
+    """Members counted by kind: the fields a unit's own tally and its subtree's share."""
+
+    members = models.PositiveIntegerField(_("党员数"), default=0)
+    leading_cadres = models.PositiveIntegerField(_("党员领导干部"), default=0)
+    retired = models.PositiveIntegerField(_("离退休党员"), default=0)
+    mobile = models.PositiveIntegerField(_("流动党员"), default=0)
+    infirm = models.PositiveIntegerField(_("年老体弱党员"), default=0)
+    cannot_write = models.PositiveIntegerField(_("无书写能力党员"), default=0)
+    # 1 on a 党支部's own tally; a subtree's sum is the number of 党支部 in it.
+    branches = models.PositiveIntegerField(_("党支部数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UnitTally(Tally):
     """How many members a unit keeps itself (not its subtree), and of which kinds.
 
     Stored so that the totals of a 党委 or of the whole district are a sum over the units
@@ -233,16 +258,36 @@ class UnitTally(models.Model):
         on_delete=models.CASCADE,
         related_name="tally",
     )
-    members = models.PositiveIntegerField(_("党员数"), default=0)
-    leading_cadres = models.PositiveIntegerField(_("党员领导干部"), default=0)
-    retired = models.PositiveIntegerField(_("离退休党员"), default=0)
-    mobile = models.PositiveIntegerField(_("流动党员"), default=0)
-    infirm = models.PositiveIntegerField(_("年老体弱党员"), default=0)
-    cannot_write = models.PositiveIntegerField(_("无书写能力党员"), default=0)
 
     class Meta:
         verbose_name = _("党组织党员统计")
         verbose_name_plural = _("党组织党员统计")
+
+    def __str__(self):
+        return f"{self.unit} · {self.members}"
+
+
+class SubtreeTally(Tally):
+    """The `UnitTally` of a unit and every unit below it, added up: a 党委's or the
+    district's members and branches are one row, whatever the size of the subtree.
+
+    Kept by units.subtree in the transaction of every write of a unit's own tally (the
+    change is added to the unit and each of its ancestors); a unit moved or deleted
+    recounts the ancestors it left. The district's row is also the lock every writer of
+    stored sums takes first (units.subtree.rollups_lock).
+    """
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name=_("党组织"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="subtree_tally",
+    )
+
+    class Meta:
+        verbose_name = _("党组织及下级党员统计")
+        verbose_name_plural = _("党组织及下级党员统计")
 
     def __str__(self):
         return f"{self.unit} · {self.members}"

@@ -6,11 +6,11 @@ subtrees with. Each is a fixed number of queries however deep the tree (stated o
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
 
-from units.models import PATH_SEPARATOR, Unit, UnitKind
-from units.tallies import TALLY_FIELDS
+from units.models import PATH_SEPARATOR, SubtreeTally, Unit
+from units.subtree import TALLY_FIELDS
 
 
 def child_key(unit: Unit, field: str) -> Case:
@@ -36,56 +36,37 @@ def assigned_key(units: Iterable[Unit], field: str) -> Case:
     )
 
 
-def _totals_by(key: Case, units: Iterable[Unit]) -> dict[str, tuple[int, int]]:
-    """{key: (members, branches)} of the units under any of `units`, in one grouped query
-    over the units and their tallies: the cost follows the number of units in the
-    subtrees, not the number of members."""
-    rows = (
-        Unit.objects.filter(under_any(units))
-        .annotate(key=key)
-        .values("key")
-        .annotate(
-            members=Coalesce(Sum("tally__members"), 0),
-            branches=Count("pk", filter=Q(kind=UnitKind.BRANCH)),
-        )
-        .order_by()
-    )
-    return {row["key"]: (row["members"], row["branches"]) for row in rows}
-
-
-def _with_totals(units: list[Unit], totals: dict[str, tuple[int, int]]) -> list[Unit]:
-    for unit in units:
-        # A unit listed inside another listed one counts in both: its own subtree is in it.
-        inside = [u for u in units if u.path.startswith(unit.path)]
-        unit.member_total = sum(totals.get(str(u.pk), (0, 0))[0] for u in inside)
-        unit.branch_total = sum(totals.get(str(u.pk), (0, 0))[1] for u in inside)
-    return units
+def _subtree_totals(units: list[Unit]) -> dict[int, tuple[int, int]]:
+    """{unit id: (members, branches)} of each unit's whole subtree: one query reading
+    each unit's stored subtree sums, however large the subtrees."""
+    return {
+        pk: (members, branches)
+        for pk, members, branches in SubtreeTally.objects.filter(
+            unit_id__in=[unit.pk for unit in units]
+        ).values_list("unit_id", "members", "branches")
+    }
 
 
 def units_with_totals(units: Iterable[Unit]) -> list[Unit]:
     """The units, each with `member_total` and `branch_total` of its whole subtree: one
-    query for the totals, grouped (and one for the units if given a queryset; select their
-    stage with them). Meant for the few units a home page lists; a unit's children are
-    `unit_children`."""
+    query for the totals (and one for the units if given a queryset; select their stage
+    with them)."""
     units = list(units)
     if not units:
         return units
-    return _with_totals(units, _totals_by(assigned_key(units, "path"), units))
+    totals = _subtree_totals(units)
+    for unit in units:
+        unit.member_total, unit.branch_total = totals.get(unit.pk, (0, 0))
+    return units
 
 
 def unit_children(unit: Unit, children: Iterable[Unit] | None = None) -> list[Unit]:
     """The unit's children (or those of them given, e.g. one page of them), each with
-    `member_total` and `branch_total` of its subtree: two queries, the second one pass
-    over the units of the unit's subtree and their tallies, grouped by child."""
+    `member_total` and `branch_total` of its subtree: two queries, the second reading one
+    stored row per child listed."""
     if children is None:
         children = children_in_order(unit)
-    children = list(children)
-    if not children:
-        return children
-    totals = _totals_by(child_key(unit, "path"), [unit])
-    for child in children:
-        child.member_total, child.branch_total = totals.get(str(child.pk), (0, 0))
-    return children
+    return units_with_totals(children)
 
 
 def children_in_order(unit: Unit) -> QuerySet[Unit]:
@@ -101,13 +82,10 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
 
 
 def member_breakdown(unit: Unit) -> dict[str, int]:
-    """The composition of the members under `unit`, in one query summing the tallies of
-    the units of its subtree."""
-    sums = {
-        ("total" if name == "members" else name): Coalesce(Sum(f"tally__{name}"), 0)
-        for name in TALLY_FIELDS
-    }
-    return Unit.objects.subtree_of(unit).aggregate(**sums)
+    """The composition of the members under `unit`: one query reading its stored subtree
+    sums."""
+    row = SubtreeTally.objects.filter(unit=unit).values(*TALLY_FIELDS).first() or {}
+    return {("total" if name == "members" else name): row.get(name, 0) for name in TALLY_FIELDS}
 
 
 def units_per_stage(units: QuerySet[Unit]) -> list[dict[str, Any]]:

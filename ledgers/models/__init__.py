@@ -23,9 +23,21 @@ from ledgers.models.rectification import (
     RectificationStatus,
     SurveyResponse,
 )
+from ledgers.models.sums import (
+    NO_DEADLINE,
+    OpenProblems,
+    PracticeDay,
+    SubtreeOpenProblems,
+    SubtreePracticeDay,
+)
 from ledgers.models.trips import TripKind, TripRequest, TripState
 
 __all__ = [
+    "NO_DEADLINE",
+    "OpenProblems",
+    "PracticeDay",
+    "SubtreeOpenProblems",
+    "SubtreePracticeDay",
     "ActivityAttachment",
     "ActivityKind",
     "CardRecord",

@@ -108,7 +108,9 @@ def rectification_item_create(
     )
     _settle_status(item, today or timezone.localdate())
     item.full_clean()
-    item.save()
+    # With the sums of open problems it adds to (ledgers.apps), or neither.
+    with transaction.atomic():
+        item.save()
     return item
 
 

@@ -9,26 +9,25 @@ this module adds the other ledgers over the same area.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign.models import Batch, Stage
-from ledgers.models import RectificationItem
-from ledgers.selectors.practice import FUNDS_FIELD, ZERO, activities_in
-from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
+from ledgers.models import SubtreeOpenProblems, SubtreePracticeDay
+from ledgers.selectors.practice import FUNDS_FIELD, ZERO
 from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import group_top_units
 from supervision.selectors.groups import lagging_branches as lagging_in
 from units.models import SupervisionGroup, Unit, UnitKind
-from units.selectors import assigned_key, child_key, under_any
+from units.selectors import under_any
 
 LAGGING_LIMIT = 10
 DAYS_IN_WEEK = 7
@@ -60,14 +59,6 @@ def group_area(group: SupervisionGroup) -> Area:
 
 def _in_area(area: Area, field: str = "path") -> Q:
     return under_any(area.tops, field)
-
-
-def _row_key(area: Area, field: str) -> Case:
-    """The id, as text, of the table row a unit path in `field` falls under: the child of
-    the area's unit, or the group's assigned unit."""
-    if area.unit is not None:
-        return child_key(area.unit, field)
-    return assigned_key(area.tops, field)
 
 
 # The headline ---------------------------------------------------------------------------
@@ -163,27 +154,38 @@ def applications_waiting(
     return row["count"], days
 
 
+def open_problems(unit_ids: Iterable[int], today: datetime.date | None = None) -> dict:
+    """{unit id: (open, overdue)}: the 边学边改 problems still open in each unit's subtree,
+    and of them those past their deadline — one query over the units' stored sums by
+    deadline (ledgers.models.sums), however many units and problems lie below."""
+    today = today or timezone.localdate()
+    return {
+        row["unit_id"]: (row["open"] or 0, row["overdue"] or 0)
+        for row in SubtreeOpenProblems.objects.filter(unit__in=list(unit_ids))
+        .values("unit_id")
+        .annotate(open=Sum("items"), overdue=Sum("items", filter=Q(deadline__lt=today)))
+        .order_by()
+    }
+
+
 def rectification_counts(area: Area, today: datetime.date | None = None) -> tuple[int, int]:
     """(open, overdue) problems of the 边学边改 ledger in the area: one query."""
-    row = RectificationItem.objects.filter(_in_area(area, "unit__path")).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=overdue_q(today)),
-    )
-    return row["open"], row["overdue"]
+    counts = open_problems([unit.pk for unit in area.tops], today).values()
+    return sum(open_ for open_, _ in counts), sum(overdue for _, overdue in counts)
 
 
 def practice_totals(area: Area, batch: Batch | None) -> Practice:
-    """The area's 二三五 figures during the campaign: one query."""
-    row = (
-        activities_in(batch)
-        .filter(_in_area(area, "unit__path"))
-        .aggregate(
-            activities=Count("pk"),
-            households=Coalesce(Sum("households"), 0),
-            funds=Coalesce(Sum("funds"), ZERO, output_field=FUNDS_FIELD),
-            person_times=Coalesce(Sum("person_times"), 0),
-            deeds=Coalesce(Sum("deeds"), 0),
-        )
+    """The area's 二三五 figures during the campaign: one query over the stored sums of
+    its units' days (ledgers.models.sums), however many units and activities."""
+    days = SubtreePracticeDay.objects.filter(unit__in=[unit.pk for unit in area.tops])
+    if batch is not None:
+        days = days.filter(held_on__range=(batch.starts_on, batch.ends_on))
+    row = days.aggregate(
+        activities=Coalesce(Sum("activities"), 0),
+        households=Coalesce(Sum("households"), 0),
+        funds=Coalesce(Sum("funds"), ZERO, output_field=FUNDS_FIELD),
+        person_times=Coalesce(Sum("person_times"), 0),
+        deeds=Coalesce(Sum("deeds"), 0),
     )
     # SQLite sums decimals as floats; funds are kept to 0.01 万元.
     row["funds"] = Decimal(str(row["funds"])).quantize(Decimal("0.01"))
@@ -224,31 +226,46 @@ class UnitRow:
     rectification_overdue: int = 0
 
 
-def unit_rows(area: Area, rollup: Rollup, today: datetime.date | None = None) -> list[UnitRow]:
-    """The rollup's rows with each unit's open and overdue problems: one grouped query."""
-    counts = {
-        row["key"]: row
-        for row in RectificationItem.objects.filter(_in_area(area, "unit__path"))
-        .annotate(key=_row_key(area, "unit__path"))
-        .values("key")
-        .annotate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
-        .order_by()
-    }
-    rows = []
-    for unit, figures in rollup.rows:
-        found = counts.get(str(unit.pk), {})
-        rows.append(
+class UnitRows(Sequence):
+    """The rollup's rows as UnitRows, each made when a page or a chart asks for it, with
+    its unit's open problems (one query per slice asked)."""
+
+    def __init__(self, rows: Sequence[tuple[Unit, Figures]], today: datetime.date | None):
+        self._rows = rows
+        self._today = today
+        self._problems: dict[int, tuple[int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._made(self._rows[index])
+        return self._made([self._rows[index]])[0]
+
+    def __iter__(self):
+        return iter(self._made(list(self._rows)))
+
+    def _made(self, rows: list[tuple[Unit, Figures]]) -> list[UnitRow]:
+        missing = [unit.pk for unit, _figures in rows if unit.pk not in self._problems]
+        if missing:
+            self._problems |= dict.fromkeys(missing, (0, 0))
+            self._problems |= open_problems(missing, self._today)
+        return [
             UnitRow(
                 unit=unit,
                 figures=figures,
-                rectification_open=found.get("open", 0),
-                rectification_overdue=found.get("overdue", 0),
+                rectification_open=self._problems[unit.pk][0],
+                rectification_overdue=self._problems[unit.pk][1],
             )
-        )
-    return rows
+            for unit, figures in rows
+        ]
+
+
+def unit_rows(area: Area, rollup: Rollup, today: datetime.date | None = None) -> UnitRows:
+    """The rollup's rows, each with its unit's open and overdue problems (read for the
+    rows shown)."""
+    return UnitRows(rollup.rows, today)
 
 
 @dataclass(frozen=True)
@@ -290,15 +307,16 @@ COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
 
 def sort_rows(
-    rows: Iterable[UnitRow], sort: str = "", direction: str = ""
-) -> tuple[list[UnitRow], str, str]:
+    rows: Sequence[UnitRow], sort: str = "", direction: str = ""
+) -> tuple[Sequence[UnitRow], str, str]:
     """`rows` (lagging first) sorted by the column `sort` in `direction` ("asc"/"desc";
     the column's own first direction when not given). Units with no figure for the column
     (a rate without members) go last either way; ties keep the lagging order. An unknown
     column leaves the lagging order. Returns (rows, column key or "", direction)."""
     column = COLUMNS_BY_KEY.get(sort)
     if column is None:
-        return list(rows), "", ""
+        # Already lagging first: a page of them is built without making the others.
+        return rows, "", ""
     if direction not in (ASC, DESC):
         direction = column.first
     known = [row for row in rows if column.value(row) is not None]

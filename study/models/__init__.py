@@ -17,7 +17,10 @@ from study.models.progress import (
     LONG_ESSAY_CHARACTERS,
     REQUIRED_HOURS,
     MemberProgress,
+    ProgressSums,
     ReadingCoverage,
+    SubtreeCoverage,
+    SubtreeProgress,
     UnitProgress,
 )
 from study.models.sessions import (
@@ -69,6 +72,9 @@ __all__ = [
     "SpotCheck",
     "StudySession",
     "UnitProgress",
+    "ProgressSums",
+    "SubtreeCoverage",
+    "SubtreeProgress",
     "Writing",
     "WritingKind",
 ]

@@ -7,6 +7,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
 from study.models.sessions import HOURS_FIELD
@@ -63,25 +64,10 @@ class MemberProgress(models.Model):
         return f"{self.member} · {self.total_hours}"
 
 
-class UnitProgress(models.Model):
-    """The study figures of the members a unit keeps itself (not its subtree's), summed
-    from their `MemberProgress`.
+class ProgressSums(models.Model):
+    """The study figures of a set of members, summed: the fields a unit's own sums and
+    its subtree's share (the names are those of study.selectors.progress.Figures)."""
 
-    Stored so that a 党委's or the district's headline, and the branches lagging behind,
-    are a sum over the units under it rather than over every member: the cost of a
-    dashboard follows the units it lists, not the size of the district. Brought up to
-    date with the members' progress in the same transaction
-    (study.services.progress.unit_progress_refresh); `manage.py rollups_rebuild`
-    recomputes them all. The field names are those of study.selectors.progress.Figures.
-    """
-
-    unit = models.OneToOneField(
-        "units.Unit",
-        verbose_name=_("党组织"),
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="study_progress",
-    )
     members = models.PositiveIntegerField(_("党员数"), default=0)
     complete = models.PositiveIntegerField(_("学时达标人数"), default=0)
     no_participation = models.PositiveIntegerField(_("未参学人数"), default=0)
@@ -93,6 +79,31 @@ class UnitProgress(models.Model):
     essays = models.PositiveIntegerField(_("心得体会篇数"), default=0)
     long_essays = models.PositiveIntegerField(_("3000字以上心得篇数"), default=0)
     writing_done = models.PositiveIntegerField(_("笔记心得达标人数"), default=0)
+    # Units keeping a study ledger of their own members, who owe every required reading:
+    # 1 on a 党支部's own row, and on a 党总支's that keeps members directly.
+    branches = models.PositiveIntegerField(_("记学习台账的支部数"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UnitProgress(ProgressSums):
+    """The study figures of the members a unit keeps itself (not its subtree's), summed
+    from their `MemberProgress`.
+
+    Brought up to date with the members' progress in the same transaction
+    (study.services.progress.unit_progress_refresh), which adds what changed to the
+    unit's and its ancestors' `SubtreeProgress`; `manage.py rollups_rebuild` recomputes
+    them all.
+    """
+
+    unit = models.OneToOneField(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="study_progress",
+    )
     # When the longest-waiting unreviewed note or essay came in: the unit is behind on
     # "每周应查看、批阅一次" once that is more than a week ago, whatever day it is asked.
     oldest_unreviewed = models.DateTimeField(
@@ -102,6 +113,79 @@ class UnitProgress(models.Model):
     class Meta:
         verbose_name = _("党组织学习进度")
         verbose_name_plural = _("党组织学习进度")
+        indexes = [
+            # The district's laggards (study.selectors.progress.lagging_under) are the
+            # first rows of this index, not a sort of every branch.
+            models.Index(
+                Cast("complete", models.FloatField()) / Cast("members", models.FloatField()),
+                Cast("total_hours", models.FloatField()) / Cast("members", models.FloatField()),
+                name="unit_progress_lagging",
+                condition=models.Q(members__gt=0),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.complete}/{self.members}"
+
+
+def _when_members(expression) -> models.Case:
+    return models.Case(
+        models.When(members__gt=0, then=expression),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+class SubtreeProgress(ProgressSums):
+    """The `UnitProgress` of a unit and every unit below it, added up (units.subtree): a
+    党委's or the district's headline is one row, a page of child units one row a child,
+    however many units and members lie below them.
+
+    The rate and the average are also kept in whole tenths, rounded half up as the pages
+    show them (study.selectors.progress.Figures), so that the database ranks a 党委's
+    2,000 children lagging first and hands over the page asked for."""
+
+    unit = models.OneToOneField(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="subtree_progress",
+    )
+    no_members = models.GeneratedField(
+        verbose_name=_("无党员"),
+        expression=models.Case(
+            models.When(members__gt=0, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    rate_tenths = models.GeneratedField(
+        verbose_name=_("学时达标率(‰)"),
+        expression=_when_members(
+            (models.F("complete") * 2000 + models.F("members")) / (models.F("members") * 2)
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    average_tenths = models.GeneratedField(
+        verbose_name=_("人均学时(0.1学时)"),
+        expression=_when_members(
+            (
+                Cast(Round(models.F("total_hours") * 10), models.IntegerField()) * 2
+                + models.F("members")
+            )
+            / (models.F("members") * 2)
+        ),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("党组织及下级学习进度")
+        verbose_name_plural = _("党组织及下级学习进度")
 
     def __str__(self):
         return f"{self.unit} · {self.complete}/{self.members}"
@@ -131,6 +215,35 @@ class ReadingCoverage(models.Model):
         verbose_name_plural = _("必读篇目学习情况")
         constraints = [
             models.UniqueConstraint(fields=["unit", "batch"], name="reading_coverage_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.readings}"
+
+
+class SubtreeCoverage(models.Model):
+    """The `ReadingCoverage` of a unit and every unit below it, per batch, added up
+    (units.subtree)."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        on_delete=models.CASCADE,
+        related_name="subtree_coverage",
+    )
+    batch = models.ForeignKey(
+        "campaign.Batch",
+        verbose_name=_("批次"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    readings = models.PositiveIntegerField(_("已学必读篇目数"), default=0)
+
+    class Meta:
+        verbose_name = _("党组织及下级必读篇目学习情况")
+        verbose_name_plural = _("党组织及下级必读篇目学习情况")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "batch"], name="subtree_coverage_unique")
         ]
 
     def __str__(self):

@@ -7,12 +7,12 @@ are the headline of every dashboard and briefing. Every figure is an aggregate o
 LEFT JOIN MemberProgress (a member without a progress row has done nothing yet and counts
 as such), so each read is a fixed number of queries whatever the size of the district:
 `unit_rollup` four, `group_rollup` four, `lagging_branches` and `lagging_members` one.
-A district's figures are sums over its units' stored sums (`UnitProgress`), so their cost
-follows the number of units, not of members.
+Those sums are stored: each unit's own members' (`UnitProgress`) and its whole subtree's
+(`SubtreeProgress`, `SubtreeCoverage`), so a 党委's or the district's headline is one row
+and its table one row a child: the cost follows what the page shows, not the district.
 """
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -20,22 +20,30 @@ from typing import Any
 from django.db.models import (
     Aggregate,
     BooleanField,
-    Case,
     Count,
     DecimalField,
     F,
     FloatField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
 
 from campaign.models import Batch, Reading
-from study.models import HOURS_FIELD, ReadingCoverage, UnitProgress
-from units.models import Member, SupervisionGroup, Unit, UnitKind
-from units.selectors import assigned_key, child_key, under_any
+from study.models import (
+    HOURS_FIELD,
+    ProgressSums,
+    ReadingCoverage,
+    SubtreeCoverage,
+    SubtreeProgress,
+    UnitProgress,
+)
+from units.models import Member, SupervisionGroup, Unit
+from units.selectors import under_any
 
 ZERO_HOURS = Decimal(0)
 
@@ -100,16 +108,22 @@ class Figures:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Figures":
-        names = {f.name for f in fields(cls)}
-        figures = cls(**{key: value for key, value in row.items() if key in names and value})
-        # SQLite sums decimals as floats: 12.6 may come back as 12.600000000000001.
-        for name in ("total_hours", "concentrated_hours", "self_study_hours"):
-            setattr(figures, name, Decimal(getattr(figures, name)).quantize(TENTH))
+        figures = cls(**{key: value for key, value in row.items() if key in FIGURE_NAMES and value})
+        for name in HOURS_NAMES:
+            value = getattr(figures, name)
+            # SQLite sums decimals as floats: 12.6 may come back as 12.600000000000001.
+            if not isinstance(value, Decimal):
+                setattr(figures, name, Decimal(value).quantize(TENTH))
         return figures
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    def __sub__(self, other: "Figures") -> "Figures":
+        return Figures(
+            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
         )
 
     @property
@@ -138,49 +152,103 @@ class Figures:
         )
 
 
-def _keeps_ledger() -> Q:
-    """Units that hold sessions for members of their own: every branch, and a 党总支 that
-    keeps members directly. Each of them owes every required reading."""
-    return Q(kind=UnitKind.BRANCH) | Q(kind=UnitKind.GENERAL_BRANCH, study_progress__members__gt=0)
+FIGURE_NAMES = frozenset(f.name for f in fields(Figures))
+HOURS_NAMES = ("total_hours", "concentrated_hours", "self_study_hours")
+# The stored figures in the order of Figures' fields, so that a row read is Figures(*row).
+STORED_ORDER = [f.name for f in fields(Figures) if f.name in UNIT_FIGURES]
+_BRANCHES = STORED_ORDER.index("branches")
 
 
-def unit_sums() -> dict[str, Aggregate]:
-    """The Figures of the members of many units, summed from the units' stored sums
-    (`UnitProgress`): one row per unit, however many members it keeps."""
-    return {name: Sum(f"study_progress__{name}") for name in UNIT_FIGURES}
-
-
-def _figures_by(
-    key: Callable[[str], Case], units: list[Unit], batch: Batch | None
-) -> defaultdict[str, Figures]:
-    """Figures of the members under `units`, bucketed by `key(field)` (a function giving
-    the bucket of a row from the unit path in `field`). Three grouped queries over the
-    units of the subtrees and what is stored for each, whatever the number of members
-    and sessions."""
-    figures = defaultdict(Figures)
-    rows = (
-        Unit.objects.filter(under_any(units, "path"))
-        .annotate(bucket=key("path"))
-        .values("bucket")
-        .annotate(**unit_sums(), branches=Count("pk", filter=_keeps_ledger()))
-        .order_by()
-    )
-    for row in rows:
-        figures[row["bucket"]] = Figures.from_row(row)
+def _subtree_values(units: Q, batch: Batch | None) -> dict[int, list]:
+    """{unit id: its subtree's figures in Figures' order, readings uncovered last} for the
+    units matching `units` (a condition on SubtreeProgress's unit), in the units' order,
+    read off their stored subtree sums: three queries with the readings, however many
+    units and members lie below them."""
+    values = {
+        pk: [*row, 0]
+        for pk, *row in SubtreeProgress.objects.filter(units)
+        .order_by("unit__path")
+        .values_list("unit_id", *STORED_ORDER)
+    }
     if batch is None:
-        return figures
+        return values
     readings = Reading.objects.filter(batch=batch).count()
-    covered = (
-        ReadingCoverage.objects.filter(under_any(units, "unit__path"), batch=batch)
-        .annotate(bucket=key("unit__path"))
-        .values("bucket")
-        .annotate(count=Sum("readings"))
-        .order_by()
+    covered = dict(
+        SubtreeCoverage.objects.filter(units, batch=batch).values_list("unit_id", "readings")
     )
-    covered = {row["bucket"]: row["count"] for row in covered}
-    for bucket, figure in figures.items():
-        figure.readings_uncovered = figure.branches * readings - covered.get(bucket, 0)
-    return figures
+    for pk, row in values.items():
+        row[-1] = row[_BRANCHES] * readings - covered.get(pk, 0)
+    return values
+
+
+# Figures.lagging_key, as the database ranks a unit's children by their stored subtree
+# sums (SubtreeProgress keeps the rate and the average in the tenths the pages show).
+LAGGING_ORDER = [
+    F("subtree_progress__no_members").asc(nulls_last=True),
+    F("subtree_progress__rate_tenths").asc(nulls_last=True),
+    F("subtree_progress__average_tenths").asc(nulls_last=True),
+    F("subtree_progress__makeups_owed").desc(nulls_last=True),
+    "path",
+]
+
+
+def _stored_figures(progress: ProgressSums | None, uncovered: int = 0) -> Figures:
+    if progress is None:
+        return Figures(readings_uncovered=uncovered)
+    return Figures(*(getattr(progress, name) for name in STORED_ORDER), uncovered)
+
+
+class ChildRows(Sequence):
+    """A unit's children as (unit, Figures of its subtree) rows, lagging first, ranked by
+    the database: a slice asked for (a page, a chart's lowest bars) costs two queries,
+    whatever the number of children, and a row asked for twice is read once."""
+
+    def __init__(self, unit: Unit, batch: Batch | None, readings: int):
+        self._children = Unit.objects.filter(parent=unit)
+        self._batch = batch
+        self._readings = readings
+        self._count: int | None = None
+        self._rows: dict[int, tuple[Unit, Figures]] = {}
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._children.count()
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            positions = range(*index.indices(len(self)))
+            self._load(positions)
+            return [self._rows[i] for i in positions if i in self._rows]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        self._load(range(position, position + 1))
+        return self._rows[position]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _load(self, positions: range) -> None:
+        missing = [i for i in positions if i not in self._rows]
+        if not missing:
+            return
+        first, last = missing[0], missing[-1] + 1
+        units = list(
+            self._children.select_related("subtree_progress").order_by(*LAGGING_ORDER)[first:last]
+        )
+        covered = {}
+        if self._batch is not None:
+            covered = dict(
+                SubtreeCoverage.objects.filter(
+                    unit__in=[unit.pk for unit in units], batch=self._batch
+                ).values_list("unit_id", "readings")
+            )
+        for offset, unit in enumerate(units):
+            progress = getattr(unit, "subtree_progress", None)
+            branches = progress.branches if progress else 0
+            uncovered = branches * self._readings - covered.get(unit.pk, 0)
+            self._rows[first + offset] = (unit, _stored_figures(progress, uncovered))
 
 
 @dataclass
@@ -188,21 +256,44 @@ class Rollup:
     """A unit's (or a group's) headline and one row per child, lagging first."""
 
     figures: Figures
-    rows: list[tuple[Unit, Figures]]
+    rows: Sequence[tuple[Unit, Figures]]
     direct: Figures | None = None  # members kept directly by a 党总支, beside its branches
 
 
 def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
-    """The headline of `unit`'s subtree and a row per child unit (four queries; a branch,
-    which has no units below it, reads its own sums: three)."""
+    """The headline of `unit`'s subtree, what it keeps directly, and its children's rows
+    lagging first: two queries (the unit's stored sums, its own and its subtree's, and the
+    batch's readings), then per slice of rows shown two more and one to count them — the
+    same for a 党委 of 10 units and one of 2,000 (a branch, which has no units below it,
+    reads its own sums: three)."""
     if unit.is_branch:
         return _branch_rollup(unit, batch)
-    figures = _figures_by(lambda field: child_key(unit, field), [unit], batch)
-    rows = [(child, figures.get(str(child.pk), Figures())) for child in unit.children.all()]
-    rows.sort(key=lambda row: row[1].lagging_key())
-    direct = figures.get("")
-    total = sum(figures.values(), Figures())
-    return Rollup(figures=total, rows=rows, direct=direct if direct and direct.members else None)
+    readings = Reading.objects.filter(batch=batch).count() if batch is not None else 0
+    stored = Unit.objects.filter(pk=unit.pk).select_related("subtree_progress", "study_progress")
+    if batch is not None:
+        stored = stored.annotate(
+            covered_below=Subquery(
+                SubtreeCoverage.objects.filter(unit=OuterRef("pk"), batch=batch).values("readings")
+            ),
+            covered_own=Subquery(
+                ReadingCoverage.objects.filter(unit=OuterRef("pk"), batch=batch).values("readings")
+            ),
+        )
+    row = stored.first()
+    below = getattr(row, "subtree_progress", None)
+    own = getattr(row, "study_progress", None)
+    total = _stored_figures(
+        below,
+        (below.branches if below else 0) * readings - (getattr(row, "covered_below", 0) or 0),
+    )
+    direct = _stored_figures(
+        own, (own.branches if own else 0) * readings - (getattr(row, "covered_own", 0) or 0)
+    )
+    return Rollup(
+        figures=total,
+        rows=ChildRows(unit, batch, readings),
+        direct=direct if direct.members else None,
+    )
 
 
 def _branch_rollup(unit: Unit, batch: Batch | None) -> Rollup:
@@ -221,18 +312,19 @@ def _branch_rollup(unit: Unit, batch: Batch | None) -> Rollup:
 
 
 def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
-    """The headline of a supervision group's units and a row per assigned unit. A unit
-    assigned inside another assigned unit is already counted in it and gets no row."""
+    """The headline of a supervision group's units and a row per assigned unit (four
+    queries). A unit assigned inside another assigned unit is already counted in it and
+    gets no row."""
     assigned = list(group.units.order_by("path"))
     tops = [
         u for u in assigned if not any(o.pk != u.pk and u.path.startswith(o.path) for o in assigned)
     ]
     if not tops:
         return Rollup(figures=Figures(), rows=[])
-    figures = _figures_by(lambda field: assigned_key(tops, field), tops, batch)
-    rows = [(unit, figures.get(str(unit.pk), Figures())) for unit in tops]
+    values = _subtree_values(Q(unit__in=[unit.pk for unit in tops]), batch)
+    rows = [(unit, Figures(*values[unit.pk]) if unit.pk in values else Figures()) for unit in tops]
     rows.sort(key=lambda row: row[1].lagging_key())
-    return Rollup(figures=sum(figures.values(), Figures()), rows=rows)
+    return Rollup(figures=sum((figure for _unit, figure in rows), Figures()), rows=rows)
 
 
 def lagging_branches(unit: Unit, limit: int = 20) -> list[tuple[int, str, Figures]]:

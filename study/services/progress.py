@@ -32,12 +32,22 @@ from study.models import (
     Review,
     SelfStudy,
     StudySession,
+    SubtreeCoverage,
+    SubtreeProgress,
     UnitProgress,
     Writing,
     WritingKind,
 )
 from study.selectors.progress import UNIT_FIGURES, member_aggregates
-from units.models import Member, Unit
+from units.models import Member, Unit, UnitKind
+from units.subtree import (
+    SubtreeSum,
+    own_changes,
+    rollups_lock,
+    stored_sums_rebuild,
+    subtree_add,
+    subtrees_rebuilt_after,
+)
 from units.tallies import in_chunks, lock_rows, unit_tallies_rebuild
 
 # Progress ------------------------------------------------------------------------------
@@ -67,6 +77,8 @@ def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ())
     (units members have left)."""
     units = set(unit_ids)
     with transaction.atomic(savepoint=False):
+        # Before the members' rows: every writer of stored sums queues here first.
+        rollups_lock()
         for ids in in_chunks(set(member_ids)):
             units |= _refresh_chunk(ids)
         unit_progress_refresh(unit_ids=units)
@@ -158,15 +170,33 @@ def _refresh_chunk(ids: list[int]) -> set[int]:
     return units
 
 
+# What a unit's own sums add to its subtree's (units.subtree); registered in study.apps.
+PROGRESS_SUM = SubtreeSum(UnitProgress, SubtreeProgress, tuple(UNIT_FIGURES))
+COVERAGE_SUM = SubtreeSum(ReadingCoverage, SubtreeCoverage, ("readings",), key=("batch_id",))
+
+
+def _keeps_ledger(kind: str, members: int) -> bool:
+    """A 党支部, and a 党总支 that keeps members directly: each holds sessions for its own
+    members and owes every required reading."""
+    return kind == UnitKind.BRANCH or (kind == UnitKind.GENERAL_BRANCH and members > 0)
+
+
 def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
     """Sum the stored progress of each unit's own members into its `UnitProgress`, with
-    when its longest-waiting unreviewed writing came in (four queries per 500 units). A
-    member without a progress row counts as having done nothing, as on every page."""
+    when its longest-waiting unreviewed writing came in, and add what changed to the
+    subtrees' `SubtreeProgress` (five queries per 500 units, and one or two per chain of
+    units that changed). A member without a progress row counts as having done nothing,
+    as on every page."""
     hours = ("total_hours", "concentrated_hours", "self_study_hours")
     with transaction.atomic(savepoint=False):
-        existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
-        for ids in in_chunks(existing):
-            lock_rows(UnitProgress, ids)
+        units = {
+            pk: (path, kind)
+            for pk, path, kind in Unit.objects.filter(pk__in=set(unit_ids)).values_list(
+                "pk", "path", "kind"
+            )
+        }
+        for ids in in_chunks(units):
+            before = lock_rows(UnitProgress, ids)
             summed = {
                 row["unit_id"]: row
                 for row in Member.objects.filter(unit_id__in=ids)
@@ -182,53 +212,73 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 .values_list("member__unit_id", "oldest")
                 .order_by()
             )
-            rows = []
+            after = {}
             for pk in ids:
                 row = summed.get(pk, {})
                 values = {name: row.get(name) or 0 for name in UNIT_FIGURES}
                 for name in hours:
                     values[name] = _hours(values[name])
-                rows.append(UnitProgress(unit_id=pk, oldest_unreviewed=oldest.get(pk), **values))
+                values["branches"] = int(_keeps_ledger(units[pk][1], values["members"]))
+                after[pk] = values
             UnitProgress.objects.bulk_create(
-                rows,
+                [
+                    UnitProgress(unit_id=pk, oldest_unreviewed=oldest.get(pk), **values)
+                    for pk, values in after.items()
+                ],
                 update_conflicts=True,
                 unique_fields=["unit"],
                 update_fields=[*UNIT_FIGURES, "oldest_unreviewed"],
             )
+            subtree_add(
+                PROGRESS_SUM,
+                own_changes(
+                    PROGRESS_SUM,
+                    {(pk, ()): row for pk, row in before.items()},
+                    {(pk, ()): row for pk, row in after.items()},
+                ),
+                {pk: units[pk][0] for pk in ids},
+            )
 
 
 def reading_coverage_refresh(*, unit_ids: Iterable[int]) -> None:
-    """Count, per batch, the required readings each unit's own sessions have taken up
-    (three queries per 500 units)."""
+    """Count, per batch, the required readings each unit's own sessions have taken up,
+    and add what changed to the subtrees' `SubtreeCoverage` (four queries per 500 units,
+    and one or two per chain of units that changed)."""
     taken = StudySession.readings.through.objects
     with transaction.atomic(savepoint=False):
-        existing = Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", flat=True)
-        for ids in in_chunks(existing):
+        paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
+        for ids in in_chunks(paths):
             # The same lock as the unit's study figures: two sessions saved at once in one
             # branch count one after the other.
             lock_rows(UnitProgress, ids)
+            before = {
+                (row["unit_id"], (row["batch_id"],)): row
+                for row in ReadingCoverage.objects.filter(unit_id__in=ids).values(
+                    "unit_id", "batch_id", "readings"
+                )
+            }
             counted = (
                 taken.filter(studysession__unit_id__in=ids)
                 .values("studysession__unit_id", "reading__batch_id")
                 .annotate(readings=Count("reading_id", distinct=True))
                 .order_by()
             )
+            after = {
+                (row["studysession__unit_id"], (row["reading__batch_id"],)): row for row in counted
+            }
             ReadingCoverage.objects.filter(unit_id__in=ids).delete()
             ReadingCoverage.objects.bulk_create(
-                ReadingCoverage(
-                    unit_id=row["studysession__unit_id"],
-                    batch_id=row["reading__batch_id"],
-                    readings=row["readings"],
-                )
-                for row in counted
+                ReadingCoverage(unit_id=unit_id, batch_id=key[0], readings=row["readings"])
+                for (unit_id, key), row in after.items()
             )
+            subtree_add(COVERAGE_SUM, own_changes(COVERAGE_SUM, before, after), paths)
 
 
 def rollups_rebuild() -> None:
     """Recompute everything stored from the roster and the ledger: the units' tallies,
     every member's progress, the units' sums and their readings
     (`manage.py rollups_rebuild`)."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(savepoint=False), subtrees_rebuilt_after():
         unit_tallies_rebuild()
         units = list(Unit.objects.values_list("pk", flat=True))
         progress_refresh(
@@ -236,3 +286,5 @@ def rollups_rebuild() -> None:
             unit_ids=units,
         )
         reading_coverage_refresh(unit_ids=units)
+        # The other ledgers' sums; then every subtree's, recomputed from the own sums.
+        stored_sums_rebuild()

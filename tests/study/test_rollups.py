@@ -1,7 +1,9 @@
-"""What the dashboards add up is stored per unit (UnitTally, UnitProgress, ReadingCoverage),
-kept in the same transaction as the writes. After any mix of the writes users make, the
-stored sums equal a recount from scratch (`rollups_rebuild --check`), and the pages show
-the same figures a count over the members gives."""
+"""What the dashboards add up is stored per unit (UnitTally, UnitProgress, ReadingCoverage)
+and per subtree (SubtreeTally, SubtreeProgress, SubtreeCoverage), kept in the same
+transaction as the writes. After any mix of the writes users make — the office's edits
+of the unit tree included — the stored sums equal a recount from scratch
+(`rollups_rebuild --check`), and the pages show the same figures a count over the
+members gives."""
 
 import contextlib
 import datetime
@@ -15,13 +17,25 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from campaign.models import Reading
+from ledgers.models import (
+    ActivityKind,
+    PracticeActivity,
+    RectificationCategory,
+    RectificationItem,
+    RectificationSource,
+    RectificationStatus,
+)
+from ledgers.selectors.practice import activities_in
+from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
+from ledgers.services.rectification import rectification_item_create
+from reports.selectors.dashboard import practice_totals, rectification_counts, unit_area
 from study.models import AttendanceStatus, MakeUp, StudySession, UnitProgress, WritingKind
 from study.selectors.progress import Figures, member_aggregates, unit_rollup
 from study.services.absences import makeup_complete, self_study_log
 from study.services.sessions import roster_save, session_update
 from study.services.writings import writing_submit
-from tests.factories import MemberFactory, make_session
-from units.models import Member, MemberCategory, UnitTally
+from tests.factories import MemberFactory, UnitFactory, make_session
+from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind, UnitTally
 from units.selectors import member_breakdown, unit_children
 
 
@@ -48,6 +62,7 @@ def _readings(d):
 def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of write
     branches = _branches(d)
     members = list(Member.objects.order_by("pk"))
+    added = list(Unit.objects.filter(name__startswith="新党支部").order_by("pk"))
     secretary = d.users["secretary1"]
     today = timezone.localdate()
     kind = rng.choice(
@@ -62,6 +77,14 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             "self_study",
             "writing",
             "makeup",
+            "new_unit",
+            "move_unit",
+            "drop_unit",
+            "unit_kind",
+            "problem",
+            "problem_change",
+            "activity",
+            "activity_change",
         ]
     )
     if kind == "add" or not members:
@@ -131,6 +154,66 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             text="学" * rng.choice([800, 3200]),
             user=secretary,
         )
+    elif kind == "new_unit":
+        parent = rng.choice([d.education, d.town, d.root])
+        UnitFactory(name=f"新党支部{rng.randint(1, 10**6)}", parent=parent, kind=UnitKind.BRANCH)
+    elif kind == "move_unit":
+        unit = rng.choice(list(Unit.objects.filter(kind__in=BRANCH_KINDS).order_by("pk")))
+        unit.parent = rng.choice([d.education, d.town, d.root])
+        unit.save()
+    elif kind == "drop_unit" and added:
+        # Only a unit with no members, units or ledger below it can go.
+        with contextlib.suppress(ProtectedError):
+            rng.choice(added).delete()
+    elif kind == "unit_kind" and added:
+        unit = rng.choice(added)
+        unit.kind = UnitKind.GENERAL_BRANCH if unit.kind == UnitKind.BRANCH else UnitKind.BRANCH
+        unit.save()
+    elif kind == "problem":
+        rectification_item_create(
+            unit=rng.choice(branches),
+            user=secretary,
+            problem="学习制度落实不够",
+            source=RectificationSource.SELF_CHECK,
+            category=RectificationCategory.CONDUCT,
+            deadline=rng.choice([None, today - datetime.timedelta(days=3), today]),
+        )
+    elif kind == "problem_change" and RectificationItem.objects.exists():
+        # As the admin or a shell would: the stored sums follow any save or delete.
+        item = rng.choice(list(RectificationItem.objects.order_by("pk")))
+        action = rng.choice(["status", "deadline", "unit", "delete"])
+        if action == "delete":
+            item.delete()
+            return
+        if action == "status":
+            item.status = rng.choice(RectificationStatus.values)
+        elif action == "deadline":
+            item.deadline = rng.choice([None, today - datetime.timedelta(days=10), today])
+        else:
+            item.unit = rng.choice(branches)
+        item.save()
+    elif kind == "activity":
+        PracticeActivity.objects.create(
+            unit=rng.choice(branches),
+            held_on=d.batch.starts_on + datetime.timedelta(days=rng.randint(-5, 20)),
+            kind=ActivityKind.AMONG_PEOPLE,
+            participants="全体党员",
+            description="走访困难群众",
+            households=rng.randint(0, 5),
+            funds=Decimal(rng.choice(["0", "0.35", "1.2"])),
+            person_times=rng.randint(0, 30),
+            deeds=rng.randint(0, 3),
+            recorded_by=secretary,
+        )
+    elif kind == "activity_change" and PracticeActivity.objects.exists():
+        activity = rng.choice(list(PracticeActivity.objects.order_by("pk")))
+        if rng.random() < 0.3:
+            activity.delete()
+            return
+        activity.unit = rng.choice(branches)
+        activity.held_on = activity.held_on + datetime.timedelta(days=rng.randint(-3, 3))
+        activity.households += 1
+        activity.save()
     elif kind == "makeup":
         owed = list(MakeUp.objects.filter(done_on__isnull=True).order_by("pk"))
         if owed:
@@ -139,12 +222,12 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             )
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
     d = live_district
     rng = random.Random(seed)
     readings = _readings(d)
-    for _ in range(40):
+    for _ in range(60):
         _random_write(rng, d, readings)
     assert "一致" in _check()
 
@@ -154,7 +237,25 @@ def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
     for name in ("members", "complete", "no_participation", "makeups_owed", "total_hours"):
         assert getattr(shown, name) == getattr(counted, name), name
     assert member_breakdown(d.root)["total"] == Member.objects.count()
-    assert sum(c.member_total for c in unit_children(d.root)) == Member.objects.count()
+    # The dashboards' 边学边改 and 二三五 figures, as counted over the ledgers themselves.
+    for unit in (d.root, d.education, d.town):
+        area = unit_area(unit)
+        items = RectificationItem.objects.filter(unit__path__startswith=unit.path)
+        assert rectification_counts(area) == (
+            items.filter(status__in=OPEN_STATUSES).count(),
+            items.filter(overdue_q()).count(),
+        ), unit.name
+        practice = practice_totals(area, d.batch)
+        activities = activities_in(d.batch).filter(unit__path__startswith=unit.path)
+        assert practice.activities == activities.count(), unit.name
+        assert practice.households == sum(a.households for a in activities), unit.name
+        assert practice.funds == sum((a.funds for a in activities), Decimal(0)), unit.name
+    direct = Member.objects.filter(unit=d.root).count()
+    children = unit_children(d.root)
+    assert sum(c.member_total for c in children) + direct == Member.objects.count()
+    for child in children:
+        assert child.member_total == Member.objects.under(child).count(), child.name
+        assert child.branch_total == Unit.objects.subtree_of(child).filter(kind="branch").count()
 
 
 def test_a_wrong_stored_sum_is_found_and_put_right(live_district):

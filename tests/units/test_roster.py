@@ -504,11 +504,13 @@ def test_whoever_sees_a_unit_exports_its_roster(district, client, persona, view)
 
 # The subtree's units and its members, each loaded once.
 VALIDATE_QUERIES = 2
-# Recounting a unit's tally: which of the units still exist, make sure each has a row and
-# lock them, count, one upsert. Summing its members' progress: the same, and when its
-# oldest unreviewed writing came in.
-TALLY_QUERIES = 5
-UNIT_PROGRESS_QUERIES = 6
+# Recounting a unit's tally: which of the units still exist, the lock of all stored sums,
+# make sure each has a row and lock them, count, one upsert. Summing its members'
+# progress: the same, and when its oldest unreviewed writing came in. The members'
+# progress takes the lock of the stored sums first.
+TALLY_QUERIES = 6
+UNIT_PROGRESS_QUERIES = 7
+PROGRESS_LOCK = 1
 # What the database takes per statement: Django splits a bulk write where SQLite's 999
 # parameters run out (every 76 members, every 83 progress rows); PostgreSQL takes it whole.
 PROGRESS_CHUNK = 500
@@ -526,10 +528,20 @@ def _progress_queries(members):
     return sum(5 + _batches(MemberProgress, chunk) for chunk in chunks)
 
 
+def _subtree_updates(*, updates, new):
+    """Adding the units' changes to their subtrees' sums: one UPDATE per set of units
+    taking the same change. New members join 区一中 and only phones change in 区二中:
+    the tallies change in both (each school's own row, then their shared ancestors
+    区教育党委 and 区委), the study sums in 区一中's chain alone."""
+    tallies = 3 if updates and new else 1
+    return tallies + (1 if new else 0)
+
+
 def _apply_queries(*, updates, new):
     """Savepoint, claim the upload, validate, the INSERT of the new members, one UPDATE of
-    the changed, the tallies of their units, their progress and their units' sums, save
-    the counts, release. Nothing here is paid per row but what the database splits."""
+    the changed, the tallies of their units, their progress and their units' sums, what
+    changed added to the subtrees, save the counts, release. Nothing here is paid per row
+    but what the database splits."""
     return (
         1
         + 1
@@ -537,8 +549,10 @@ def _apply_queries(*, updates, new):
         + _batches(Member, new)
         + (1 if updates else 0)
         + TALLY_QUERIES
+        + PROGRESS_LOCK
         + _progress_queries(updates + new)
         + UNIT_PROGRESS_QUERIES
+        + _subtree_updates(updates=updates, new=new)
         + 1
         + 1
     )

@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from study.models import MemberProgress, ReadingCoverage, UnitProgress
+from study.models import MemberProgress
 from study.services.progress import rollups_rebuild
-from units.models import UnitTally
+from units.subtree import REGISTERED
 
-# What is stored, and the fields that say which row is which.
-STORED = [
-    (UnitTally, ("unit_id",)),
-    (MemberProgress, ("member_id",)),
-    (UnitProgress, ("unit_id",)),
-    (ReadingCoverage, ("unit_id", "batch_id")),
-]
+
+def _stored():
+    """What is stored, and the fields that say which row is which: every member's
+    progress, then each registered sum's own and subtree rows (units.subtree)."""
+    stored = [(MemberProgress, ("member_id",))]
+    for spec in REGISTERED:
+        key = ("unit_id", *spec.key)
+        stored += [(spec.own, key), (spec.subtree, key)]
+    return stored
 
 
 def _rows(model, key):
@@ -30,7 +32,8 @@ def _rows(model, key):
 class Command(BaseCommand):
     help = (
         "从花名册和学习台账重新计算所有存储的统计:各党组织党员数、每名党员的学习进度、"
-        "各党组织的学习进度合计和必读篇目学习情况。加 --check 只核对、不改动。"
+        "各党组织的学习进度合计、必读篇目学习情况、整改问题和二三五活动,以及各党组织连同下级的合计。"
+        "加 --check 只核对、不改动。"
     )
 
     def add_arguments(self, parser):
@@ -42,10 +45,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, check, **options):
         with transaction.atomic():
-            before = {model: _rows(model, key) for model, key in STORED}
+            stored = _stored()
+            before = {model: _rows(model, key) for model, key in stored}
             rollups_rebuild()
             differing = {}
-            for model, key in STORED:
+            for model, key in stored:
                 after = _rows(model, key)
                 keys = set(before[model]) | set(after)
                 differing[model] = sum(before[model].get(k) != after.get(k) for k in keys)
@@ -53,7 +57,7 @@ class Command(BaseCommand):
                 # Compared inside the transaction and rolled back: nothing is written.
                 transaction.set_rollback(True)
         report = "\n".join(
-            f"{model._meta.verbose_name}:{differing[model]} 条不一致" for model, _key in STORED
+            f"{model._meta.verbose_name}:{differing[model]} 条不一致" for model, _key in stored
         )
         total = sum(differing.values())
         if check and total:
