@@ -14,13 +14,17 @@ from study.models import (
     LeaveRequest,
     MakeUp,
     MemberProgress,
+    MobileContacts,
     ReadingCoverage,
     Review,
+    ReviewBacklog,
     SelfStudy,
     SpotCheck,
     StudySession,
     SubtreeCoverage,
+    SubtreeMobileContacts,
     SubtreeProgress,
+    SubtreeReviewBacklog,
     UnitProgress,
     Writing,
 )
@@ -104,6 +108,24 @@ class SubtreeProgressAdmin(UnitProgressAdmin):
 @admin.register(SubtreeCoverage)
 class SubtreeCoverageAdmin(ReadingCoverageAdmin):
     pass
+
+
+@admin.register(MobileContacts, SubtreeMobileContacts)
+class MobileContactsAdmin(ReadOnlyAdmin):
+    """Counts kept with the roster and the contact log (study.sums)."""
+
+    list_display = ["unit", "last_contacted_on", "members"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit"]
+
+
+@admin.register(ReviewBacklog, SubtreeReviewBacklog)
+class ReviewBacklogAdmin(ReadOnlyAdmin):
+    """Counts kept with the writings and their reviews (study.sums)."""
+
+    list_display = ["unit", "waiting_since", "branches"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit"]
 
 
 @admin.register(MakeUp)

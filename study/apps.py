@@ -8,7 +8,7 @@ attendees' hours) follow.
 """
 
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 
 class StudyConfig(AppConfig):
@@ -17,21 +17,38 @@ class StudyConfig(AppConfig):
 
     def ready(self):
         from campaign.models import Reading
-        from study.models import ReadingCoverage, StudySession
+        from study.models import ContactLog, ReadingCoverage, StudySession
         from study.services.progress import (
             COVERAGE_SUM,
             PROGRESS_SUM,
             progress_refresh,
             reading_coverage_refresh,
         )
+        from study.sums import MOBILE_CONTACTS, REVIEW_BACKLOG
+        from units.models import Member
         from units.signals import members_changed
-        from units.subtree import register
+        from units.subtree import own_refresh, register
 
         register(PROGRESS_SUM)
         register(COVERAGE_SUM)
+        register(MOBILE_CONTACTS)
+        register(REVIEW_BACKLOG)
+
+        def contacted(sender, instance, raw=False, **kwargs):
+            if raw:
+                return
+            units = Member.objects.filter(pk=instance.member_id).values_list("unit_id", flat=True)
+            own_refresh(MOBILE_CONTACTS, list(units))
+
+        post_save.connect(contacted, sender=ContactLog, weak=False, dispatch_uid="study.contact")
+        post_delete.connect(
+            contacted, sender=ContactLog, weak=False, dispatch_uid="study.contact_deleted"
+        )
 
         def members(sender, *, member_ids, unit_ids=(), **kwargs):
-            progress_refresh(member_ids=member_ids, unit_ids=unit_ids)
+            units = progress_refresh(member_ids=member_ids, unit_ids=unit_ids)
+            # Who is a mobile member, and where, follows the roster too.
+            own_refresh(MOBILE_CONTACTS, units)
 
         members_changed.connect(members, weak=False, dispatch_uid="study.progress_refresh")
 

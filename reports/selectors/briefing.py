@@ -45,12 +45,12 @@ from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from reports.briefing_document import briefing_charts, briefing_sections
 from reports.models import Briefing
 from study.models import REVIEW_OVERDUE_DAYS
-from study.selectors.absences import mobile_members_out_of_contact
+from study.selectors.absences import out_of_contact_count
 from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
 from study.selectors.writings import unreviewed_writings
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import branch_stages, group_top_units, lagging_branches
-from units.models import TOP_LEVEL_KINDS, Member, SupervisionGroup, Unit, UnitKind
+from units.models import TOP_LEVEL_KINDS, SupervisionGroup, Unit, UnitKind
 from units.selectors import under_any
 
 EDITOR = "区委先进性教育活动领导小组办公室"
@@ -358,9 +358,7 @@ def briefing_collect(briefing: Briefing) -> dict[str, Any]:
         "lectures": _lectures(tops, batch, start, end),
         "bulletin_boards": _empty_bulletin_boards(tops, end),
         "review_backlog": _review_backlog(tops, today),
-        "out_of_contact": mobile_members_out_of_contact(
-            Member.objects.filter(under_any(tops, "unit__path")), today
-        ).count(),
+        "out_of_contact": out_of_contact_count(tops, today),
         "editor": EDITOR,
         "distribution": [{"label": label, "to": to} for label, to in DISTRIBUTION],
         "copies": briefing.copies or _copies(),

@@ -34,6 +34,13 @@ from study.models.sessions import (
     SessionKind,
     StudySession,
 )
+from study.models.sums import (
+    NEVER,
+    MobileContacts,
+    ReviewBacklog,
+    SubtreeMobileContacts,
+    SubtreeReviewBacklog,
+)
 from study.models.writings import (
     REVIEW_OVERDUE_DAYS,
     Grade,
@@ -75,6 +82,11 @@ __all__ = [
     "ProgressSums",
     "SubtreeCoverage",
     "SubtreeProgress",
+    "NEVER",
+    "MobileContacts",
+    "ReviewBacklog",
+    "SubtreeMobileContacts",
+    "SubtreeReviewBacklog",
     "Writing",
     "WritingKind",
 ]

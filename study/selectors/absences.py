@@ -7,12 +7,13 @@ subquery.
 """
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 
 from common.dates import days_ago
-from study.models import CONTACT_OVERDUE_DAYS, ContactLog
-from units.models import Member
+from study.models import CONTACT_OVERDUE_DAYS, ContactLog, SubtreeMobileContacts
+from units.models import Member, Unit
 
 
 def members_with_last_contact(members: QuerySet[Member]) -> QuerySet[Member]:
@@ -32,3 +33,14 @@ def mobile_members_out_of_contact(
     cutoff = days_ago(CONTACT_OVERDUE_DAYS, today)
     recent = ContactLog.objects.filter(member=OuterRef("pk"), contacted_on__gte=cutoff)
     return members.filter(is_mobile=True).exclude(Exists(recent))
+
+
+def out_of_contact_count(tops: Iterable[Unit], today: datetime.date | None = None) -> int:
+    """How many 流动党员 of the subtrees of `tops` (units none inside another) have not
+    been contacted for more than 30 days, or never: one query summing the units' stored
+    counts by last contact (study.models.sums), however many members."""
+    cutoff = days_ago(CONTACT_OVERDUE_DAYS, today)
+    found = SubtreeMobileContacts.objects.filter(
+        unit__in=[unit.pk for unit in tops], last_contacted_on__lt=cutoff
+    ).aggregate(members=Sum("members"))
+    return found["members"] or 0

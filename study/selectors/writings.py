@@ -7,12 +7,18 @@ the subtree.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from common.dates import days_ago
-from study.models import REVIEW_OVERDUE_DAYS, Review, UnitProgress, Writing
-from units.models import Unit, UnitKind
+from study.models import (
+    REVIEW_OVERDUE_DAYS,
+    Review,
+    SubtreeReviewBacklog,
+    UnitProgress,
+    Writing,
+)
+from units.models import Unit
 
 
 def unreviewed_writings() -> QuerySet[Writing]:
@@ -45,6 +51,8 @@ def branches_with_review_backlog(unit: Unit, today: datetime.date | None = None)
     note or essay waiting unreviewed for more than a week."""
     if unit.is_branch:
         return int(_behind(today).filter(unit=unit).exists())
-    return (
-        _behind(today).filter(unit__path__startswith=unit.path, unit__kind=UnitKind.BRANCH).count()
-    )
+    # The subtree's branches by the day their oldest waiting writing came in (stored).
+    waiting = SubtreeReviewBacklog.objects.filter(
+        unit=unit, waiting_since__lt=days_ago(REVIEW_OVERDUE_DAYS, today)
+    ).aggregate(branches=Sum("branches"))
+    return waiting["branches"] or 0

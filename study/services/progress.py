@@ -39,10 +39,12 @@ from study.models import (
     WritingKind,
 )
 from study.selectors.progress import UNIT_FIGURES, member_aggregates
+from study.sums import REVIEW_BACKLOG
 from units.models import Member, Unit, UnitKind
 from units.subtree import (
     SubtreeSum,
     own_changes,
+    own_refresh,
     rollups_lock,
     stored_sums_rebuild,
     subtree_add,
@@ -71,10 +73,10 @@ def hours_requirement_met(*, concentrated: Decimal, total: Decimal) -> bool:
     return total >= REQUIRED_HOURS and concentrated * denominator >= total * numerator
 
 
-def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ()) -> None:
+def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ()) -> set[int]:
     """Recompute the stored progress of these members from the ledger (a fixed number of
     grouped queries per 500 members), then the sums of their units and of `unit_ids`
-    (units members have left)."""
+    (units members have left); the ids of those units."""
     units = set(unit_ids)
     with transaction.atomic(savepoint=False):
         # Before the members' rows: every writer of stored sums queues here first.
@@ -82,6 +84,7 @@ def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ())
         for ids in in_chunks(set(member_ids)):
             units |= _refresh_chunk(ids)
         unit_progress_refresh(unit_ids=units)
+    return units
 
 
 def _grouped(
@@ -238,6 +241,11 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 ),
                 {pk: units[pk][0] for pk in ids},
             )
+            waiting_changed = [
+                pk for pk in ids if before.get(pk, {}).get("oldest_unreviewed") != oldest.get(pk)
+            ]
+            if waiting_changed:
+                own_refresh(REVIEW_BACKLOG, waiting_changed)
 
 
 def reading_coverage_refresh(*, unit_ids: Iterable[int]) -> None:

@@ -26,7 +26,7 @@ from study.models import (
     MemberProgress,
 )
 from study.selectors import progress as selectors
-from study.selectors.absences import mobile_members_out_of_contact
+from study.selectors.absences import out_of_contact_count
 from study.selectors.sessions import member_session_history
 from study.selectors.shortfall import hours_shortfall, writing_rule, writing_shortfall
 from study.selectors.topics import readings_with_coverage, topics_with_coverage
@@ -129,7 +129,7 @@ def unit_progress(request, pk):
         "rows": page_of(request, rollup.rows, ROWS_PER_PAGE),
         "direct": rollup.direct,
         "review_backlog": branches_with_review_backlog(unit),
-        "out_of_contact": mobile_members_out_of_contact(members).count(),
+        "out_of_contact": out_of_contact_count([unit]),
         "keeps_ledger": unit.is_branch or rollup.direct is not None,
         "can_manage": has_perm(request.user, "keep_ledger", unit),
     }

@@ -29,11 +29,25 @@ from ledgers.selectors.practice import activities_in
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from ledgers.services.rectification import rectification_item_create
 from reports.selectors.dashboard import practice_totals, rectification_counts, unit_area
-from study.models import AttendanceStatus, MakeUp, StudySession, UnitProgress, WritingKind
+from study.models import (
+    AttendanceStatus,
+    ContactMethod,
+    Grade,
+    MakeUp,
+    StudySession,
+    UnitProgress,
+    WritingKind,
+)
+from study.selectors.absences import mobile_members_out_of_contact, out_of_contact_count
 from study.selectors.progress import Figures, member_aggregates, unit_rollup
-from study.services.absences import makeup_complete, self_study_log
+from study.selectors.writings import (
+    branches_with_review_backlog,
+    units_with_review_backlog,
+    unreviewed_writings,
+)
+from study.services.absences import contact_log, makeup_complete, self_study_log
 from study.services.sessions import roster_save, session_update
-from study.services.writings import writing_submit
+from study.services.writings import writing_review, writing_submit
 from tests.factories import MemberFactory, UnitFactory, make_session
 from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind, UnitTally
 from units.selectors import member_breakdown, unit_children
@@ -85,6 +99,9 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             "problem_change",
             "activity",
             "activity_change",
+            "review",
+            "contact",
+            "mobile",
         ]
     )
     if kind == "add" or not members:
@@ -214,6 +231,24 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
         activity.held_on = activity.held_on + datetime.timedelta(days=rng.randint(-3, 3))
         activity.households += 1
         activity.save()
+    elif kind == "review" and unreviewed_writings().exists():
+        writing_review(
+            writing=rng.choice(list(unreviewed_writings().order_by("pk"))),
+            reviewer=d.users["office"],
+            comment="认真",
+            grade=Grade.GOOD,
+        )
+    elif kind == "contact" and Member.objects.filter(is_mobile=True).exists():
+        contact_log(
+            member=rng.choice(list(Member.objects.filter(is_mobile=True).order_by("pk"))),
+            contacted_on=today - datetime.timedelta(days=rng.randint(0, 60)),
+            method=ContactMethod.PHONE,
+            user=secretary,
+        )
+    elif kind == "mobile":
+        member = rng.choice(members)
+        member.is_mobile = not member.is_mobile
+        member.save()
     elif kind == "makeup":
         owed = list(MakeUp.objects.filter(done_on__isnull=True).order_by("pk"))
         if owed:
@@ -250,6 +285,20 @@ def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
         assert practice.activities == activities.count(), unit.name
         assert practice.households == sum(a.households for a in activities), unit.name
         assert practice.funds == sum((a.funds for a in activities), Decimal(0)), unit.name
+    # Counts that depend on the day asked, asked on days to come as well.
+    for days in (0, 8, 40):
+        later = timezone.localdate() + datetime.timedelta(days=days)
+        for unit in (d.root, d.education, d.town):
+            assert out_of_contact_count([unit], later) == (
+                mobile_members_out_of_contact(Member.objects.under(unit), later).count()
+            ), (unit.name, days)
+            assert branches_with_review_backlog(unit, later) == (
+                units_with_review_backlog(
+                    Unit.objects.subtree_of(unit).filter(kind=UnitKind.BRANCH), later
+                )
+                .filter(review_overdue=True)
+                .count()
+            ), (unit.name, days)
     direct = Member.objects.filter(unit=d.root).count()
     children = unit_children(d.root)
     assert sum(c.member_total for c in children) + direct == Member.objects.count()
@@ -289,3 +338,35 @@ def test_moving_a_member_moves_them_between_the_units_sums(district):
     assert UnitProgress.objects.get(unit=d.street).members == 2
     assert member_breakdown(d.education)["mobile"] == 0
     assert member_breakdown(d.town)["mobile"] == 1
+
+
+def test_contacting_a_mobile_member_takes_them_off_the_out_of_contact_count(district):
+    d = district
+    today = timezone.localdate()
+    assert out_of_contact_count([d.root]) == 1  # 王强, never contacted
+    log = contact_log(
+        member=d.school1.members.get(name="王强"),
+        contacted_on=today,
+        method=ContactMethod.HOME_VISIT,
+        user=d.users["secretary1"],
+    )
+    assert out_of_contact_count([d.root]) == 0
+    assert out_of_contact_count([d.education], today + datetime.timedelta(days=31)) == 1
+    log.delete()
+    assert out_of_contact_count([d.root]) == 1
+
+
+def test_a_branch_falls_behind_on_review_a_week_after_its_oldest_writing(district):
+    d = district
+    today = timezone.localdate()
+    writing = writing_submit(
+        member=d.school1.members.first(),
+        kind=WritingKind.NOTE,
+        title="学习笔记",
+        text="学" * 500,
+        user=d.users["secretary1"],
+    )
+    assert branches_with_review_backlog(d.root, today + datetime.timedelta(days=7)) == 0
+    assert branches_with_review_backlog(d.root, today + datetime.timedelta(days=8)) == 1
+    writing_review(writing=writing, reviewer=d.users["office"], comment="好", grade=Grade.GOOD)
+    assert branches_with_review_backlog(d.root, today + datetime.timedelta(days=8)) == 0

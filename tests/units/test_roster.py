@@ -511,6 +511,9 @@ VALIDATE_QUERIES = 2
 TALLY_QUERIES = 6
 UNIT_PROGRESS_QUERIES = 7
 PROGRESS_LOCK = 1
+# Recounting the units' mobile members by last contact: the lock, the units' paths, the
+# rows stored, the recount, and the rows written anew (delete, insert).
+MOBILE_CONTACT_QUERIES = 6
 # What the database takes per statement: Django splits a bulk write where SQLite's 999
 # parameters run out (every 76 members, every 83 progress rows); PostgreSQL takes it whole.
 PROGRESS_CHUNK = 500
@@ -552,6 +555,7 @@ def _apply_queries(*, updates, new):
         + PROGRESS_LOCK
         + _progress_queries(updates + new)
         + UNIT_PROGRESS_QUERIES
+        + MOBILE_CONTACT_QUERIES
         + _subtree_updates(updates=updates, new=new)
         + 1
         + 1

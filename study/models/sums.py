@@ -1,0 +1,99 @@
+"""Stored sums whose meaning depends on the day asked, keyed by date (units.subtree): a
+mobile member is out of contact once their last contact is over 30 days old, a branch
+is behind on 批阅 once its oldest unreviewed writing is over a week old. Each unit keeps
+its own rows, and beside them its subtree's, so a district's count is a sum of a few
+rows by date rather than a scan of its members or writings."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A mobile member never contacted: earlier than any contact.
+NEVER = datetime.date(1, 1, 1)
+
+
+class MobileContacts(models.Model):
+    """A unit's own 流动党员, counted by the day each was last contacted."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    last_contacted_on = models.DateField(_("最近联系日期"))
+    members = models.PositiveIntegerField(_("流动党员数"), default=0)
+
+    class Meta:
+        verbose_name = _("流动党员联系统计")
+        verbose_name_plural = _("流动党员联系统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "last_contacted_on"], name="mobile_contacts_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.last_contacted_on} · {self.members}"
+
+
+class SubtreeMobileContacts(models.Model):
+    """`MobileContacts` of a unit and every unit below it, added up."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    last_contacted_on = models.DateField(_("最近联系日期"))
+    members = models.PositiveIntegerField(_("流动党员数"), default=0)
+
+    class Meta:
+        verbose_name = _("流动党员联系统计(含下级)")
+        verbose_name_plural = _("流动党员联系统计(含下级)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "last_contacted_on"], name="subtree_mobile_contacts_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.last_contacted_on} · {self.members}"
+
+
+class ReviewBacklog(models.Model):
+    """A 党支部 with a note or essay not yet reviewed: one, on the day the oldest came in."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    waiting_since = models.DateField(_("最早未批改提交日期"))
+    branches = models.PositiveIntegerField(_("党支部数"), default=0)
+
+    class Meta:
+        verbose_name = _("未批改笔记心得统计")
+        verbose_name_plural = _("未批改笔记心得统计")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "waiting_since"], name="review_backlog_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.waiting_since}"
+
+
+class SubtreeReviewBacklog(models.Model):
+    """`ReviewBacklog` of a unit and every unit below it, added up."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    waiting_since = models.DateField(_("最早未批改提交日期"))
+    branches = models.PositiveIntegerField(_("党支部数"), default=0)
+
+    class Meta:
+        verbose_name = _("未批改笔记心得统计(含下级)")
+        verbose_name_plural = _("未批改笔记心得统计(含下级)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "waiting_since"], name="subtree_review_backlog_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.waiting_since} · {self.branches}"
