@@ -40,6 +40,7 @@ from django.urls import reverse  # noqa: E402
 
 from demo.study import seed_study_ledger  # noqa: E402
 from study.models import Attendance, StudySession  # noqa: E402
+from study.views.progress import ROWS_PER_PAGE  # noqa: E402
 from units.models import Member, SupervisionGroup, Unit, UnitKind  # noqa: E402
 from units.permissions import scope_for  # noqa: E402
 
@@ -132,14 +133,13 @@ def pages():
     )
     group = SupervisionGroup.objects.order_by("number").first()
     member = branch.members.order_by("pk").first()
-    lists = max(largest_branch, 20)
-    # A unit's figures come one row per child unit (all of them ranked, lagging first, and
-    # shown 50 a page) and one for the members it keeps itself.
+    # A branch's members, the 20 laggards, or a page of child units: the database ranks a
+    # unit's children and hands over the 50 a page shows, however many there are.
+    lists = max(largest_branch, 20, ROWS_PER_PAGE)
     return [
-        ("区委 (district)", reverse("study:unit_progress", args=[root.pk]),
-         max(lists, root.children.count() + 1)),
+        ("区委 (district)", reverse("study:unit_progress", args=[root.pk]), lists),
         (f"{committee.name} (committee)", reverse("study:unit_progress", args=[committee.pk]),
-         max(lists, committee.children.count() + 1)),
+         lists),
         (f"{branch.name} (branch)", reverse("study:unit_progress", args=[branch.pk]), lists),
         (f"{group.name} (group)", reverse("study:group_progress", args=[group.pk]), lists),
         (f"{member.name} (member)", reverse("study:member_progress", args=[member.pk]), lists),

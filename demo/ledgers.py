@@ -32,6 +32,7 @@ from ledgers.models import (
     RectificationStatus,
 )
 from units.models import TOP_LEVEL_KINDS, Member, Unit
+from units.subtree import stored_sums_rebuild
 
 CARD_TYPES = ["党员联系卡", "民情日记卡", "便民服务卡", "承诺践诺卡", "群众评议卡"]
 PROBLEMS = [
@@ -194,6 +195,8 @@ def seed_other_ledgers(
     IntegrityRecord.objects.bulk_create(integrity, batch_size=1000)
     PublicityCheck.objects.bulk_create(publicity, batch_size=1000)
     DiscussionRequirement.objects.bulk_create(requirements, batch_size=1000)
+    # Written in bulk, past the receivers: the dashboards' stored sums are counted once.
+    stored_sums_rebuild()
 
     cadres = list(Member.objects.under(root).filter(is_leading_cadre=True).select_related("unit"))
     LeaderLecture.objects.bulk_create(

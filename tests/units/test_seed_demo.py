@@ -15,6 +15,7 @@ from django.utils import timezone
 from campaign.models import Batch
 from demo.district import ROOT_NAME
 from demo.users import DEMO_USERS
+from ledgers.models import SubtreeOpenProblems, SubtreePracticeDay
 from units.models import (
     TOP_LEVEL_KINDS,
     Member,
@@ -324,3 +325,13 @@ def test_the_demo_units_keep_their_other_ledgers_unevenly(root):
     assert 0 < empty_boards < branches.count()
     assert PracticeActivity.objects.filter(households__gt=0).exists()
     assert PublicityCheck.objects.exists()
+
+
+def test_the_demo_dashboards_show_what_its_ledgers_hold(root):
+    """The demo writes its ledgers in bulk, past the receivers that keep the stored sums:
+    it counts them once at the end, so the office's first look at the demo is right."""
+    out = io.StringIO()
+    call_command("rollups_rebuild", "--check", stdout=out)
+    assert "一致" in out.getvalue()
+    assert SubtreeOpenProblems.objects.filter(unit=root).exists()
+    assert SubtreePracticeDay.objects.filter(unit=root).exists()
