@@ -12,7 +12,13 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from units.models import Member, Unit
         from units.signals import unit_moved
-        from units.subtree import path_ids, subtree_recount, subtree_rows_ensure
+        from units.subtree import (
+            REGISTERED,
+            own_refresh,
+            path_ids,
+            subtree_recount,
+            subtree_rows_ensure,
+        )
         from units.tallies import members_written
 
         # A member saved on its own (a form, the admin, the shell) keeps the tallies of the
@@ -57,6 +63,11 @@ class UnitsConfig(AppConfig):
                 subtree_rows_ensure([instance.pk])
             if before is None or not before[0] or before[1] != instance.kind:
                 members_written(member_ids=(), unit_ids=[instance.pk])
+            if before is not None and before[0] and before[1] != instance.kind:
+                # What a unit counts for may follow its kind (a 党支部's review backlog).
+                for spec in REGISTERED:
+                    if spec.recount is not None:
+                        own_refresh(spec, [instance.pk])
 
         def unit_moved_here(sender, unit, old_path, **kwargs):
             subtree_recount([*path_ids(old_path)[:-1], *path_ids(unit.path)[:-1]])

@@ -98,9 +98,19 @@ class Unit(models.Model):
             self._save(*args, **kwargs)
 
     def _save(self, *args, **kwargs):
-        old_path = self.path
-        parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
-        if self.parent_id and self.path and parent_path.startswith(self.path):
+        # Where the unit is now, as stored: an instance loaded before someone else moved
+        # the unit would otherwise move it back without moving its subtree or its sums.
+        old_path = (
+            Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+            if self.pk is not None
+            else self.path
+        )
+        parent_path = (
+            Unit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+            if self.parent_id
+            else PATH_SEPARATOR
+        )
+        if self.parent_id and old_path and parent_path.startswith(old_path):
             raise ValidationError(_("不能把党组织移到它自己的下级组织之下。"))
         if self.pk is None:
             # The path holds our own id, which only exists after the insert.

@@ -182,8 +182,9 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
         # Only a unit with no members, units or ledger below it can go.
         with contextlib.suppress(ProtectedError):
             rng.choice(added).delete()
-    elif kind == "unit_kind" and added:
-        unit = rng.choice(added)
+    elif kind == "unit_kind":
+        # A branch of the fixture keeps members, sessions and writings: all follow its kind.
+        unit = rng.choice([*added, *branches])
         unit.kind = UnitKind.GENERAL_BRANCH if unit.kind == UnitKind.BRANCH else UnitKind.BRANCH
         unit.save()
     elif kind == "problem":

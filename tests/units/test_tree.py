@@ -1,9 +1,12 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db.models import ProtectedError
 
 from units.models import Member, Unit, UnitKind
-from units.selectors import unit_children, units_with_totals
+from units.selectors import member_breakdown, unit_children, units_with_totals
 
 
 def test_subtree_is_one_query(district, django_assert_num_queries):
@@ -104,3 +107,26 @@ def test_listed_units_inside_one_another_each_count_their_own_subtree(
         units = units_with_totals(listed)  # the units, then their totals
     for unit in units:
         assert (unit.member_total, unit.branch_total) == _recount(unit), unit.name
+
+
+def test_a_unit_saved_from_a_stale_copy_keeps_its_subtree_and_the_sums_together(district):
+    """Two people edit the same 党总支: one moves it under 城关镇党委, the other, on a page
+    opened before, renames it. The later save puts it back where that page had it, and
+    its branch and the stored sums of both 党委 follow, whichever save came last."""
+    d = district
+    stale = Unit.objects.get(pk=d.hospital.pk)
+    moved = Unit.objects.get(pk=d.hospital.pk)
+    moved.parent = d.town
+    moved.save()
+    assert Unit.objects.get(pk=d.ward.pk).path.startswith(Unit.objects.get(pk=d.town.pk).path)
+
+    stale.name = "区人民医院党总支"
+    stale.save()
+
+    ward = Unit.objects.get(pk=d.ward.pk)
+    assert ward.path == f"{d.root.path}{d.health.pk}/{d.hospital.pk}/{d.ward.pk}/"
+    assert member_breakdown(d.town)["total"] == Member.objects.under(d.town).count()
+    assert member_breakdown(d.health)["total"] == Member.objects.under(d.health).count()
+    out = io.StringIO()
+    call_command("rollups_rebuild", "--check", stdout=out)
+    assert "一致" in out.getvalue()
