@@ -2,8 +2,8 @@
 branch, and each built by the template language cost as much as the rest of the page."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def status_radios(member, status: str, choices) -> SafeString:
                 name,
                 value,
                 value,
-                format_html(" checked") if status == value else "",
+                mark_safe(" checked") if status == value else "",
                 colour,
                 name,
                 value,
