@@ -6,34 +6,10 @@ subtrees with. Each is a fixed number of queries however deep the tree (stated o
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Count, Q, QuerySet
 
-from units.models import PATH_SEPARATOR, SubtreeTally, Unit
+from units.models import SubtreeTally, Unit
 from units.subtree import TALLY_FIELDS
-
-
-def child_key(unit: Unit, field: str) -> Case:
-    """The id, as text, of the child of `unit` whose subtree holds a row, read off the
-    materialized path in `field` ('/1/4/17/' under '/1/' → '4'); '' for `unit` itself.
-    Rows are grouped by it in one pass over the subtree, however many children."""
-    rest = Substr(field, len(unit.path) + 1)
-    return Case(
-        When(**{field: unit.path}, then=Value("")),
-        default=Substr(rest, 1, StrIndex(rest, Value(PATH_SEPARATOR)) - 1),
-        output_field=CharField(),
-    )
-
-
-def assigned_key(units: Iterable[Unit], field: str) -> Case:
-    """The id, as text, of the unit of `units` whose subtree holds a row ('' for none).
-    Where one listed unit lies inside another, the deeper one takes the row."""
-    deepest_first = sorted(units, key=lambda u: len(u.path), reverse=True)
-    return Case(
-        *[When(**{f"{field}__startswith": u.path}, then=Value(str(u.pk))) for u in deepest_first],
-        default=Value(""),
-        output_field=CharField(),
-    )
 
 
 def _subtree_totals(units: list[Unit]) -> dict[int, tuple[int, int]]:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 NO_DEADLINE = datetime.date(9999, 12, 31)
 
 
-class OpenProblems(models.Model):
-    """How many of a unit's own 边学边改 problems are still open, by deadline."""
+class ProblemsByDeadline(models.Model):
+    """Open 边学边改 problems counted by deadline: a unit's own, or its subtree's."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
@@ -26,24 +26,25 @@ class OpenProblems(models.Model):
     items = models.PositiveIntegerField(_("未完成问题数"), default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit} · {self.deadline} · {self.items}"
+
+
+class OpenProblems(ProblemsByDeadline):
+    """How many of a unit's own 边学边改 problems are still open, by deadline."""
+
+    class Meta:
         verbose_name = _("未完成整改问题统计")
         verbose_name_plural = _("未完成整改问题统计")
         constraints = [
             models.UniqueConstraint(fields=["unit", "deadline"], name="open_problems_unique")
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.deadline} · {self.items}"
 
-
-class SubtreeOpenProblems(models.Model):
+class SubtreeOpenProblems(ProblemsByDeadline):
     """`OpenProblems` of a unit and every unit below it, added up."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
-    )
-    deadline = models.DateField(_("整改时限"))
-    items = models.PositiveIntegerField(_("未完成问题数"), default=0)
 
     class Meta:
         verbose_name = _("未完成整改问题统计(含下级)")
@@ -54,11 +55,14 @@ class SubtreeOpenProblems(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.deadline} · {self.items}"
-
 
 class PracticeFigures(models.Model):
+    """二三五 activities of one day added up: a unit's own, or its subtree's."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    held_on = models.DateField(_("日期"))
     activities = models.PositiveIntegerField(_("活动次数"), default=0)
     households = models.PositiveIntegerField(_("帮扶走访困难群众(户)"), default=0)
     funds = models.DecimalField(_("投入资金(万元)"), max_digits=14, decimal_places=2, default=0)
@@ -68,14 +72,12 @@ class PracticeFigures(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.unit} · {self.held_on} · {self.activities}"
+
 
 class PracticeDay(PracticeFigures):
     """A unit's own 二三五 activities of one day, added up."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
-    )
-    held_on = models.DateField(_("日期"))
 
     class Meta:
         verbose_name = _("二三五活动日统计")
@@ -84,17 +86,9 @@ class PracticeDay(PracticeFigures):
             models.UniqueConstraint(fields=["unit", "held_on"], name="practice_day_unique")
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.held_on} · {self.activities}"
-
 
 class SubtreePracticeDay(PracticeFigures):
     """`PracticeDay` of a unit and every unit below it, added up."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
-    )
-    held_on = models.DateField(_("日期"))
 
     class Meta:
         verbose_name = _("二三五活动日统计(含下级)")
@@ -102,6 +96,3 @@ class SubtreePracticeDay(PracticeFigures):
         constraints = [
             models.UniqueConstraint(fields=["unit", "held_on"], name="subtree_practice_day_unique")
         ]
-
-    def __str__(self):
-        return f"{self.unit} · {self.held_on} · {self.activities}"

@@ -13,14 +13,24 @@ from django.utils.translation import gettext_lazy as _
 NEVER = datetime.date(1, 1, 1)
 
 
-class MobileContacts(models.Model):
-    """A unit's own 流动党员, counted by the day each was last contacted."""
+class ContactsByDay(models.Model):
+    """流动党员 counted by the day each was last contacted: a unit's own, or its subtree's."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
     )
     last_contacted_on = models.DateField(_("最近联系日期"))
     members = models.PositiveIntegerField(_("流动党员数"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit} · {self.last_contacted_on} · {self.members}"
+
+
+class MobileContacts(ContactsByDay):
+    """A unit's own 流动党员, counted by the day each was last contacted."""
 
     class Meta:
         verbose_name = _("流动党员联系统计")
@@ -31,18 +41,9 @@ class MobileContacts(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.last_contacted_on} · {self.members}"
 
-
-class SubtreeMobileContacts(models.Model):
+class SubtreeMobileContacts(ContactsByDay):
     """`MobileContacts` of a unit and every unit below it, added up."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
-    )
-    last_contacted_on = models.DateField(_("最近联系日期"))
-    members = models.PositiveIntegerField(_("流动党员数"), default=0)
 
     class Meta:
         verbose_name = _("流动党员联系统计(含下级)")
@@ -53,12 +54,10 @@ class SubtreeMobileContacts(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.last_contacted_on} · {self.members}"
 
-
-class ReviewBacklog(models.Model):
-    """A 党支部 with a note or essay not yet reviewed: one, on the day the oldest came in."""
+class BacklogByDay(models.Model):
+    """党支部 with a note or essay not yet reviewed, counted by the day the oldest came in:
+    a branch's own (one), or its subtree's."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
@@ -67,24 +66,25 @@ class ReviewBacklog(models.Model):
     branches = models.PositiveIntegerField(_("党支部数"), default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit} · {self.waiting_since} · {self.branches}"
+
+
+class ReviewBacklog(BacklogByDay):
+    """A 党支部 with a note or essay not yet reviewed: one, on the day the oldest came in."""
+
+    class Meta:
         verbose_name = _("未批改笔记心得统计")
         verbose_name_plural = _("未批改笔记心得统计")
         constraints = [
             models.UniqueConstraint(fields=["unit", "waiting_since"], name="review_backlog_unique")
         ]
 
-    def __str__(self):
-        return f"{self.unit} · {self.waiting_since}"
 
-
-class SubtreeReviewBacklog(models.Model):
+class SubtreeReviewBacklog(BacklogByDay):
     """`ReviewBacklog` of a unit and every unit below it, added up."""
-
-    unit = models.ForeignKey(
-        "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
-    )
-    waiting_since = models.DateField(_("最早未批改提交日期"))
-    branches = models.PositiveIntegerField(_("党支部数"), default=0)
 
     class Meta:
         verbose_name = _("未批改笔记心得统计(含下级)")
@@ -94,6 +94,3 @@ class SubtreeReviewBacklog(models.Model):
                 fields=["unit", "waiting_since"], name="subtree_review_backlog_unique"
             )
         ]
-
-    def __str__(self):
-        return f"{self.unit} · {self.waiting_since} · {self.branches}"
