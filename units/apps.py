@@ -16,6 +16,7 @@ class UnitsConfig(AppConfig):
             REGISTERED,
             own_refresh,
             path_ids,
+            subtree_parent_set,
             subtree_recount,
             subtree_rows_ensure,
         )
@@ -70,6 +71,7 @@ class UnitsConfig(AppConfig):
                         own_refresh(spec, [instance.pk])
 
         def unit_moved_here(sender, unit, old_path, **kwargs):
+            subtree_parent_set(unit)
             subtree_recount([*path_ids(old_path)[:-1], *path_ids(unit.path)[:-1]])
 
         def unit_deleted(sender, instance, **kwargs):

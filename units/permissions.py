@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
 from django.http import Http404
 
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit
@@ -97,6 +97,10 @@ class Scope:
         return self.contains_path(member.unit.path)
 
 
+# Not a role: marks the rows of `scope_for`'s query that come from supervision groups.
+_GROUP = "group"
+
+
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
     cached = getattr(user, "_advedu_scope", None)
@@ -105,24 +109,28 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     scope = Scope()
     if user.is_authenticated and user.is_active:
         scope.is_office = user.is_superuser
-        for role, path in RoleAssignment.objects.filter(user=user).values_list(
-            "role", "unit__path"
-        ):
-            if role == Role.OFFICE:
+        # Roles and supervision groups in one query: every page a user opens asks for them.
+        roles = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "unit__path", Value(None, output_field=BigIntegerField())
+        )
+        # From membership outwards, so that a group with no units assigned yet still counts.
+        memberships = SupervisionGroup.members.through.objects.filter(user=user).values_list(
+            Value(_GROUP, output_field=CharField()),
+            "supervisiongroup__units__path",
+            "supervisiongroup_id",
+        )
+        for role, path, group_id in roles.union(memberships, all=True):
+            if role == _GROUP:
+                if path:
+                    scope.supervisor_paths.append(path)
+                if group_id not in scope.groups:
+                    scope.groups.append(group_id)
+            elif role == Role.OFFICE:
                 scope.is_office = True
             elif role == Role.LEADER:
                 scope.leader_paths.append(path)
             else:
                 scope.secretary_paths.append(path)
-        # From membership outwards, so that a group with no units assigned yet still counts.
-        memberships = SupervisionGroup.members.through.objects.filter(user=user)
-        for group_id, path in memberships.values_list(
-            "supervisiongroup_id", "supervisiongroup__units__path"
-        ):
-            if path:
-                scope.supervisor_paths.append(path)
-            if group_id not in scope.groups:
-                scope.groups.append(group_id)
         scope.member = Member.objects.filter(user=user).select_related("unit").first()
     user._advedu_scope = scope
     return scope

@@ -44,13 +44,17 @@ Recount = Callable[[list[int]], dict[tuple[int, tuple], dict[str, Number]]]
 class SubtreeSum:
     """A stored subtree sum: `subtree` holds, per unit (and per `key`, e.g. a batch), the
     `fields` of `own` added up over the unit's subtree. `recount`, when given, counts the
-    own rows of some units afresh from the ledger they sum (`own_refresh`)."""
+    own rows of some units afresh from the ledger they sum (`own_refresh`). A `ranked`
+    sum's subtree rows also keep the unit's parent (`parent`), so that an index on the
+    parent and the figures hands over a page of a unit's children ranked, without
+    sorting all of them."""
 
     own: type[Model]
     subtree: type[Model]
     fields: tuple[str, ...]
     key: tuple[str, ...] = ()
     recount: Recount | None = None
+    ranked: bool = False
 
 
 TALLY_FIELDS = ("members", "leading_cadres", "retired", "mobile", "infirm", "cannot_write")
@@ -70,16 +74,48 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.split(PATH_SEPARATOR) if part]
 
 
+def _parents(paths: Iterable[str]) -> dict[int, int | None]:
+    """Each unit's parent, read off the paths (a path holds every ancestor's)."""
+    parents: dict[int, int | None] = {}
+    for path in paths:
+        chain = path_ids(path)
+        for position, unit_id in enumerate(chain):
+            parents[unit_id] = chain[position - 1] if position else None
+    return parents
+
+
+# Set while a writer holds the lock, inside its transaction: the writers it calls (a roster
+# save refreshes progress, which refreshes its own rows) don't ask for it again.
+_lock_held: ContextVar[bool] = ContextVar("rollups_lock_held", default=False)
+
+
 def rollups_lock() -> None:
     """Take the lock every writer of stored sums takes first: the `SubtreeTally` row of
-    each root (there is one, the district). A no-op when already held; SQLite lets one
-    writer at a time anyway."""
+    each root (there is one, the district). No query when a caller already holds it
+    (`rollups_held`); SQLite lets one writer at a time anyway."""
+    if _lock_held.get():
+        return
     list(
         SubtreeTally.objects.select_for_update(of=("self",))
         .filter(unit__parent__isnull=True)
         .order_by("unit_id")
         .values_list("pk", flat=True)
     )
+
+
+@contextmanager
+def rollups_held() -> Iterator[None]:
+    """Take the lock (once) for the block inside; use within the transaction that writes,
+    which keeps the lock until it ends."""
+    if _lock_held.get():
+        yield
+        return
+    rollups_lock()
+    token = _lock_held.set(True)
+    try:
+        yield
+    finally:
+        _lock_held.reset(token)
 
 
 # Changes of own rows -------------------------------------------------------------------
@@ -139,8 +175,14 @@ def subtree_add(
         if rows.update(**{name: F(name) + value for name, value in added.items()}) < len(unit_ids):
             # A row not there yet held zeros: it starts at the change.
             there = set(rows.values_list("unit_id", flat=True))
+            parents = _parents(paths.values()) if spec.ranked else {}
             spec.subtree.objects.bulk_create(
-                spec.subtree(unit_id=unit_id, **match, **added)
+                spec.subtree(
+                    unit_id=unit_id,
+                    **match,
+                    **added,
+                    **({"parent_id": parents[unit_id]} if spec.ranked else {}),
+                )
                 for unit_id in sorted(set(unit_ids) - there)
             )
 
@@ -165,8 +207,7 @@ def own_refresh(spec: SubtreeSum, unit_ids: Iterable[int]) -> None:
     """Count the own rows of these units afresh (`spec.recount`) and add what changed to
     their subtrees (three queries per 500 units, and one or two per chain of units that
     changed): for sums of a ledger whose writes call it, e.g. from receivers."""
-    with transaction.atomic(savepoint=False):
-        rollups_lock()
+    with transaction.atomic(savepoint=False), rollups_held():
         paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
         ids = sorted(paths)
         for start in range(0, len(ids), 500):
@@ -199,11 +240,26 @@ def subtree_rows_ensure(unit_ids: Iterable[int]) -> None:
     """Give new units their rows of zeros in every sum that has one row a unit, so that
     a page ranking a unit's children finds every child (one query per such sum)."""
     ids = sorted(set(unit_ids))
+    parents = {}
+    if any(spec.ranked for spec in REGISTERED):
+        parents = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "parent_id"))
     for spec in REGISTERED:
         if not spec.key:
             spec.subtree.objects.bulk_create(
-                [spec.subtree(unit_id=pk) for pk in ids], ignore_conflicts=True
+                [
+                    spec.subtree(unit_id=pk, **({"parent_id": parents[pk]} if spec.ranked else {}))
+                    for pk in ids
+                    if not spec.ranked or pk in parents
+                ],
+                ignore_conflicts=True,
             )
+
+
+def subtree_parent_set(unit: Unit) -> None:
+    """A moved unit's rows in the ranked sums under its new parent."""
+    for spec in REGISTERED:
+        if spec.ranked:
+            spec.subtree.objects.filter(unit_id=unit.pk).update(parent_id=unit.parent_id)
 
 
 # Units moved or deleted ----------------------------------------------------------------
@@ -216,14 +272,17 @@ def subtree_recount(unit_ids: Iterable[int]) -> None:
     units = list(Unit.objects.filter(pk__in=set(unit_ids)).order_by("depth", "pk"))
     if not units:
         return
-    with transaction.atomic(savepoint=False):
-        rollups_lock()
+    with transaction.atomic(savepoint=False), rollups_held():
         for spec in REGISTERED:
             for unit in units:
                 under = spec.own.objects.filter(unit__path__startswith=unit.path)
                 sums = {name: Sum(name) for name in spec.fields}
                 if not spec.key:
-                    _replace(spec, {(unit.pk, ()): under.aggregate(**sums)})
+                    _replace(
+                        spec,
+                        {(unit.pk, ()): under.aggregate(**sums)},
+                        parents={unit.pk: unit.parent_id},
+                    )
                     continue
                 rows = under.values(*spec.key).annotate(**sums).order_by()
                 _replace(
@@ -234,15 +293,21 @@ def subtree_recount(unit_ids: Iterable[int]) -> None:
 
 
 def _replace(
-    spec: SubtreeSum, rows: Mapping[tuple[int, tuple], Mapping], unit_ids: Iterable[int] = ()
+    spec: SubtreeSum,
+    rows: Mapping[tuple[int, tuple], Mapping],
+    unit_ids: Iterable[int] = (),
+    parents: Mapping[int, int | None] | None = None,
 ) -> None:
     """Write these subtree rows (missing fields as zeros) over what is stored for their
-    units; a keyed sum loses the units' rows of keys not given."""
+    units; a keyed sum loses the units' rows of keys not given. A ranked sum's rows take
+    their unit's parent from `parents`."""
+    ranked = spec.ranked
     objects = [
         spec.subtree(
             unit_id=unit_id,
             **dict(zip(spec.key, key, strict=True)),
             **{name: row.get(name) or 0 for name in spec.fields},
+            **({"parent_id": parents[unit_id]} if ranked else {}),
         )
         for (unit_id, key), row in sorted(rows.items())
     ]
@@ -259,15 +324,14 @@ def _replace(
         objects,
         update_conflicts=True,
         unique_fields=["unit", *[k.removesuffix("_id") for k in spec.key]],
-        update_fields=list(spec.fields),
+        update_fields=[*spec.fields, *(["parent"] if ranked else [])],
     )
 
 
 def subtree_rebuild() -> None:
     """Recompute every registered subtree row from the own rows (`manage.py
     rollups_rebuild`): one pass over each own table, added up the paths in Python."""
-    with transaction.atomic(savepoint=False):
-        rollups_lock()
+    with transaction.atomic(savepoint=False), rollups_held():
         paths = dict(Unit.objects.values_list("pk", "path"))
         for spec in REGISTERED:
             totals: dict[tuple[int, tuple], dict[str, Number]] = defaultdict(dict)
@@ -284,4 +348,4 @@ def subtree_rebuild() -> None:
                         total[name] = total.get(name, 0) + (row[name] or 0)
             if spec.key:
                 spec.subtree.objects.all().delete()
-            _replace(spec, totals)
+            _replace(spec, totals, parents=_parents(paths.values()))

@@ -152,6 +152,17 @@ class SubtreeProgress(ProgressSums):
         on_delete=models.CASCADE,
         related_name="subtree_progress",
     )
+    # The unit's parent, kept with the row (units.subtree, `ranked`): a page of a 党委's
+    # children, lagging first, is then a range of the index below.
+    parent = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("上级党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
     no_members = models.GeneratedField(
         verbose_name=_("无党员"),
         expression=models.Case(
@@ -186,6 +197,20 @@ class SubtreeProgress(ProgressSums):
     class Meta:
         verbose_name = _("党组织及下级学习进度")
         verbose_name_plural = _("党组织及下级学习进度")
+        indexes = [
+            # In the order of study.selectors.progress.LAGGING_ORDER.
+            models.Index(
+                fields=[
+                    "parent",
+                    "no_members",
+                    "rate_tenths",
+                    "average_tenths",
+                    "-makeups_owed",
+                    "unit",
+                ],
+                name="subtree_progress_lagging",
+            )
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.complete}/{self.members}"

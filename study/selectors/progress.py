@@ -182,13 +182,14 @@ def _subtree_values(units: Q, batch: Batch | None) -> dict[int, list]:
 
 
 # Figures.lagging_key, as the database ranks a unit's children by their stored subtree
-# sums (SubtreeProgress keeps the rate and the average in the tenths the pages show).
+# sums (SubtreeProgress keeps the rate and the average in the tenths the pages show); the
+# index `subtree_progress_lagging` holds each unit's children in this order.
 LAGGING_ORDER = [
-    F("subtree_progress__no_members").asc(nulls_last=True),
-    F("subtree_progress__rate_tenths").asc(nulls_last=True),
-    F("subtree_progress__average_tenths").asc(nulls_last=True),
-    F("subtree_progress__makeups_owed").desc(nulls_last=True),
-    "path",
+    "subtree_progress__no_members",
+    "subtree_progress__rate_tenths",
+    "subtree_progress__average_tenths",
+    "-subtree_progress__makeups_owed",
+    "subtree_progress__unit_id",
 ]
 
 
@@ -204,7 +205,7 @@ class ChildRows(Sequence):
     whatever the number of children, and a row asked for twice is read once."""
 
     def __init__(self, unit: Unit, batch: Batch | None, readings: int):
-        self._children = Unit.objects.filter(parent=unit)
+        self._unit = unit
         self._batch = batch
         self._readings = readings
         self._count: int | None = None
@@ -212,7 +213,7 @@ class ChildRows(Sequence):
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self._children.count()
+            self._count = Unit.objects.filter(parent=self._unit).count()
         return self._count
 
     def __getitem__(self, index):
@@ -234,8 +235,12 @@ class ChildRows(Sequence):
         if not missing:
             return
         first, last = missing[0], missing[-1] + 1
+        # Through the subtree rows' parent, not the units': then the page is a range of
+        # the index, whatever the number of children.
         units = list(
-            self._children.select_related("subtree_progress").order_by(*LAGGING_ORDER)[first:last]
+            Unit.objects.filter(subtree_progress__parent=self._unit)
+            .select_related("subtree_progress")
+            .order_by(*LAGGING_ORDER)[first:last]
         )
         covered = {}
         if self._batch is not None:

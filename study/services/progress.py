@@ -45,7 +45,7 @@ from units.subtree import (
     SubtreeSum,
     own_changes,
     own_refresh,
-    rollups_lock,
+    rollups_held,
     stored_sums_rebuild,
     subtree_add,
     subtrees_rebuilt_after,
@@ -78,9 +78,8 @@ def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ())
     grouped queries per 500 members), then the sums of their units and of `unit_ids`
     (units members have left); the ids of those units."""
     units = set(unit_ids)
-    with transaction.atomic(savepoint=False):
-        # Before the members' rows: every writer of stored sums queues here first.
-        rollups_lock()
+    # Before the members' rows: every writer of stored sums queues here first.
+    with transaction.atomic(savepoint=False), rollups_held():
         for ids in in_chunks(set(member_ids)):
             units |= _refresh_chunk(ids)
         unit_progress_refresh(unit_ids=units)
@@ -174,7 +173,7 @@ def _refresh_chunk(ids: list[int]) -> set[int]:
 
 
 # What a unit's own sums add to its subtree's (units.subtree); registered in study.apps.
-PROGRESS_SUM = SubtreeSum(UnitProgress, SubtreeProgress, tuple(UNIT_FIGURES))
+PROGRESS_SUM = SubtreeSum(UnitProgress, SubtreeProgress, tuple(UNIT_FIGURES), ranked=True)
 COVERAGE_SUM = SubtreeSum(ReadingCoverage, SubtreeCoverage, ("readings",), key=("batch_id",))
 
 

@@ -166,9 +166,10 @@ def apply_status(
 ) -> None:
     """Set one attendance's status, keep its make-up in step, log the change."""
     old = attendance.status
+    is_new = attendance.pk is None
     attendance.status = status
     attendance.updated_by = user
-    if attendance.pk is None:
+    if is_new:
         attendance.save()
     elif old != status:
         attendance.save(update_fields=["status", "updated_by", "updated_at"])
@@ -178,14 +179,15 @@ def apply_status(
             )
     session = attendance.session
     if status in MAKEUP_STATUSES:
-        MakeUp.objects.update_or_create(
-            attendance=attendance,
-            defaults={
-                "member_id": attendance.member_id,
-                "hours": session.hours,
-                "reason": _makeup_reason(session, status),
-            },
-        )
+        owed = {
+            "member_id": attendance.member_id,
+            "hours": session.hours,
+            "reason": _makeup_reason(session, status),
+        }
+        # Not update_or_create: its savepoints cost four round trips a member, and the
+        # caller holds the session's row, so nobody else writes this make-up meanwhile.
+        if is_new or not MakeUp.objects.filter(attendance=attendance).update(**owed):
+            MakeUp.objects.create(attendance=attendance, **owed)
     else:
         # Present after all: nothing is owed, and a make-up already done would count twice.
         MakeUp.objects.filter(attendance=attendance).delete()
@@ -254,7 +256,8 @@ def roster_save(
             elif attendance.status != status:
                 apply_status(attendance, status, user=user, record_change=True)
                 changed.append(member_id)
-        progress_refresh(member_ids=changed)
+        if changed:
+            progress_refresh(member_ids=changed)
     return changed
 
 

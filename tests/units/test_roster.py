@@ -506,10 +506,10 @@ def test_whoever_sees_a_unit_exports_its_roster(district, client, persona, view)
 VALIDATE_QUERIES = 2
 # Recounting a unit's tally: which of the units still exist, the lock of all stored sums,
 # make sure each has a row and lock them, count, one upsert. Summing its members'
-# progress: the same, and when its oldest unreviewed writing came in. The members'
-# progress takes the lock of the stored sums first.
+# progress: the same, and when its oldest unreviewed writing came in, but not the lock:
+# the members' progress took it first and holds it while the sums are written.
 TALLY_QUERIES = 6
-UNIT_PROGRESS_QUERIES = 7
+UNIT_PROGRESS_QUERIES = 6
 PROGRESS_LOCK = 1
 # Recounting the units' mobile members by last contact: the lock, the units' paths, the
 # rows stored, the recount, and the rows written anew (delete, insert).
@@ -609,8 +609,8 @@ def test_export_costs_the_same_queries_for_10_and_200_members(
         for i in range(members)
     )
     url = reverse("units:roster_export", args=[district.root.pk])
-    # Session, user, unit, the user's scope (3), the subtree's units, the members.
-    with django_assert_num_queries(8):
+    # Session, user, unit, the user's scope (2), the subtree's units, the members.
+    with django_assert_num_queries(7):
         response = office.get(url, {"category": MemberCategory.IN_SERVICE})
     _sheet, rows = sheet_rows(response)
     assert len(rows) == 1 + members + 4
