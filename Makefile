@@ -22,6 +22,7 @@ venv: $(VENV)/.installed
 run: venv
 	DEBUG=true $(PY) manage.py migrate --no-input -v0
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	DEBUG=true $(PY) manage.py briefing_fonts
 	@echo
 	@echo "  先进性教育活动进度台账: http://127.0.0.1:8000/"
 	@echo
@@ -37,6 +38,7 @@ test: venv
 	fi
 
 worker: venv
+	$(PY) manage.py briefing_fonts
 	$(VENV)/bin/celery -A config worker --beat --loglevel=info
 
 lint: venv

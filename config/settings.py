@@ -110,6 +110,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The briefing's typefaces cut down to GB 2312 (reports.fonts; `manage.py briefing_fonts`
+# writes them once a machine, and every worker rendering briefings reads them).
+BRIEFING_FONTS_DIR = env.path("BRIEFING_FONTS_DIR", default=BASE_DIR / "var" / "fonts")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

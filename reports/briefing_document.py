@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ledgers.selectors.practice import format_percent
 from reports.charts import bar_chart, stage_chart
+from reports.fonts import font_face_css, font_families
 from reports.models import Briefing
 from study.models import CONTACT_OVERDUE_DAYS, REVIEW_OVERDUE_DAYS
 
@@ -293,6 +294,7 @@ def briefing_charts(data: Data) -> dict[str, SafeString]:
     """Progress by unit, and stages by unit. A 党委 with hundreds of branches would make
     a chart nobody can read: past CHART_ROWS units, the lowest (the table's first) only."""
     charts = {}
+    sans = font_families()["sans"]
     rows = data["rows"][:CHART_ROWS]
     clipped = len(data["rows"]) > CHART_ROWS
     suffix = _("(达标率最低的%(n)s个单位)") % {"n": CHART_ROWS} if clipped else ""
@@ -304,13 +306,17 @@ def briefing_charts(data: Data) -> dict[str, SafeString]:
             max_value=100,
             reference=data["figures"]["completion_rate"],
             reference_label=_("平均"),
+            font_family=sans,
         )
     stages = data["stages"]
     # In the table's order: the same units as the bars.
     stage_rows = stages["rows"][:CHART_ROWS]
     if len(stage_rows) >= 2 and sum(stages["totals"]):
         charts["stages"] = stage_chart(
-            stage_rows, title=_("各单位党支部所处阶段") + suffix, stages=stages["labels"]
+            stage_rows,
+            title=_("各单位党支部所处阶段") + suffix,
+            stages=stages["labels"],
+            font_family=sans,
         )
     return charts
 
@@ -422,7 +428,13 @@ def briefing_unit_table(data: Data) -> Data:
 
 
 def briefing_html(data: Data, briefing: Briefing) -> str:
-    context = {"briefing": briefing, **data}
+    context = {
+        "briefing": briefing,
+        # CSS, not HTML: the quotes around the names must stay quotes.
+        "font_faces": mark_safe(font_face_css()),  # noqa: S308 - our own file paths
+        "fonts": {name: mark_safe(value) for name, value in font_families().items()},  # noqa: S308
+        **data,
+    }
     if data["rows"]:
         context["unit_table"] = briefing_unit_table(data)
         context["annex"] = len(data["rows"]) > TABLE_ROWS

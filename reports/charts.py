@@ -38,12 +38,12 @@ def _text_width(text: object, size: float = FONT_SIZE) -> float:
     return sum(size if ord(char) > 0x2E7F else size * 0.55 for char in str(text))
 
 
-def _svg(width: float, height: float, title: str, body: list[str]) -> SafeString:
+def _svg(width: float, height: float, title: str, body: list[str], font_family: str) -> SafeString:
     label = quoteattr(title)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label={label} '
-        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="{TEXT_COLOUR}">'
+        f'font-family={quoteattr(font_family)} font-size="{FONT_SIZE}" fill="{TEXT_COLOUR}">'
         f"<title>{escape(title)}</title>"
         f'<text x="0" y="{TITLE_SIZE + 2}" font-size="{TITLE_SIZE}">'
         f"{escape(title)}</text>"
@@ -62,6 +62,7 @@ def bar_chart(
     width: float = 600,
     bar_height: float = 18,
     gap: float = 6,
+    font_family: str = FONT_FAMILY,
 ) -> SafeString:
     """Horizontal bars, one per (label, value) row, in the order given (e.g. 40学时达标率
     by unit, the lagging first). A value of None is drawn as "—" (no members, say).
@@ -129,7 +130,7 @@ def bar_chart(
         f'<line x1="{plot_left:.1f}" y1="{first_bar - 3}" x2="{plot_left:.1f}" '
         f'y2="{bottom:.1f}" stroke="#555" stroke-width="1"/>'
     )
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, font_family)
 
 
 def stage_chart(
@@ -140,6 +141,7 @@ def stage_chart(
     width: float = 600,
     bar_height: float = 18,
     gap: float = 6,
+    font_family: str = FONT_FAMILY,
 ) -> SafeString:
     """How many units stand in each stage: one stacked horizontal bar per row.
 
@@ -197,4 +199,4 @@ def stage_chart(
                 )
             x += length
         body.append(f'<text x="{x + 4:.1f}" y="{middle:.1f}">{sum(counts)}</text>')
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, font_family)

@@ -28,6 +28,7 @@ from ledgers.services.practice import practice_activity_record
 from ledgers.services.publicity import publicity_check_record
 from ledgers.services.rectification import rectification_item_create
 from reports.briefing_document import TABLE_ROWS, briefing_html, briefing_pdf
+from reports.fonts import FACES, briefing_fonts_build, font_face_css
 from reports.models import Briefing
 from reports.selectors.briefing import briefing_collect
 from study.models import AttendanceStatus
@@ -471,3 +472,60 @@ def test_a_briefing_embeds_no_more_faces_than_its_headings_need(ledger, tmp_path
     listing = subprocess.run(["pdffonts", path], capture_output=True, check=True, text=True)
     faces = listing.stdout.splitlines()[2:]
     assert 1 <= len(faces) <= 4, listing.stdout
+
+
+# The faces cut down to GB 2312 (reports.fonts) -------------------------------------------
+
+
+def _pdffonts(pdf, tmp_path):
+    require_service(shutil.which("pdffonts"), "pdffonts (poppler-utils)")
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdffonts", path], capture_output=True, check=True, text=True)
+    return [line.split()[0].split("+")[-1] for line in listing.stdout.splitlines()[2:]]
+
+
+@pytest.fixture
+def cut_faces(settings, tmp_path):
+    """The five faces cut down to the characters of the masthead and the headings, a
+    stand-in for GB 2312 that takes a second to cut: every other character of the
+    briefing must come from the full fonts."""
+    require_service(shutil.which("fc-match"), "fontconfig (fc-match)")
+    masthead = "先进性教育活动简报第期区委办公室全进展情况一二三四五、总体各单位主题实践"
+    written, missing = briefing_fonts_build(
+        tmp_path / "fonts", set(map(ord, masthead)) | set(range(0x20, 0x7F))
+    )
+    assert not missing and len(written) == len(FACES)
+    settings.BRIEFING_FONTS_DIR = tmp_path / "fonts"
+    return tmp_path / "fonts"
+
+
+def test_a_briefing_sets_the_cut_faces_and_the_full_fonts_draw_the_rest(
+    ledger, cut_faces, pdftotext, tmp_path
+):
+    Unit.objects.filter(pk=ledger.school1.pk).update(name="区一中喆堃党支部")
+    _data, pdf = _render(_briefing(ledger))
+    fonts = _pdffonts(pdf, tmp_path)
+    assert {"Briefing-Serif-Bold", "Briefing-Serif", "Briefing-Sans"} <= set(fonts), fonts
+    # Characters outside the cut faces (here nearly all; in use, names like 喆 and 堃)
+    # are drawn from the full face, not left as boxes.
+    assert any(name.startswith("Noto-Serif-CJK") for name in fonts), fonts
+    text = _flat(pdftotext(pdf))
+    assert text.startswith("先进性教育活动简报第7期区委先进性教育活动领导小组办公室")
+    assert "区一中喆堃党支部" in text
+
+
+def test_without_the_cut_faces_a_briefing_sets_the_full_fonts(ledger, pdftotext, tmp_path):
+    _data, pdf = _render(_briefing(ledger))
+    fonts = _pdffonts(pdf, tmp_path)
+    assert fonts and not any(name.startswith("Briefing") for name in fonts), fonts
+    assert "全区先进性教育活动进展情况" in _flat(pdftotext(pdf))
+
+
+def test_a_family_is_named_only_when_all_its_weights_are_cut(cut_faces):
+    assert font_face_css().count("@font-face") == len(FACES)
+    (cut_faces / "serif-bold.otf").unlink()
+    css = font_face_css()
+    # Without its bold, 宋体 falls back to the full face whole, not to a made-up bold.
+    assert "Briefing Serif" not in css
+    assert "Briefing Sans" in css and "Briefing Kai" in css
