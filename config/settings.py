@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ledgers",
     "supervision",
     "reports",
+    "todos",
     "demo",
 ]
 
@@ -156,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
     "stalled-briefings": {
         "task": "reports.tasks.briefing_sweep",
         "schedule": crontab(minute="*/10"),
+    },
+    # Each secretary's and each lagging member's 每周待办提醒, Monday 8:00 Beijing time.
+    "weekly-reminders": {
+        "task": "todos.tasks.digest_weekly",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
 }
 

@@ -36,3 +36,8 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or ""
 if not MEDIA_ROOT:
     MEDIA_ROOT = tempfile.mkdtemp(prefix=f"xjx-test-media-{RUN_ID}-")
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# Briefings in tests set the full fonts, as on a machine where `manage.py briefing_fonts`
+# hasn't run (CI's): a developer's cut faces in var/fonts don't change what tests see.
+# tests/reports/test_briefing_content.py cuts its own.
+BRIEFING_FONTS_DIR = os.path.join(MEDIA_ROOT, "no-briefing-fonts")

@@ -63,5 +63,10 @@ def seed_transitions(*, committee_name: str = "区教育党委") -> int:
                 redo_items="组织缺课党员补课;补齐必读科目的集中学习。",
             )
         else:
-            services.application_approve(application=application, user=users["office"])
+            services.application_approve(
+                application=application,
+                user=users["office"],
+                reason="经检查,学习培训扎实,同意转段;未达到的项目在下一阶段跟进。",
+                unmet_acknowledged=True,
+            )
     return len(branches)

@@ -238,7 +238,7 @@ def _problems(data: Data) -> list[str]:
     backlog = data["review_backlog"]
     if backlog["count"]:
         problems.append(
-            _("%(n)s个党支部的学习笔记、心得体会超过%(days)s天未批阅(%(names)s)。")
+            _("%(n)s个党支部有学习笔记、心得体会等待批阅,已超过%(days)s天没有批阅(%(names)s)。")
             % {
                 "n": backlog["count"],
                 "days": REVIEW_OVERDUE_DAYS,

@@ -6,6 +6,7 @@ document (escaped here, hence marked safe) whose text is in the CJK faces the br
 uses, so that Chinese labels render wherever the PDF's body does.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
@@ -23,6 +24,11 @@ LOW_BAR_COLOUR = "#c0392b"
 # in print and in grey scale.
 STAGE_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#2f8f46", "#bdbdbd")
 TEXT_COLOUR = "#222"
+# The labels' column takes at most this share of the chart's width; a label ends this
+# far left of the plot.
+LABEL_SHARE = 0.4
+LABEL_GAP = 6
+ELLIPSIS = "…"
 
 # A figure as the selectors hand it over: a count, hours or a rate.
 Number = Decimal | int | float
@@ -34,8 +40,29 @@ def _number(value: Number) -> str:
 
 
 def _text_width(text: object, size: float = FONT_SIZE) -> float:
-    """Approximate width of a label: a CJK character is one em, anything else half."""
-    return sum(size if ord(char) > 0x2E7F else size * 0.55 for char in str(text))
+    """Approximate width of a label: a CJK character is one em, anything else about half.
+    The ambiguous ones ("…", "—", "“") count a whole em: the CJK faces draw them so."""
+    return sum(
+        size if unicodedata.east_asian_width(char) in "WFA" else size * 0.55 for char in str(text)
+    )
+
+
+def _fit(text: str, room: float) -> str:
+    """`text`, or as much of it as fits in `room` followed by "…": a long unit name
+    stays in the label column instead of running out of the chart."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + ELLIPSIS) > room:
+        text = text[:-1]
+    return text + ELLIPSIS
+
+
+def _labels(labels: list[str], width: float) -> tuple[float, list[str]]:
+    """The label column's width (as wide as the longest label, at most LABEL_SHARE of the
+    chart) and the labels cut to fit it. A label ends LABEL_GAP before the plot."""
+    widest = max((_text_width(label) for label in labels), default=0)
+    column = min(widest + LABEL_GAP + 2, width * LABEL_SHARE)
+    return column, [_fit(label, column - LABEL_GAP - 2) for label in labels]
 
 
 def _svg(width: float, height: float, title: str, body: list[str], font_family: str) -> SafeString:
@@ -48,6 +75,13 @@ def _svg(width: float, height: float, title: str, body: list[str], font_family: 
         f'<text x="0" y="{TITLE_SIZE + 2}" font-size="{TITLE_SIZE}">'
         f"{escape(title)}</text>"
         f"{''.join(body)}</svg>"
+    )
+
+
+def _label_text(label: str, column: float, middle: float) -> str:
+    return (
+        f'<text x="{column - LABEL_GAP:.1f}" y="{middle:.1f}" text-anchor="end">'
+        f"{escape(label)}</text>"
     )
 
 
@@ -79,8 +113,15 @@ def bar_chart(
         top = max(top, Decimal(reference))
     top = top or Decimal(1)
 
-    label_width = min(max((_text_width(label) for label, _v in rows), default=0) + 8, width * 0.4)
-    value_width = _text_width(f"{_number(top)}{unit_label}") + 8
+    label_width, labels = _labels([label for label, _value in rows], width)
+    # The widest figure, not the scale's end: "99.5%" is wider than "100%".
+    value_width = (
+        max(
+            _text_width(f"{_number(value)}{unit_label}")
+            for value in [top, *(v for _label, v in rows if v is not None)]
+        )
+        + 8
+    )
     plot_left = label_width
     plot_width = max(width - label_width - value_width, 10)
     first_bar = TITLE_SIZE + 14 + (FONT_SIZE + 4 if reference is not None else 0)
@@ -101,13 +142,10 @@ def bar_chart(
             f'<text x="{x:.1f}" y="{first_bar - 6}" text-anchor="{anchor}" fill="#555">'
             f"{escape(caption)}</text>"
         )
-    for index, (label, value) in enumerate(rows):
+    for index, ((_label, value), label) in enumerate(zip(rows, labels, strict=True)):
         y = first_bar + index * (bar_height + gap)
         middle = y + bar_height / 2 + FONT_SIZE * 0.35
-        body.append(
-            f'<text x="{label_width - 6:.1f}" y="{middle:.1f}" text-anchor="end">'
-            f"{escape(label)}</text>"
-        )
+        body.append(_label_text(label, label_width, middle))
         if value is None:
             body.append(f'<text x="{plot_left + 4:.1f}" y="{middle:.1f}">—</text>')
             continue
@@ -154,7 +192,7 @@ def stage_chart(
     rows = [(str(label), [int(count) for count in counts]) for label, counts in rows]
     biggest = max((sum(counts) for _label, counts in rows), default=0) or 1
 
-    label_width = min(max((_text_width(label) for label, _c in rows), default=0) + 8, width * 0.4)
+    label_width, labels = _labels([label for label, _counts in rows], width)
     total_width = _text_width(str(biggest)) + 10
     plot_left = label_width
     plot_width = max(width - label_width - total_width, 10)
@@ -174,13 +212,10 @@ def stage_chart(
     first_bar = legend_y + 24
     height = first_bar + len(rows) * (bar_height + gap) + 4
     scale = plot_width / biggest
-    for row_index, (label, counts) in enumerate(rows):
+    for row_index, ((_label, counts), label) in enumerate(zip(rows, labels, strict=True)):
         y = first_bar + row_index * (bar_height + gap)
         middle = y + bar_height / 2 + FONT_SIZE * 0.35
-        body.append(
-            f'<text x="{label_width - 6:.1f}" y="{middle:.1f}" text-anchor="end">'
-            f"{escape(label)}</text>"
-        )
+        body.append(_label_text(label, label_width, middle))
         x = plot_left
         for index, count in enumerate(counts):
             if not count:

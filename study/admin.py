@@ -11,8 +11,10 @@ from study.models import (
     Attendance,
     AttendanceChange,
     ContactLog,
+    EssayFingerprint,
     LeaveRequest,
     MakeUp,
+    MakeUpCorrection,
     MemberProgress,
     MobileContacts,
     ReadingCoverage,
@@ -126,6 +128,18 @@ class ReviewBacklogAdmin(ReadOnlyAdmin):
     list_display = ["unit", "waiting_since", "branches"]
     search_fields = ["unit__name"]
     list_select_related = ["unit"]
+
+
+@admin.register(MakeUpCorrection)
+class MakeUpCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["makeup", "action", "reason", "changed_by", "changed_at"]
+    list_select_related = ["makeup__member", "changed_by"]
+
+
+@admin.register(EssayFingerprint)
+class EssayFingerprintAdmin(ReadOnlyAdmin):
+    list_display = ["writing", "hash"]
+    list_select_related = ["writing__member"]
 
 
 @admin.register(MakeUp)

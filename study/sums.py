@@ -2,7 +2,9 @@
 unit's own rows, registered with units.subtree in study.apps so that the writes,
 `manage.py rollups_rebuild` and its `--check` keep them."""
 
-from django.db.models import Max
+import datetime
+
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from study.models import (
@@ -11,7 +13,7 @@ from study.models import (
     ReviewBacklog,
     SubtreeMobileContacts,
     SubtreeReviewBacklog,
-    UnitProgress,
+    Writing,
 )
 from units.models import Member, UnitKind
 from units.subtree import SubtreeSum
@@ -30,12 +32,31 @@ def _mobile_contacts(unit_ids: list[int]) -> dict:
     return counted
 
 
-def _review_backlog(unit_ids: list[int]) -> dict:
-    waiting = UnitProgress.objects.filter(
-        unit_id__in=unit_ids, unit__kind=UnitKind.BRANCH, oldest_unreviewed__isnull=False
-    ).values_list("unit_id", "oldest_unreviewed")
+def review_week_starts(unit_ids: list[int]) -> dict[int, datetime.date]:
+    """For each 党支部 among these units with a note or essay not yet reviewed, the day its
+    week of 批阅 runs from: its last review, or, if it never reviewed one, the day its
+    oldest waiting writing came in ("支部负责人每周应查看、批阅一次党员的学习笔记"). One
+    query."""
+    rows = (
+        Writing.objects.filter(member__unit_id__in=unit_ids, member__unit__kind=UnitKind.BRANCH)
+        .values("member__unit_id")
+        .annotate(
+            waiting=Min("submitted_at", filter=Q(reviews__isnull=True)),
+            last_review=Max("reviews__reviewed_on"),
+        )
+        .values_list("member__unit_id", "waiting", "last_review")
+        .order_by()
+    )
     return {
-        (unit_id, (timezone.localdate(oldest),)): {"branches": 1} for unit_id, oldest in waiting
+        unit_id: last_review or timezone.localdate(waiting)
+        for unit_id, waiting, last_review in rows
+        if waiting is not None
+    }
+
+
+def _review_backlog(unit_ids: list[int]) -> dict:
+    return {
+        (unit_id, (day,)): {"branches": 1} for unit_id, day in review_week_starts(unit_ids).items()
     }
 
 

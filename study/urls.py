@@ -17,6 +17,7 @@ urlpatterns = [
     # absences
     path("units/<int:pk>/makeups/", absences.makeup_list, name="makeups"),
     path("makeups/<int:pk>/done/", absences.makeup_done, name="makeup_done"),
+    path("makeups/<int:pk>/correct/", absences.makeup_correct, name="makeup_correct"),
     path("units/<int:pk>/leave/", absences.leave_list, name="leave_list"),
     path("leave/<int:pk>/decide/", absences.leave_decide, name="leave_decide"),
     path("me/leave/", absences.my_leave, name="my_leave"),

@@ -9,6 +9,7 @@ from supervision.models import (
     Inspection,
     KeyUnit,
     SelfCheckAnswer,
+    StageCorrection,
     StageRequirement,
     TransitionApplication,
     TypicalCase,
@@ -72,6 +73,14 @@ class AnalysisMeetingAdmin(ReadOnlyAdmin):
 class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ["application", "action", "user", "at"]
     list_select_related = ["application__unit", "user"]
+
+
+@admin.register(StageCorrection)
+class StageCorrectionAdmin(ReadOnlyAdmin):
+    """Made on the unit's page ("更正阶段"), which changes the stage and records why."""
+
+    list_display = ["unit", "from_stage", "to_stage", "to_since", "corrected_by", "corrected_at"]
+    list_select_related = ["unit", "from_stage", "to_stage", "corrected_by"]
 
 
 @admin.register(Inspection)

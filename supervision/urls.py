@@ -1,5 +1,5 @@
 """The supervision app's pages: the 转段 applications, a group's own records, the office's
-转段条件 and every user's notices."""
+转段条件 and stage corrections, and every user's notices."""
 
 from django.urls import path
 
@@ -59,5 +59,6 @@ urlpatterns = [
     # office
     path("requirements/", office.requirement_list, name="requirements"),
     path("requirements/<int:pk>/", office.requirement_edit, name="requirement_edit"),
+    path("units/<int:pk>/stage/", office.stage_correct, name="stage_correct"),
     path("notifications/", office.notification_list, name="notifications"),
 ]

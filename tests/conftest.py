@@ -31,15 +31,6 @@ from units.models import (
     UnitKind,
 )
 
-
-@pytest.fixture(autouse=True)
-def _full_briefing_fonts(settings, tmp_path_factory):
-    """Briefings in tests set the full fonts, as on a machine where `manage.py
-    briefing_fonts` hasn't run (CI's): a developer's cut faces in var/fonts don't change
-    what the tests see. tests/reports/test_briefing_content.py tests the cut faces."""
-    settings.BRIEFING_FONTS_DIR = tmp_path_factory.getbasetemp() / "no-briefing-fonts"
-
-
 PERSONAS = [
     "office",
     "supervisor1",

@@ -206,13 +206,17 @@ def _json_default(value):
     return str(value)
 
 
-def _table(columns, rows):
+def _table(columns, rows, added=()):
     # Each row by its column names, the rows sorted: neither the order the database returns
     # rows in nor the order of the columns (SQLite rebuilds a table to alter a column, and
     # puts it last) matters; a renamed column is compared under its new name.
     lines = sorted(
         json.dumps(
-            dict(zip(columns, row, strict=True)),
+            {
+                column: value
+                for column, value in zip(columns, row, strict=True)
+                if column not in added
+            },
             default=_json_default,
             ensure_ascii=False,
             sort_keys=True,
@@ -220,26 +224,27 @@ def _table(columns, rows):
         for row in rows
     )
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    return Table(frozenset(columns), len(lines), digest)
+    return Table(frozenset(columns) - frozenset(added), len(lines), digest)
 
 
 def _by_id(columns, rows):
     return {row[columns.index("id")]: dict(zip(columns, row, strict=True)) for row in rows}
 
 
-def snapshot(database, renamed_columns=None):
+def snapshot(database, renamed_columns=None, added_columns=None):
     """Every table's columns, count and contents; `renamed_columns` ({table: {old column:
-    new column}}) names the columns of those tables as they are to be compared."""
+    new column}}) names the columns of those tables as they are to be compared, and
+    `added_columns` ({table: {column}}) leaves out columns a migration added to a table."""
     connection = database.connect()
     try:
         if isinstance(connection, sqlite3.Connection):
-            return _snapshot_sqlite(connection, renamed_columns or {})
-        return _snapshot_postgresql(connection, renamed_columns or {})
+            return _snapshot_sqlite(connection, renamed_columns or {}, added_columns or {})
+        return _snapshot_postgresql(connection, renamed_columns or {}, added_columns or {})
     finally:
         connection.close()
 
 
-def _snapshot_sqlite(connection, renamed_columns):
+def _snapshot_sqlite(connection, renamed_columns, added_columns):
     names = [
         name
         for (name,) in connection.execute(
@@ -254,7 +259,11 @@ def _snapshot_sqlite(connection, renamed_columns):
         columns = [column[1] for column in connection.execute(f'PRAGMA table_xinfo("{name}")')]
         data = connection.execute(f'SELECT * FROM "{name}"').fetchall()
         renamed = renamed_columns.get(name, {})
-        tables[name] = _table([renamed.get(column, column) for column in columns], data)
+        tables[name] = _table(
+            [renamed.get(column, column) for column in columns],
+            data,
+            added_columns.get(name, ()),
+        )
         if name in KEPT_TABLES:
             rows[name] = _by_id(columns, data)
         for key in connection.execute(f'PRAGMA foreign_key_list("{name}")'):
@@ -293,7 +302,7 @@ WHERE s.schemaname = 'public'
 """
 
 
-def _snapshot_postgresql(connection, renamed_columns):
+def _snapshot_postgresql(connection, renamed_columns, added_columns):
     names = [
         name
         for (name,) in connection.execute(
@@ -316,7 +325,11 @@ def _snapshot_postgresql(connection, renamed_columns):
             sql.SQL("SELECT * FROM {}").format(sql.Identifier(name))
         ).fetchall()
         renamed = renamed_columns.get(name, {})
-        tables[name] = _table([renamed.get(column, column) for column in columns], data)
+        tables[name] = _table(
+            [renamed.get(column, column) for column in columns],
+            data,
+            added_columns.get(name, ()),
+        )
         if name in KEPT_TABLES:
             rows[name] = _by_id(columns, data)
     foreign_keys = set(connection.execute(FOREIGN_KEYS_SQL).fetchall())

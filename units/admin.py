@@ -22,8 +22,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["kind", "sector", "stage"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["path", "depth"]
     list_select_related = ["parent", "stage"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A new unit is placed in a stage; after that its stage moves only by an approved
+        转段 or the office's 更正阶段 on the unit's page, which record why."""
+        if obj is None:
+            return ["path", "depth"]
+        return ["path", "depth", "stage", "stage_since", "completed_on"]
 
 
 @admin.register(Member)

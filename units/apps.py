@@ -62,17 +62,28 @@ class UnitsConfig(AppConfig):
             before = getattr(instance, "_place_before", None)
             if before is None or not before[0]:
                 subtree_rows_ensure([instance.pk])
-            if before is None or not before[0] or before[1] != instance.kind:
                 members_written(member_ids=(), unit_ids=[instance.pk])
-            if before is not None and before[0] and before[1] != instance.kind:
-                # What a unit counts for may follow its kind (a 党支部's review backlog).
-                for spec in REGISTERED:
-                    if spec.recount is not None:
-                        own_refresh(spec, [instance.pk])
+            elif before[1] != instance.kind:
+                if before[0] != instance.path:
+                    # Moved as well: its new ancestors' sums don't hold its subtree until
+                    # the move's recount (unit_moved_here); the change of kind comes after.
+                    instance._retyped_in_move = True
+                else:
+                    _retyped(instance)
+
+        def _retyped(unit):
+            members_written(member_ids=(), unit_ids=[unit.pk])
+            # What a unit counts for may follow its kind (a 党支部's review backlog).
+            for spec in REGISTERED:
+                if spec.recount is not None:
+                    own_refresh(spec, [unit.pk])
 
         def unit_moved_here(sender, unit, old_path, **kwargs):
             subtree_parent_set(unit)
             subtree_recount([*path_ids(old_path)[:-1], *path_ids(unit.path)[:-1]])
+            if getattr(unit, "_retyped_in_move", False):
+                unit._retyped_in_move = False
+                _retyped(unit)
 
         def unit_deleted(sender, instance, **kwargs):
             subtree_recount(path_ids(instance.path)[:-1])

@@ -94,10 +94,13 @@ class MemberForm(forms.ModelForm):
 
 
 class UnitForm(forms.ModelForm):
+    """A unit's name and place in the tree. Not its stage: "检查合格的,同意转入下一阶段",
+    a unit moves on by an approved 转段 application, or by the office's recorded
+    correction (supervision's 更正阶段); a new unit starts where its parent stands."""
+
     class Meta:
         model = Unit
-        fields = ["name", "kind", "parent", "sector", "households", "stage", "stage_since"]
-        widgets = {"stage_since": DateInput()}
+        fields = ["name", "kind", "parent", "sector", "households"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,4 +109,3 @@ class UnitForm(forms.ModelForm):
             # A unit's own subtree can't hold its parent; leave it out of the choices too.
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents
-        self.fields["stage"].queryset = self.fields["stage"].queryset.select_related("batch")

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.models import Notification
 from common.pagination import page_of
 from units import selectors
 from units.forms import MemberFilterForm, MemberForm, UnitForm
@@ -40,43 +39,6 @@ def _scope_roots(scope):
     paths = sorted(set(scope.paths))
     roots = [p for p in paths if not any(p != o and p.startswith(o) for o in paths)]
     return Unit.objects.filter(path__in=roots)
-
-
-@login_required
-def home(request):
-    scope = scope_for(request.user)
-    context = {
-        "roles": scope.roles,
-        "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
-    }
-    if scope.is_office:
-        root = selectors.district_root()
-        if root is not None:
-            context["district"] = root
-            context["district_breakdown"] = selectors.member_breakdown(root)
-            context["district_children"] = selectors.unit_children(root)
-            context["district_stages"] = selectors.units_per_stage(Unit.objects.branches())
-    if "supervisor" in scope.roles:
-        context["groups"] = SupervisionGroup.objects.filter(pk__in=scope.groups).prefetch_related(
-            "members"
-        )
-        context["supervised_units"] = selectors.units_with_totals(
-            Unit.objects.filter(path__in=scope.supervisor_paths)
-            .select_related("stage")
-            .order_by("path")
-        )
-    if scope.leader_paths:
-        context["led_units"] = selectors.units_with_totals(
-            Unit.objects.filter(path__in=scope.leader_paths)
-            .select_related("stage")
-            .order_by("path")
-        )
-    if scope.secretary_paths:
-        branches = list(
-            Unit.objects.filter(path__in=scope.secretary_paths).select_related("stage", "parent")
-        )
-        context["branches"] = [(b, selectors.member_breakdown(b)) for b in branches]
-    return render(request, "units/home.html", context)
 
 
 @login_required
@@ -186,16 +148,12 @@ def member_edit(request, pk):
 @login_required
 def unit_create(request, pk):
     parent = _get_unit(request, pk, "change_unit")
-    form = UnitForm(
-        request.POST or None,
-        initial={
-            "parent": parent,
-            "sector": parent.sector,
-            "stage": parent.stage,
-            "stage_since": parent.stage_since,
-        },
-    )
+    form = UnitForm(request.POST or None, initial={"parent": parent, "sector": parent.sector})
     if request.method == "POST" and form.is_valid():
+        # Placed, not moved: the new unit starts in the stage of the unit it is created under.
+        placed_under = form.cleaned_data["parent"] or parent
+        form.instance.stage_id = placed_under.stage_id
+        form.instance.stage_since = placed_under.stage_since
         unit = form.save()
         messages.success(request, _("已新建党组织 %(name)s。") % {"name": unit.name})
         return redirect("units:detail", pk=unit.pk)

@@ -2,8 +2,9 @@
 public satisfaction survey.
 
 The forms check what one field can tell (a date, a choice); the ledger's rules
-(一时还解决不了 needs the explanation given to the public, 已整改 is dated) live in
-ledgers.services.rectification and come back as errors on these fields.
+(一时还解决不了 needs the explanation given to the public, the measure and the person
+responsible; 已整改 is dated) live in ledgers.services.rectification and come back as
+errors on these fields.
 """
 
 from typing import Any
@@ -19,7 +20,12 @@ from ledgers.models import (
     RectificationSource,
     RectificationStatus,
 )
-from ledgers.services.rectification import OPINION_MAX_LENGTH, SURVEY_QUESTIONS, SURVEY_RATINGS
+from ledgers.services.rectification import (
+    NOT_YET_REQUIRED,
+    OPINION_MAX_LENGTH,
+    SURVEY_QUESTIONS,
+    SURVEY_RATINGS,
+)
 
 DATE_ERRORS = {"invalid": _("请填写正确的日期,如 2005-03-01。")}
 
@@ -47,7 +53,7 @@ class RectificationItemForm(forms.Form):
         label=_("向群众的解释"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("选“一时还解决不了”时必填:向群众作了怎样的解释。"),
+        help_text=_("选“一时还解决不了”时,向群众的解释、整改措施和责任人三项都要填写。"),
     )
 
     def __init__(
@@ -66,6 +72,15 @@ class RectificationItemForm(forms.Form):
             # The public's own words stay as they were written.
             if item.source == RectificationSource.PUBLIC:
                 del self.fields["problem"]
+
+    def not_yet_missing(self) -> list[str]:
+        """The labels of what an item put off still lacks, after the service refused it:
+        the keeper on a phone sees the three at the top, not only at each field."""
+        return [
+            str(self.fields[name].label)
+            for name, message in NOT_YET_REQUIRED.items()
+            if str(message) in self.errors.get(name, [])
+        ]
 
     @staticmethod
     def initial_for(item: RectificationItem) -> dict[str, Any]:

@@ -5,6 +5,7 @@ a reason for every decision, return not before leaving) live in ledgers.services
 come back as errors on these fields.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -54,6 +55,9 @@ class TripRequestForm(forms.Form):
 
 
 class TripDecisionForm(forms.Form):
+    """The office's decision, which can't be taken back: it is confirmed with a tick, and
+    with `unmet` rules the tick says they were weighed."""
+
     approve = forms.TypedChoiceField(
         label=_("审批结果"),
         choices=[("0", _("不同意")), ("1", _("同意"))],
@@ -67,6 +71,27 @@ class TripDecisionForm(forms.Form):
         help_text=_("同意或不同意都要写明理由。"),
         error_messages={"required": _("请填写审批意见:同意或不同意都要写明理由。")},
     )
+    confirm = forms.BooleanField(
+        label=_("我已核对。审批意见提交后不能更改,也不能撤回。"),
+        error_messages={"required": _("审批意见提交后不能更改,请核对后勾选确认。")},
+    )
+
+    def __init__(self, *args: Any, unmet: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unmet:
+            self.fields["confirm"].label = _(
+                "以上%(n)s项情况我已核实。审批意见提交后不能更改,也不能撤回。"
+            ) % {"n": len(unmet)}
+
+    def missing(self) -> list[str]:
+        """The labels of what a refused submission still lacks, named at the top of the
+        form: on a phone the errors under each field are a scroll apart."""
+        names = {"confirm": _("勾选确认")}
+        return [
+            str(names.get(name, self.fields[name].label))
+            for name in self.fields
+            if self.has_error(name)
+        ]
 
 
 class TripReturnForm(forms.Form):

@@ -1,9 +1,11 @@
 """Writes of the 边学边查边改 ledger and of the public satisfaction survey that feeds it.
 
-"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚":
-an item is rectified (and dated) or explained to the public; every change to it is
-recorded with who made it and what the fields were before and after. An opinion left on
-the public survey page becomes a 群众意见 item ("从群众意见最大、最不满意的问题改起").
+"查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚,尽快
+理清思路,提出解决问题的具体措施,抓好落实的责任人": an item is rectified (and dated) or,
+put off, explained to the public with its measure and the person responsible; every
+change to it is recorded with who made it and what the fields were before and after. An
+opinion left on the public survey page becomes a 群众意见 item ("从群众意见最大、最不满意
+的问题改起").
 """
 
 import datetime
@@ -62,21 +64,31 @@ SURVEY_SALT = "survey"
 # Rectification items -----------------------------------------------------------------------
 
 
+# "对那些一时还解决不了的问题,要向群众解释清楚,尽快理清思路,提出解决问题的具体措施,
+# 抓好落实的责任人": what an item put off must still say, each with what the keeper is told.
+NOT_YET_REQUIRED = {
+    "public_explanation": _("一时还解决不了的问题,要向群众解释清楚:请写明向群众作了怎样的解释。"),
+    "measure": _("一时还解决不了的问题,也要提出解决问题的具体措施:请写明打算怎样解决。"),
+    "responsible": _("一时还解决不了的问题,要抓好落实的责任人:请写明由谁负责落实。"),
+}
+
+
 def _settle_status(item: RectificationItem, today: datetime.date) -> None:
     """The rules of the status: 已整改 is dated the day it is set; 一时还解决不了 needs the
-    explanation given to the public."""
+    explanation given to the public, the concrete measure and the person responsible,
+    all three, and says which are missing."""
     if item.status == RectificationStatus.RECTIFIED:
         item.rectified_on = item.rectified_on or today
     else:
         item.rectified_on = None
-    if item.status == RectificationStatus.NOT_YET and not item.public_explanation.strip():
-        raise ValidationError(
-            {
-                "public_explanation": _(
-                    "一时还解决不了的问题,要向群众解释清楚:请写明向群众作了怎样的解释。"
-                )
-            }
-        )
+    if item.status == RectificationStatus.NOT_YET:
+        missing = {
+            name: message
+            for name, message in NOT_YET_REQUIRED.items()
+            if not getattr(item, name).strip()
+        }
+        if missing:
+            raise ValidationError(missing)
 
 
 def rectification_item_create(

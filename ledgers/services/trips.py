@@ -15,19 +15,16 @@ from decimal import Decimal
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.validation import not_in_future, required_text
 from ledgers.models import TripKind, TripRequest, TripState
-from study.models import MakeUp, StudySession
+from ledgers.selectors.trips import sessions_missed, trip_unmet
+from study.models import MakeUp
 from study.services.progress import progress_refresh
 from units.models import Member
-
-# A trip that missed no session of the branch still owes this much: "党员干部外出返回后,
-# 必须采取有效措施进行补课" — the make-up is owed whatever the branch's timetable was.
-MIN_TRIP_MAKEUP_HOURS = Decimal("1")
 
 
 class TripError(ValidationError):
@@ -67,14 +64,29 @@ def trip_request(
 
 
 def trip_decide(
-    *, trip: TripRequest, approve: bool, reason: str, user: AbstractBaseUser
+    *,
+    trip: TripRequest,
+    approve: bool,
+    reason: str,
+    user: AbstractBaseUser,
+    unmet_acknowledged: bool = False,
 ) -> TripRequest:
-    """The office approves or refuses, with its reason either way ("从严审批把关").
+    """The office approves or refuses, with its reason either way ("从严审批把关"). A
+    decision can't be taken back; approving a request that does not meet the rules
+    (ledgers.selectors.trips.trip_unmet) needs them acknowledged.
 
     Conditional on the request still pending: of two office users deciding at once, or a
     decision and a withdrawal, the first write wins and the other is told.
     """
     reason = required_text(reason, "reason", _("请填写审批意见:同意或不同意都要写明理由。"))
+    unmet = trip_unmet(trip, timezone.localdate()) if approve else []
+    if unmet and not unmet_acknowledged:
+        raise ValidationError(
+            {
+                "confirm": _("还有%(n)s项不符合审批原则,请核实并勾选确认后再同意。")
+                % {"n": len(unmet)}
+            }
+        )
     state = TripState.APPROVED if approve else TripState.REFUSED
     now = timezone.now()
     claimed = TripRequest.objects.filter(pk=trip.pk, state=TripState.PENDING).update(
@@ -111,34 +123,19 @@ def trip_withdraw(*, trip: TripRequest, user: AbstractBaseUser) -> TripRequest:
     return trip
 
 
-def _missed_hours(trip: TripRequest, returned_on: datetime.date) -> Decimal:
-    """The concentrated hours of the branch's sessions held while the cadre was away.
-
-    Sessions where the cadre already has a roster entry are left out: an absence or leave
-    there already owes its own make-up (study.services.sessions), and counting it again
-    would owe the same hours twice.
-    """
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(trip.leaves_on, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(
-        returned_on + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
-    total = (
-        StudySession.objects.filter(
-            unit_id=trip.traveller.unit_id, starts_at__gte=start, starts_at__lt=end
-        )
-        .exclude(attendances__member_id=trip.traveller_id)
-        .aggregate(hours=Sum("hours"))["hours"]
-    )
+def _missed(trip: TripRequest, returned_on: datetime.date) -> tuple[int, Decimal]:
+    """How many sessions the trip missed and their concentrated hours."""
+    totals = sessions_missed(trip, returned_on).aggregate(sessions=Count("pk"), hours=Sum("hours"))
     # SQLite sums decimals as floats.
-    hours = Decimal(str(total or 0)).quantize(Decimal("0.1"))
-    return max(hours, MIN_TRIP_MAKEUP_HOURS)
+    return totals["sessions"], Decimal(str(totals["hours"] or 0)).quantize(Decimal("0.1"))
 
 
 def trip_return(
     *, trip: TripRequest, returned_on: datetime.date | None, user: AbstractBaseUser
 ) -> TripRequest:
-    """Record the actual return; an approved trip then owes a make-up in the study ledger."""
+    """Record the actual return. The trip then owes, in the study ledger, the sessions its
+    branch held while the cadre was away ("党员干部外出返回后,必须采取有效措施进行补课");
+    a trip during which the branch held none owes nothing, and `trip.makeup` stays None."""
     if returned_on is None:
         raise ValidationError({"returned_on": _("请填写实际返回日期。")})
     if returned_on < trip.leaves_on:
@@ -152,17 +149,24 @@ def trip_return(
         )
         if not claimed:
             raise TripError(_("这次外出已经登记过返回了。"))
-        makeup = MakeUp(
-            member=trip.traveller,
-            attendance=None,
-            hours=_missed_hours(trip, returned_on),
-            reason=_("%(kind)s返回后补课:%(destination)s")
-            % {"kind": trip.get_kind_display(), "destination": trip.destination},
-            recorded_by=user,
-        )
-        makeup.full_clean()
-        makeup.save()
-        TripRequest.objects.filter(pk=trip.pk).update(makeup=makeup)
-        progress_refresh(member_ids=[trip.traveller_id])
+        sessions, hours = _missed(trip, returned_on)
+        makeup = None
+        if sessions:
+            makeup = MakeUp(
+                member=trip.traveller,
+                attendance=None,
+                hours=hours,
+                reason=_("%(kind)s返回后补课:%(destination)s,外出期间缺集中学习%(n)s次")
+                % {
+                    "kind": trip.get_kind_display(),
+                    "destination": trip.destination,
+                    "n": sessions,
+                },
+                recorded_by=user,
+            )
+            makeup.full_clean()
+            makeup.save()
+            TripRequest.objects.filter(pk=trip.pk).update(makeup=makeup)
+            progress_refresh(member_ids=[trip.traveller_id])
     trip.state, trip.returned_on, trip.makeup = TripState.RETURNED, returned_on, makeup
     return trip

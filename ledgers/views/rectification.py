@@ -5,9 +5,10 @@
 The ledger is read by everyone whose scope holds the unit and kept by its secretary or the
 leader above it; its supervision group may file what it found (督导检查). The survey page
 is public: anyone with the unit's link or QR code answers it, without logging in, once a
-day per device, and an opinion left there lands in the unit's ledger as 群众意见. The
-ledger's pages and the survey's results cost the same number of queries however many items
-and answers there are; the public page costs 2.
+day per device, and an opinion left there lands in the unit's ledger as 群众意见; its
+poster for the 宣传栏 (PDF and PNG, ledgers.posters) is for whoever reads the ledger. The
+ledger's pages and the survey's results cost the same number of queries however many
+items and answers there are; the public page costs 2.
 """
 
 import io
@@ -27,12 +28,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.forms import add_service_error
 from common.pagination import page_of
+from ledgers import posters
 from ledgers.forms.rectification import RectificationFilterForm, RectificationItemForm, SurveyForm
 from ledgers.models import RectificationItem, RectificationSource
 from ledgers.selectors import rectification as selectors
@@ -207,6 +210,25 @@ def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
+@login_required
+@require_safe
+def survey_poster(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The survey's poster for the unit's 宣传栏: its name, the QR code, the link and what
+    the survey is for; an A4 PDF to print, or a PNG."""
+    unit = get_unit(request, pk, "view_ledger")
+    url = _survey_url(request, unit)
+    if kind == "pdf":
+        data, content_type = posters.survey_poster_pdf(unit=unit, url=url), "application/pdf"
+    else:
+        data, content_type = posters.survey_poster_png(unit=unit, url=url), "image/png"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False,
+        filename=_("%(unit)s群众满意度测评.%(kind)s") % {"unit": unit.name, "kind": kind},
+    )
+    return response
+
+
 def _over_rate_limit(request: HttpRequest) -> bool:
     """Count this answer against the client address's hourly allowance."""
     window = int(time.time() // RATE_WINDOW)
@@ -289,5 +311,11 @@ urlpatterns = [
     path("rectification/<int:pk>/edit/", rectification_item_edit, name="rectification_item_edit"),
     path("units/<int:pk>/survey/", survey_results, name="survey_results"),
     path("units/<int:pk>/survey/qr.svg", survey_qr, name="survey_qr"),
+    path(
+        "units/<int:pk>/survey/poster.pdf", survey_poster, {"kind": "pdf"}, name="survey_poster_pdf"
+    ),
+    path(
+        "units/<int:pk>/survey/poster.png", survey_poster, {"kind": "png"}, name="survey_poster_png"
+    ),
     path("public/<str:token>/", survey, name="survey"),
 ]

@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.forms import form_save
+from common.forms import add_service_error, form_save
 from common.pagination import page_of
 from ledgers.forms.trips import TripDecisionForm, TripRequestForm, TripReturnForm
 from ledgers.models import TripRequest, TripState
 from ledgers.selectors.lectures import managed_paths
-from ledgers.selectors.trips import pending_first, trips_for
+from ledgers.selectors.trips import pending_first, sessions_missed, trip_unmet, trips_for
 from ledgers.services import trips as services
 from units.models import Member
 from units.permissions import Scope, has_perm, require, scope_for
@@ -108,12 +108,20 @@ def _trip_page(
     pending = trip.state == TripState.PENDING
     can_decide = pending and has_perm(request.user, "decide_trip")
     can_return = trip.state == TripState.APPROVED and _requester_side(request.user, trip)
+    unmet = trip_unmet(trip, timezone.localdate()) if can_decide else []
+    if can_decide and decision_form is None:
+        decision_form = TripDecisionForm(unmet=unmet)
+    missed = None
+    if trip.returned_on is not None:
+        missed = sessions_missed(trip, trip.returned_on).only("starts_at", "kind", "title", "hours")
     return render(
         request,
         "ledgers/trips/trip_detail.html",
         {
             "trip": trip,
-            "decision_form": decision_form or (TripDecisionForm() if can_decide else None),
+            "missed": missed,
+            "decision_form": decision_form if can_decide else None,
+            "unmet": unmet,
             "can_return": can_return,
             "can_withdraw": pending and _may_withdraw(request.user, trip),
         },
@@ -129,20 +137,29 @@ def trip_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def trip_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision can't be taken back: it needs the confirmation ticked, and the page
+    lists what the request does not meet before the office ticks it."""
     trip = trips_for(request.user, scope_for(request.user)).filter(pk=pk).first()
     if trip is None:
         raise Http404
     require(request.user, "decide_trip")
-    form = TripDecisionForm(request.POST)
+    form = TripDecisionForm(request.POST, unmet=trip_unmet(trip, timezone.localdate()))
     if not form.is_valid():
         return _trip_page(request, trip, form)
+    decision = form.cleaned_data
     try:
-        services.trip_decide(trip=trip, user=request.user, **form.cleaned_data)
+        services.trip_decide(
+            trip=trip,
+            user=request.user,
+            approve=decision["approve"],
+            reason=decision["reason"],
+            unmet_acknowledged=decision["confirm"],
+        )
     except services.TripError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("ledgers:leaders_trip", pk=trip.pk)
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return _trip_page(request, trip, form)
     if trip.state == TripState.APPROVED:
         done = _("已同意%(name)s的外出申请。")
@@ -196,11 +213,16 @@ def trip_return(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form_save(
         form, services.trip_return, trip=trip, user=request.user
     ):
-        messages.success(
-            request,
-            _("已登记返回。%(name)s需补课%(hours)s学时,已记入学习台账。")
-            % {"name": trip.traveller.name, "hours": floatformat(trip.makeup.hours, -1)},
-        )
+        if trip.makeup is None:
+            done = _("已登记返回。外出期间本支部没有需要%(name)s另行补课的集中学习。") % {
+                "name": trip.traveller.name
+            }
+        else:
+            done = _("已登记返回。%(name)s需补课%(hours)s学时,已记入学习台账。") % {
+                "name": trip.traveller.name,
+                "hours": floatformat(trip.makeup.hours, -1),
+            }
+        messages.success(request, done)
         return redirect("ledgers:leaders_trip", pk=trip.pk)
     return render(request, "ledgers/trips/trip_return.html", {"trip": trip, "form": form})
 

@@ -44,10 +44,9 @@ from ledgers.selectors.practice import (
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from reports.briefing_document import briefing_charts, briefing_sections
 from reports.models import Briefing
-from study.models import REVIEW_OVERDUE_DAYS
 from study.selectors.absences import out_of_contact_count
 from study.selectors.progress import Figures, Rollup, group_rollup, unit_rollup
-from study.selectors.writings import unreviewed_writings
+from study.selectors.writings import branches_behind
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.selectors.groups import branch_stages, group_top_units, lagging_branches
 from units.models import TOP_LEVEL_KINDS, SupervisionGroup, Unit, UnitKind
@@ -286,27 +285,14 @@ def _empty_bulletin_boards(tops: list[Unit], end: datetime.date) -> dict[str, An
 
 
 def _review_backlog(tops: list[Unit], today: datetime.date) -> dict[str, Any]:
-    """Branches with a note or essay unreviewed for more than a week
-    ("支部负责人每周应查看、批阅一次党员的学习笔记"), most waiting first."""
-    cutoff = timezone.make_aware(
-        datetime.datetime.combine(
-            today - datetime.timedelta(days=REVIEW_OVERDUE_DAYS), datetime.time.min
-        )
+    """Branches behind on their weekly review ("支部负责人每周应查看、批阅一次党员的学习
+    笔记"): notes waiting and no review for more than a week (study.selectors.writings),
+    the longest behind first; the same count as the dashboards'."""
+    behind = branches_behind(today).filter(
+        under_any(tops, "unit__path"), unit__kind=UnitKind.BRANCH
     )
-    waiting = unreviewed_writings().filter(
-        under_any(tops, "member__unit__path"),
-        member__unit__kind=UnitKind.BRANCH,
-        submitted_at__lt=cutoff,
-    )
-    names = (
-        waiting.values("member__unit_id", "member__unit__name")
-        .annotate(waiting=Count("pk"))
-        .order_by("-waiting", "member__unit__name")[:NAMED]
-    )
-    return {
-        "count": waiting.values("member__unit_id").distinct().count(),
-        "names": [row["member__unit__name"] for row in names],
-    }
+    names = behind.order_by("waiting_since", "unit__name").values_list("unit__name", flat=True)
+    return {"count": behind.count(), "names": list(names[:NAMED])}
 
 
 def _copies() -> int:

@@ -3,6 +3,8 @@ making its PDF.
 
 `briefing_request` and `briefing_retry` record the request and queue `briefing_generate`
 once the request is committed, so a worker never looks for a row that is not there yet.
+Without a broker (Celery eager) there is no worker: the task runs in a thread of the web
+process instead, so that the page that asked answers at once and follows the progress.
 `briefing_generate` is the Celery task that collects the figures
 (reports.selectors.briefing), writes and renders them (reports.briefing_document) and
 stores the PDF on the briefing, reporting its progress as it goes.
@@ -10,12 +12,13 @@ stores the PDF on the briefing, reporting its progress as it goes.
 
 import datetime
 import logging
+from threading import Thread
 
 from celery import Task, shared_task
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +41,32 @@ def briefing_next_issue(batch: Batch) -> int:
 
 def _queue(briefing: Briefing) -> None:
     pk = briefing.pk
-    transaction.on_commit(lambda: briefing_generate.delay(pk))
+    transaction.on_commit(lambda: _send(pk))
+
+
+def _send(briefing_id: int) -> None:
+    """Hand the briefing to a worker or, without one, to a thread of this process.
+
+    In-process Celery runs a task where it is sent: inside the request that asked for the
+    briefing, which then hung for the seconds the PDF takes and arrived finished under a
+    message saying it was still being made. Not a daemon thread: a server shutting down
+    finishes the PDF rather than leaving the briefing queued for ever.
+    """
+    if not briefing_generate.app.conf.task_always_eager:
+        briefing_generate.delay(briefing_id)
+        return
+    Thread(target=_generate_beside, args=(briefing_id,), name=f"briefing-{briefing_id}").start()
+
+
+def _generate_beside(briefing_id: int) -> None:
+    try:
+        briefing_generate.delay(briefing_id)
+    except Exception:
+        # Said where the office's administrator looks, not only on the thread's stderr.
+        logger.exception("briefing %s: the in-process job failed", briefing_id)
+    finally:
+        # The thread's own connections: nothing else would ever close them.
+        connections.close_all()
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """简报 (briefings): the list with the request form, a briefing's progress, its PDF.
 
 The office briefs on the district, a 党委 or a supervision group; a supervision group on
-itself. The PDF is made by a Celery task (reports.services.briefings.briefing_generate);
-the detail page polls `briefing_status` until it is done or failed.
+itself. The PDF is made by a Celery task (reports.services.briefings.briefing_generate),
+never inside the request that asks for it; the detail page shows the state and percent
+the job stored and polls `briefing_status` until it is done or failed.
 
 Query budget: the list costs the same queries however many briefings there are; a
 briefing's own pages a few (at most six for the detail page).
@@ -84,10 +85,9 @@ def briefing_list(request):
         if request.method == "POST" and form.is_valid():
             briefing = _request(request, form)
             if briefing is not None:
-                messages.success(
-                    request,
-                    _("已申请第%(n)d期简报,正在后台生成。") % {"n": briefing.issue_number},
-                )
+                # Its state is the page's to show: by the time it opens, the job may be
+                # waiting, under way, finished or failed.
+                messages.success(request, _("已申请第%(n)d期简报。") % {"n": briefing.issue_number})
                 return redirect("reports:briefing_detail", pk=briefing.pk)
     page = page_of(request, briefings, PER_PAGE)
     return render(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Reading
 from common.dates import day_time_text
 from common.forms import DateInput
-from study.models import ContactMethod, MakeUpMethod, StudySession
+from study.models import ContactMethod, MakeUpCorrectionAction, MakeUpMethod, StudySession
 from units.models import Member
 
 # The secretary may enter a leave afterwards, for a session of the last month at most.
@@ -44,6 +44,31 @@ class MakeUpDoneForm(forms.Form):
         required=False,
         help_text=_("例如:补学了哪些内容、由谁送课上门。"),
     )
+
+
+class MakeUpCorrectionForm(MakeUpDoneForm):
+    """Take back a make-up recorded by mistake, or put its date, way or note right."""
+
+    action = forms.ChoiceField(
+        label=_("怎样更正"),
+        choices=MakeUpCorrectionAction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择撤销还是更正。")},
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        max_length=200,
+        help_text=_("例如:登记错了人;补课日期写错了。"),
+        error_messages={"required": _("请写明更正原因。")},
+    )
+    field_order = ["action", "done_on", "method", "note", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("action") == MakeUpCorrectionAction.UNDONE:
+            # Taking it back needs only the reason.
+            for name in ("done_on", "method"):
+                self.fields[name].required = False
 
 
 class LeaveEntryForm(forms.Form):

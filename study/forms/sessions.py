@@ -6,12 +6,12 @@ study.services.sessions and come back as errors on these fields.
 """
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Batch, Reading, Topic
 from study.models import SessionKind
+from study.selectors.topics import session_topics
 
 # The roster posts one radio group per member, named by the member's id.
 ROSTER_PREFIX = "status-"
@@ -72,9 +72,8 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         batch = Batch.objects.current()
         if batch is not None:
-            # The four fixed topics, and the "加一" of this branch or a unit above it.
-            self.fields["topic"].queryset = Topic.objects.filter(batch=batch).filter(
-                Q(unit__isnull=True) | Q(unit_id__in=unit.ancestor_ids())
+            self.fields["topic"].queryset = session_topics(
+                unit, batch, keep=self.initial.get("topic")
             )
             self.fields["readings"].queryset = Reading.objects.filter(batch=batch)
 

@@ -8,6 +8,8 @@ from study.models.absences import (
     LeaveRequest,
     LeaveStatus,
     MakeUp,
+    MakeUpCorrection,
+    MakeUpCorrectionAction,
     MakeUpMethod,
     SelfStudy,
 )
@@ -43,6 +45,7 @@ from study.models.sums import (
 )
 from study.models.writings import (
     REVIEW_OVERDUE_DAYS,
+    EssayFingerprint,
     Grade,
     Review,
     SpotCheck,
@@ -51,6 +54,7 @@ from study.models.writings import (
 )
 
 __all__ = [
+    "EssayFingerprint",
     "Attendance",
     "AttendanceChange",
     "AttendanceStatus",
@@ -68,6 +72,8 @@ __all__ = [
     "MAKEUP_STATUSES",
     "MAX_SESSION_HOURS",
     "MakeUp",
+    "MakeUpCorrection",
+    "MakeUpCorrectionAction",
     "MakeUpMethod",
     "MemberProgress",
     "REQUIRED_HOURS",

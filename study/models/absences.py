@@ -67,6 +67,40 @@ class MakeUp(models.Model):
         return self.done_on is not None
 
 
+class MakeUpCorrectionAction(models.TextChoices):
+    UNDONE = "undone", _("撤销补课登记")
+    CHANGED = "changed", _("更正补课登记")
+
+
+class MakeUpCorrection(models.Model):
+    """A make-up recorded done by mistake, taken back or put right: the hours it earned
+    change what the ledgers report, so never silently — who, when, why, and what the
+    record said before and after, kept as every other ledger correction is."""
+
+    makeup = models.ForeignKey(
+        MakeUp, verbose_name=_("补课"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    action = models.CharField(_("更正方式"), max_length=10, choices=MakeUpCorrectionAction.choices)
+    # {field label: [before, after]} in display values.
+    changes = models.JSONField(_("更正内容"), default=dict)
+    reason = models.CharField(_("更正原因"), max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补课更正记录")
+        verbose_name_plural = _("补课更正记录")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.makeup} · {self.get_action_display()}"
+
+
 class LeaveStatus(models.TextChoices):
     PENDING = "pending", _("待批准")
     APPROVED = "approved", _("已批准")

@@ -104,11 +104,6 @@ class UnitProgress(ProgressSums):
         on_delete=models.CASCADE,
         related_name="study_progress",
     )
-    # When the longest-waiting unreviewed note or essay came in: the unit is behind on
-    # "每周应查看、批阅一次" once that is more than a week ago, whatever day it is asked.
-    oldest_unreviewed = models.DateTimeField(
-        _("最早一篇未批改笔记心得提交时间"), null=True, blank=True
-    )
 
     class Meta:
         verbose_name = _("党组织学习进度")

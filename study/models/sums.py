@@ -1,8 +1,9 @@
 """Stored sums whose meaning depends on the day asked, keyed by date (units.subtree): a
 mobile member is out of contact once their last contact is over 30 days old, a branch
-is behind on 批阅 once its oldest unreviewed writing is over a week old. Each unit keeps
-its own rows, and beside them its subtree's, so a district's count is a sum of a few
-rows by date rather than a scan of its members or writings."""
+with writings waiting is behind on 批阅 once its last review is over a week old (or, never
+having reviewed, its first waiting writing). Each unit keeps its own rows, and beside them
+its subtree's, so a district's count is a sum of a few rows by date rather than a scan of
+its members or writings."""
 
 import datetime
 
@@ -56,13 +57,14 @@ class SubtreeMobileContacts(ContactsByDay):
 
 
 class BacklogByDay(models.Model):
-    """党支部 with a note or essay not yet reviewed, counted by the day the oldest came in:
-    a branch's own (one), or its subtree's."""
+    """党支部 with a note or essay not yet reviewed, counted by the day the week of 批阅 runs
+    from: the branch's last review, or the day its oldest waiting writing came in if it never
+    reviewed one. A branch's own (one), or its subtree's."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
     )
-    waiting_since = models.DateField(_("最早未批改提交日期"))
+    waiting_since = models.DateField(_("批阅计时起始日"))
     branches = models.PositiveIntegerField(_("党支部数"), default=0)
 
     class Meta:
@@ -73,7 +75,8 @@ class BacklogByDay(models.Model):
 
 
 class ReviewBacklog(BacklogByDay):
-    """A 党支部 with a note or essay not yet reviewed: one, on the day the oldest came in."""
+    """A 党支部 with a note or essay not yet reviewed: one, on the day its week of 批阅 runs
+    from."""
 
     class Meta:
         verbose_name = _("未批改笔记心得统计")

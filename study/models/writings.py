@@ -32,6 +32,23 @@ class Writing(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    # 疑似重复, measured when a 心得体会 is submitted online (study.services.writings):
+    # how much of it repeats itself, and how much is found in other members' essays. A
+    # paper copy or a note is not measured (null).
+    repeated_percent = models.PositiveSmallIntegerField(
+        _("自身重复内容占比(%)"), null=True, blank=True
+    )
+    shared_percent = models.PositiveSmallIntegerField(
+        _("与其他党员心得相同内容占比(%)"), null=True, blank=True
+    )
+    shared_with = models.ForeignKey(
+        "self",
+        verbose_name=_("相同内容最多的他人心得"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("笔记与心得")
@@ -41,6 +58,45 @@ class Writing(models.Model):
     def __str__(self):
         return f"{self.member} · {self.get_kind_display()} · {self.title}"
 
+    @property
+    def repeats_itself(self) -> bool:
+        """疑似重复: the essay says the same thing over and over (a paragraph pasted to
+        reach 3000字)."""
+        return (self.repeated_percent or 0) >= SUSPECTED_DUPLICATE_PERCENT
+
+    @property
+    def repeats_others(self) -> bool:
+        """疑似重复: much of the essay is found in another member's."""
+        return (self.shared_percent or 0) >= SUSPECTED_DUPLICATE_PERCENT
+
+
+# From this share of repeated text up, the reviewer is told the essay may be a copy; the
+# member is not stopped: a reviewer judges whether quoting the speech or the 党章 is copying.
+SUSPECTED_DUPLICATE_PERCENT = 30
+
+
+class EssayFingerprint(models.Model):
+    """One of the 8-character stretches of an online 心得体会 kept to compare it with
+    later essays, hashed (study.services.writings): about one in eight, the same ones in any
+    text, so that the stretches a new essay shares with every earlier one are found in
+    one indexed query."""
+
+    writing = models.ForeignKey(
+        Writing,
+        verbose_name=_("心得体会"),
+        on_delete=models.CASCADE,
+        related_name="fingerprints",
+    )
+    hash = models.BigIntegerField(_("指纹"))
+
+    class Meta:
+        verbose_name = _("心得体会指纹")
+        verbose_name_plural = _("心得体会指纹")
+        indexes = [models.Index(fields=["hash"], name="essay_fingerprint_hash")]
+
+    def __str__(self):
+        return f"{self.writing_id} · {self.hash}"
+
 
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
@@ -49,7 +105,9 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("不合格")
 
 
-# "支部负责人每周应查看、批阅一次党员的学习笔记"
+# "支部负责人每周应查看、批阅一次党员的学习笔记": a branch with writings waiting is behind
+# once its last review (or, never having reviewed, its first waiting writing) is more than
+# this many days old (study.sums).
 REVIEW_OVERDUE_DAYS = 7
 
 

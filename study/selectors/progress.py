@@ -48,9 +48,7 @@ from units.selectors import under_any
 ZERO_HOURS = Decimal(0)
 
 # The figures stored per unit (UnitProgress) that add up, by the names Figures gives them.
-UNIT_FIGURES = [
-    f.name for f in UnitProgress._meta.fields if f.name not in ("unit", "oldest_unreviewed")
-]
+UNIT_FIGURES = [f.name for f in UnitProgress._meta.fields if f.name != "unit"]
 
 TENTH = Decimal("0.1")
 

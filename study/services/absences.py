@@ -29,6 +29,8 @@ from study.models import (
     LeaveRequest,
     LeaveStatus,
     MakeUp,
+    MakeUpCorrection,
+    MakeUpCorrectionAction,
     MakeUpMethod,
     SelfStudy,
     StudySession,
@@ -66,6 +68,87 @@ def makeup_complete(
         makeup.done_on, makeup.method, makeup.note, makeup.recorded_by = done_on, method, note, user
         progress_refresh(member_ids=[makeup.member_id])
     return makeup
+
+
+def _makeup_values(makeup: MakeUp) -> dict[str, str]:
+    return {
+        str(_("补课日期")): makeup.done_on.isoformat() if makeup.done_on else "",
+        str(_("补课方式")): makeup.get_method_display() if makeup.method else "",
+        str(_("说明")): makeup.note,
+    }
+
+
+def _clean_correction_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请写明更正原因。")})
+    return reason
+
+
+def makeup_undo(*, makeup: MakeUp, reason: str, user: AbstractBaseUser) -> MakeUpCorrection:
+    """A make-up recorded done by mistake is owed again: its hours leave the member's
+    figures, and the correction keeps what it said and why it was taken back."""
+    reason = _clean_correction_reason(reason)
+    with transaction.atomic():
+        makeup = MakeUp.objects.select_for_update().get(pk=makeup.pk)
+        if not makeup.is_done:
+            raise ValidationError(_("这次补课还没有登记,不需要撤销。"))
+        before = _makeup_values(makeup)
+        makeup.done_on, makeup.method, makeup.note, makeup.recorded_by = None, "", "", None
+        makeup.save(update_fields=["done_on", "method", "note", "recorded_by"])
+        correction = MakeUpCorrection.objects.create(
+            makeup=makeup,
+            action=MakeUpCorrectionAction.UNDONE,
+            changes={label: [value, ""] for label, value in before.items() if value},
+            reason=reason,
+            changed_by=user,
+        )
+        progress_refresh(member_ids=[makeup.member_id])
+    return correction
+
+
+def makeup_correct(
+    *,
+    makeup: MakeUp,
+    done_on: datetime.date,
+    method: str,
+    reason: str,
+    user: AbstractBaseUser,
+    note: str = "",
+) -> MakeUpCorrection | None:
+    """Put right the date, the way or the note of a make-up recorded done; None when
+    nothing changed (nothing is recorded then)."""
+    reason = _clean_correction_reason(reason)
+    if makeup.attendance_id:
+        held_on = timezone.localdate(makeup.attendance.session.starts_at)
+        if done_on < held_on:
+            raise ValidationError({"done_on": _("补课日期不能早于所缺的那次学习。")})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
+    check_in_batch(done_on, "done_on")
+    if method not in MakeUpMethod.values:
+        raise ValidationError({"method": _("请选择补课方式。")})
+    with transaction.atomic():
+        makeup = MakeUp.objects.select_for_update().get(pk=makeup.pk)
+        if not makeup.is_done:
+            raise ValidationError(_("这次补课还没有登记,请先登记补课。"))
+        before = _makeup_values(makeup)
+        makeup.done_on, makeup.method, makeup.note = done_on, method, note
+        after = _makeup_values(makeup)
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if not changes:
+            return None
+        makeup.save(update_fields=["done_on", "method", "note"])
+        correction = MakeUpCorrection.objects.create(
+            makeup=makeup,
+            action=MakeUpCorrectionAction.CHANGED,
+            changes=changes,
+            reason=reason,
+            changed_by=user,
+        )
+        # The date may move it in or out of a batch's figures.
+        progress_refresh(member_ids=[makeup.member_id])
+    return correction
 
 
 def leave_request(

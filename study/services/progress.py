@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Aggregate, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from study.models import (
@@ -29,7 +29,7 @@ from study.models import (
     MakeUp,
     MemberProgress,
     ReadingCoverage,
-    Review,
+    ReviewBacklog,
     SelfStudy,
     StudySession,
     SubtreeCoverage,
@@ -39,7 +39,7 @@ from study.models import (
     WritingKind,
 )
 from study.selectors.progress import UNIT_FIGURES, member_aggregates
-from study.sums import REVIEW_BACKLOG
+from study.sums import REVIEW_BACKLOG, review_week_starts
 from units.models import Member, Unit, UnitKind
 from units.subtree import (
     SubtreeSum,
@@ -184,11 +184,11 @@ def _keeps_ledger(kind: str, members: int) -> bool:
 
 
 def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
-    """Sum the stored progress of each unit's own members into its `UnitProgress`, with
-    when its longest-waiting unreviewed writing came in, and add what changed to the
-    subtrees' `SubtreeProgress` (five queries per 500 units, and one or two per chain of
-    units that changed). A member without a progress row counts as having done nothing,
-    as on every page."""
+    """Sum the stored progress of each unit's own members into its `UnitProgress`, and add
+    what changed to the subtrees' `SubtreeProgress` (six queries per 500 units, and one or
+    two per chain of units that changed); recount the review backlog of the branches whose
+    week of 批阅 now runs from another day (study.sums). A member without a progress row
+    counts as having done nothing, as on every page."""
     hours = ("total_hours", "concentrated_hours", "self_study_hours")
     with transaction.atomic(savepoint=False):
         units = {
@@ -206,14 +206,6 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 .annotate(**member_aggregates())
                 .order_by()
             }
-            oldest = dict(
-                Writing.objects.filter(member__unit_id__in=ids)
-                .filter(~Exists(Review.objects.filter(writing=OuterRef("pk"))))
-                .values("member__unit_id")
-                .annotate(oldest=Min("submitted_at"))
-                .values_list("member__unit_id", "oldest")
-                .order_by()
-            )
             after = {}
             for pk in ids:
                 row = summed.get(pk, {})
@@ -223,13 +215,10 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 values["branches"] = int(_keeps_ledger(units[pk][1], values["members"]))
                 after[pk] = values
             UnitProgress.objects.bulk_create(
-                [
-                    UnitProgress(unit_id=pk, oldest_unreviewed=oldest.get(pk), **values)
-                    for pk, values in after.items()
-                ],
+                [UnitProgress(unit_id=pk, **values) for pk, values in after.items()],
                 update_conflicts=True,
                 unique_fields=["unit"],
-                update_fields=[*UNIT_FIGURES, "oldest_unreviewed"],
+                update_fields=UNIT_FIGURES,
             )
             subtree_add(
                 PROGRESS_SUM,
@@ -240,11 +229,14 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 ),
                 {pk: units[pk][0] for pk in ids},
             )
-            waiting_changed = [
-                pk for pk in ids if before.get(pk, {}).get("oldest_unreviewed") != oldest.get(pk)
-            ]
-            if waiting_changed:
-                own_refresh(REVIEW_BACKLOG, waiting_changed)
+            # A new writing or review, or a member gone elsewhere with theirs, may have
+            # moved the day the branch's week of 批阅 runs from.
+            backlog = ReviewBacklog.objects.filter(unit_id__in=ids)
+            stored = dict(backlog.values_list("unit_id", "waiting_since"))
+            week_starts = review_week_starts(ids)
+            moved = [pk for pk in ids if stored.get(pk) != week_starts.get(pk)]
+            if moved:
+                own_refresh(REVIEW_BACKLOG, moved)
 
 
 def reading_coverage_refresh(*, unit_ids: Iterable[int]) -> None:

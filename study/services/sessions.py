@@ -18,14 +18,17 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch, Reading
 from common.dates import day_text, day_time_text
+from common.notifications import notify
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -37,7 +40,7 @@ from study.models import (
     StudySession,
 )
 from study.services.progress import progress_refresh
-from units.models import Member, Unit
+from units.models import Member, Role, Unit
 
 # A roster can be corrected for this many days after the session ("editing later is
 # possible for a set number of days"); after that the ledger stands as kept.
@@ -310,8 +313,42 @@ def self_check_in(*, member: Member, code: str, now: datetime.datetime | None = 
             attendance.session = session
             apply_status(attendance, status, user=member.user, record_change=False)
         elif attendance.status not in CREDITED_STATUSES:
-            apply_status(attendance, status, user=member.user, record_change=True)
+            # The secretary's record says absent or on leave, and a make-up is owed for
+            # it: the member's code doesn't overrule it. Both stand side by side on the
+            # roster until the secretary decides, and the secretary is told now.
+            _checkin_conflict_notify(attendance=attendance, at=now)
         attendance.self_signed_at = now
         attendance.save(update_fields=["self_signed_at"])
         progress_refresh(member_ids=[member.pk])
     return attendance
+
+
+def checkin_conflicts(attendance: Attendance) -> bool:
+    """Signed in by code, yet recorded absent or on leave: the secretary must decide."""
+    return attendance.self_signed_at is not None and attendance.status not in CREDITED_STATUSES
+
+
+def _checkin_conflict_notify(*, attendance: Attendance, at: datetime.datetime) -> None:
+    session = attendance.session
+    keepers = get_user_model().objects.filter(
+        role_assignments__unit=session.unit,
+        role_assignments__role__in=[Role.SECRETARY, Role.LEDGER_KEEPER],
+        is_active=True,
+    )
+    recorder = [attendance.updated_by] if attendance.updated_by_id else []
+    owed = _(",已登记补课") if attendance.status in MAKEUP_STATUSES else ""
+    notify(
+        users=[*keepers, *recorder],
+        text=_(
+            "%(name)s %(time)s 扫码签到了“%(title)s”,但签到名单上记为%(status)s%(owed)s。"
+            "请核实:确实到会的,在签到名单上改为出席或迟到;没有到会的,保持不变。"
+        )
+        % {
+            "name": attendance.member.name,
+            "time": timezone.localtime(at).strftime("%H:%M"),
+            "title": session.title,
+            "status": attendance.get_status_display(),
+            "owed": owed,
+        },
+        link=reverse("study:session", args=[session.pk]),
+    )

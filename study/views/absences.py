@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.dates import day_text
-from common.forms import form_save
+from common.forms import add_service_error, form_save
 from common.pagination import page_of
 from study.forms.absences import (
     ContactForm,
     LeaveEntryForm,
+    MakeUpCorrectionForm,
     MakeUpDoneForm,
     MyLeaveForm,
     SelfStudyForm,
@@ -36,6 +37,7 @@ from study.models import (
     LeaveRequest,
     LeaveStatus,
     MakeUp,
+    MakeUpCorrectionAction,
     MakeUpMethod,
     MemberProgress,
     SelfStudy,
@@ -92,6 +94,8 @@ def makeup_list(request, pk):
         param="done_page",
     )
     today = timezone.localdate()
+    for makeup in done:
+        makeup.can_correct = has_perm(request.user, "keep_ledger", makeup.member.unit)
     for makeup in owed:
         makeup.can_complete = has_perm(request.user, "keep_ledger", makeup.member.unit)
         if makeup.attendance_id:
@@ -134,6 +138,54 @@ def makeup_done(request, pk):
         request,
         "study/absences/makeup_done.html",
         {"makeup": makeup, "member": member, "form": form},
+    )
+
+
+@login_required
+def makeup_correct(request, pk):
+    """Take back or put right a make-up recorded done, with the reason kept."""
+    makeup = get_object_or_404(
+        MakeUp.objects.select_related("member__unit", "attendance__session", "recorded_by"),
+        pk=pk,
+    )
+    require(request.user, "keep_ledger", makeup.member.unit)
+    member = makeup.member
+    if not makeup.is_done:
+        return redirect("study:makeup_done", pk=makeup.pk)
+    form = MakeUpCorrectionForm(
+        request.POST or None,
+        initial={"done_on": makeup.done_on, "method": makeup.method, "note": makeup.note},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == MakeUpCorrectionAction.UNDONE:
+                services.makeup_undo(makeup=makeup, reason=data["reason"], user=request.user)
+                text = _("已撤销%(name)s的补课登记,重新计为缺课未补。")
+            else:
+                changed = services.makeup_correct(
+                    makeup=makeup,
+                    done_on=data["done_on"],
+                    method=data["method"],
+                    note=data["note"],
+                    reason=data["reason"],
+                    user=request.user,
+                )
+                text = _("已更正%(name)s的补课登记。") if changed else _("没有改动。")
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, text % {"name": member.name})
+            return redirect("study:makeups", pk=member.unit_id)
+    return render(
+        request,
+        "study/absences/makeup_correct.html",
+        {
+            "makeup": makeup,
+            "member": member,
+            "form": form,
+            "corrections": makeup.corrections.select_related("changed_by"),
+        },
     )
 
 

@@ -159,6 +159,7 @@ def _roster_rows(session, posted=None):
                 "status": status,
                 "attendance": attendance,
                 "on_leave": member.pk in on_leave,
+                "conflict": attendance is not None and services.checkin_conflicts(attendance),
             }
         )
     # Members signed in here who have since moved to another branch stay on the record.
@@ -315,5 +316,10 @@ def checkin(request, code=""):
     return render(
         request,
         "study/sessions/checkin.html",
-        {"form": form, "member": member, "signed_in": signed_in},
+        {
+            "form": form,
+            "member": member,
+            "signed_in": signed_in,
+            "conflict": signed_in is not None and services.checkin_conflicts(signed_in),
+        },
     )

@@ -19,7 +19,7 @@ from campaign.models import Batch
 from campaign.services import topics as topic_services
 from common.forms import form_save
 from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
-from study.selectors.topics import readings_with_uses
+from study.selectors.topics import own_topic_for, own_topic_in, readings_with_uses
 from study.views._common import get_unit
 from units.models import Unit
 from units.permissions import has_perm, require, scope_for
@@ -152,14 +152,14 @@ def _page_context(request, batch, posted):
 
 
 def _managed_units(scope, own_topics):
-    """The units whose ledger the user keeps, each with its own topic (or None)."""
+    """The units whose ledger the user keeps, each with its "加一" topic (or None): its
+    own, or the one it follows from above."""
     paths = scope.secretary_paths + scope.leader_paths
     if not paths:
         return []
-    by_unit = {topic.unit_id: topic for topic in own_topics}
     units = list(Unit.objects.filter(path__in=paths).order_by("path"))
     for unit in units:
-        unit.own_topic = by_unit.get(unit.pk)
+        unit.own_topic = own_topic_in(unit, own_topics)
     return units
 
 
@@ -169,7 +169,9 @@ def own_topic(request, pk):
     unit = get_unit(request, pk)
     can_manage = has_perm(request.user, "keep_ledger", unit)
     batch = Batch.objects.current()
-    topic = plan_selectors.own_topic_of(unit=unit, batch=batch) if batch else None
+    # Its own, or the one it follows from a unit above it until it sets its own.
+    topic = own_topic_for(unit, batch)
+    inherited = topic is not None and topic.unit_id != unit.pk
     form = None
     if request.method == "POST":
         require(request.user, "keep_ledger", unit)
@@ -183,7 +185,7 @@ def own_topic(request, pk):
             )
             return redirect("study:own_topic", pk=unit.pk)
     elif can_manage and batch is not None:
-        form = OwnTopicForm(initial={"name": topic.name if topic else ""})
+        form = OwnTopicForm(initial={"name": topic.name if topic and not inherited else ""})
     return render(
         request,
         "study/topics/own_topic.html",
@@ -191,6 +193,7 @@ def own_topic(request, pk):
             "unit": unit,
             "batch": batch,
             "topic": topic,
+            "inherited": inherited,
             "fixed_topics": plan_selectors.fixed_topics(batch) if batch else [],
             "form": form,
             "can_manage": can_manage,

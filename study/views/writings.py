@@ -171,7 +171,8 @@ def writing_paper(request, pk):
 def _get_writing(request, pk):
     """A writing its author may read, and anyone who sees the author's branch ledger."""
     writing = get_object_or_404(
-        Writing.objects.select_related("member__unit", "submitted_by"), pk=pk
+        Writing.objects.select_related("member__unit", "submitted_by", "shared_with__member__unit"),
+        pk=pk,
     )
     member = scope_for(request.user).member
     if member is None or member.pk != writing.member_id:
@@ -200,15 +201,21 @@ def writing_detail(request, pk):
                 },
             )
             return redirect(_safe_next(request) or reverse("study:writing", args=[writing.pk]))
+    sees_branch = has_perm(request.user, "view_ledger", unit)
+    # The essay it shares most with is named to a reviewer, and linked where they may read it.
+    shared_with = writing.shared_with if sees_branch and writing.repeats_others else None
     return render(
         request,
         "study/writings/detail.html",
         {
             "writing": writing,
+            "shared_with": shared_with,
+            "may_read_shared": shared_with is not None
+            and has_perm(request.user, "view_ledger", shared_with.member.unit),
             "reviews": writing.reviews.select_related("reviewer"),
             "form": form,
             "is_author": writing.member.user_id == request.user.pk,
-            "sees_branch": has_perm(request.user, "view_ledger", unit),
+            "sees_branch": sees_branch,
             "next": _safe_next(request),
             "falls_short": writing.member.is_leading_cadre
             and writing.kind == WritingKind.ESSAY
@@ -242,6 +249,9 @@ def review_queue(request, pk):
         .filter(review_overdue=True)
         .order_by("path")
     )
+    # A branch's secretary sees how long since the branch last reviewed: the week runs
+    # from there ("每周应查看、批阅一次").
+    last_reviewed = selectors.last_review_day(unit) if unit.is_branch else None
     # Paper copies are logged by the branch's secretary, member by member.
     paper_members = None
     if unit.is_branch and has_perm(request.user, "keep_ledger", unit):
@@ -254,6 +264,8 @@ def review_queue(request, pk):
             "page": page,
             "overdue_branches": overdue_branches,
             "overdue_days": REVIEW_OVERDUE_DAYS,
+            "last_reviewed": last_reviewed,
+            "days_since_review": (today - last_reviewed).days if last_reviewed else None,
             "can_review": has_perm(request.user, "review_writing", unit),
             "paper_members": paper_members,
             "long_essay_target": LONG_ESSAY_CHARACTERS,

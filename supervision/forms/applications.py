@@ -17,10 +17,19 @@ def _textarea(rows=4, **attrs):
 
 
 class AnswersForm(forms.Form):
-    """回头看: one box per question, named by the question's number."""
+    """回头看: one box per question, named by the question's number; after a return, the
+    补课情况 first."""
 
-    def __init__(self, *args, answers, **kwargs):
+    def __init__(self, *args, answers, makeup_report=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if makeup_report is not None:
+            self.fields["makeup_report"] = forms.CharField(
+                label=_("补课情况"),
+                required=False,
+                initial=makeup_report,
+                help_text=_("对照上一轮的需补课事项,逐条写明补了什么、何时补的。"),
+                widget=_textarea(5, **{"class": "form-control"}),
+            )
         for answer in answers:
             self.fields[self.field_name(answer.number)] = forms.CharField(
                 label=f"{answer.number}. {answer.question}",
@@ -36,7 +45,15 @@ class AnswersForm(forms.Form):
 
     def answers(self):
         """{number: text}, as services.answers_save takes them."""
-        return {int(name.removeprefix("answer_")): text for name, text in self.cleaned_data.items()}
+        return {
+            int(name.removeprefix("answer_")): text
+            for name, text in self.cleaned_data.items()
+            if name.startswith("answer_")
+        }
+
+    def typed_makeup_report(self):
+        """The 补课情况 typed, or None when this round doesn't follow a return."""
+        return self.cleaned_data.get("makeup_report")
 
 
 class MeetingForm(forms.Form):
@@ -94,7 +111,9 @@ class OpinionForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    """Shown beside ReturnForm, which also has a `reason`: the ids must differ."""
+    """Shown beside ReturnForm, which also has a `reason`: the ids must differ.
+
+    With `unmet` conditions, the confirmation names them and a reason is required."""
 
     transition_date = forms.DateField(
         label=_("转段日期"),
@@ -103,10 +122,24 @@ class ApproveForm(forms.Form):
         error_messages={"required": _("请填写转段日期。"), "invalid": _("请填写正确的日期。")},
     )
     reason = forms.CharField(label=_("审批意见(可不填)"), required=False, widget=_textarea(2))
+    confirm = forms.BooleanField(
+        label=_("我已核对,确认同意转段。同意后支部即进入下一阶段,不能撤回。"),
+        error_messages={"required": _("请勾选确认后再同意转段。")},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unmet=(), **kwargs):
         kwargs.setdefault("auto_id", "id_approve_%s")
         super().__init__(*args, **kwargs)
+        if unmet:
+            self.fields["reason"].label = _("同意理由")
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("写明这些条件未达到、仍可转段的理由。")
+            self.fields["reason"].error_messages["required"] = _(
+                "有未达到的转段条件,同意转段须写明理由。"
+            )
+            self.fields["confirm"].label = _(
+                "以上%(n)s项未达到转段条件,我已核实,仍同意转段。同意后不能撤回。"
+            ) % {"n": len(unmet)}
 
     @classmethod
     def initial_for_today(cls):
@@ -124,6 +157,15 @@ class ReturnForm(forms.Form):
         widget=_textarea(4),
         help_text=_("每行一项,例如:组织未参学党员补学《党章》。"),
         error_messages={"required": _("请列出需要补课的事项。")},
+    )
+    redo_meeting = forms.BooleanField(
+        label=_("须重新召开转段分析会"),
+        required=False,
+        help_text=_("不勾选:支部补课后直接重新报送,沿用本轮的转段分析会和督导组评价。"),
+    )
+    confirm = forms.BooleanField(
+        label=_("确认退回补课。退回后本轮结束,支部补课后重新报送。"),
+        error_messages={"required": _("请勾选确认后再退回。")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,10 +1,13 @@
-"""The office's form for what each 转段 checks. The form reads what the user typed; the
-rules (at least one question, rates 0–100) are the service's and come back onto these
-fields."""
+"""The office's forms: what each 转段 checks, and the correction of a unit's stage. The
+forms read what the user typed; the rules (at least one question, rates 0–100, a reason
+for a correction) are the services' and come back onto these fields."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models import Stage
+from common.forms import DateInput
 from supervision.models import StageRequirement
 
 RATE_ERRORS = {
@@ -65,3 +68,33 @@ class RequirementForm(forms.ModelForm):
                 "min_value": _("次数不能是负数。"),
             },
         }
+
+
+class StageCorrectionForm(forms.Form):
+    """更正阶段: the stages offered are those of the unit's campaign batch."""
+
+    stage = forms.ModelChoiceField(
+        label=_("更正为阶段"),
+        queryset=Stage.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("请选择阶段。")},
+    )
+    since = forms.DateField(
+        label=_("进入该阶段的日期"),
+        widget=DateInput(),
+        error_messages={"required": _("请填写日期。"), "invalid": _("请填写正确的日期。")},
+    )
+    reason = forms.CharField(
+        label=_("更正原因"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如:建档时阶段录错;转段日期录错。更正记入该组织的阶段记录。"),
+        error_messages={"required": _("更正阶段必须写明原因。")},
+    )
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stages
+
+    @classmethod
+    def initial_for(cls, unit):
+        return {"stage": unit.stage, "since": unit.stage_since or timezone.localdate()}

@@ -8,6 +8,7 @@ from supervision.models.transitions import (
     ApplicationEvent,
     ApplicationState,
     SelfCheckAnswer,
+    StageCorrection,
     StageRequirement,
     TransitionApplication,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "InspectionFocus",
     "KeyUnit",
     "SelfCheckAnswer",
+    "StageCorrection",
     "StageRequirement",
     "TransitionApplication",
     "TypicalCase",

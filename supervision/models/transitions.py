@@ -7,6 +7,8 @@ a branch's application round by round, its 回头看 answers, its 转段分析�
 
 An application is one round: drafted, submitted, given the group's opinion, decided.
 A round returned for 补课 stays as it was; the branch starts the next round from it.
+
+A unit's stage changes only by an approved round or by the office's StageCorrection.
 """
 
 from decimal import Decimal
@@ -150,6 +152,17 @@ class TransitionApplication(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
     redo_items = models.TextField(_("需补课事项"), blank=True)
+    # A return that doesn't concern the 转段分析会 lets the next round keep it.
+    redo_meeting = models.BooleanField(
+        _("须重新召开转段分析会"),
+        default=False,
+        help_text=_("不勾选:下一轮沿用本轮的转段分析会和督导组评价。"),
+    )
+    makeup_report = models.TextField(
+        _("补课情况"),
+        blank=True,
+        help_text=_("上一轮退回后,支部对照需补课事项逐条说明补了什么。"),
+    )
     transition_date = models.DateField(_("转段日期"), null=True, blank=True)
 
     class Meta:
@@ -267,3 +280,48 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.action}"
+
+
+class StageCorrection(models.Model):
+    """更正阶段: the office puts right a unit's stage that is recorded wrongly, with its
+    reason. Beside the approved rounds, the only other way a unit's stage changes."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("党组织"),
+        on_delete=models.PROTECT,
+        related_name="stage_corrections",
+    )
+    from_stage = models.ForeignKey(
+        "campaign.Stage",
+        verbose_name=_("更正前阶段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_since = models.DateField(_("更正前进入阶段日期"), null=True, blank=True)
+    from_completed_on = models.DateField(_("更正前活动完成日期"), null=True, blank=True)
+    to_stage = models.ForeignKey(
+        "campaign.Stage",
+        verbose_name=_("更正为阶段"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_since = models.DateField(_("更正为进入阶段日期"))
+    reason = models.TextField(_("更正原因"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阶段更正")
+        verbose_name_plural = _("阶段更正")
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.to_stage.name}"

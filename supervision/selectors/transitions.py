@@ -9,6 +9,8 @@ Query budget: each list read is one query however many applications or branches 
 are; `measured_facts` costs a fixed number whatever the size of the branch.
 """
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -17,6 +19,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -27,12 +30,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Stage
+from common.dates import day_text
 from ledgers.models import DiscussionRequirement
 from ledgers.selectors.rectification import open_rectification_count
 from study.selectors.progress import unit_rollup
 from study.selectors.topics import readings_with_coverage
-from supervision.models import ApplicationState, StageRequirement, TransitionApplication
-from units.models import BRANCH_KINDS, Unit
+from supervision.models import (
+    AnalysisMeeting,
+    ApplicationEvent,
+    ApplicationState,
+    StageCorrection,
+    StageRequirement,
+    TransitionApplication,
+)
+from units.models import BRANCH_KINDS, Role, SupervisionGroup, Unit
 from units.permissions import scope_for
 
 
@@ -204,3 +215,166 @@ def branches_with_latest_application(unit: Unit) -> QuerySet[Unit]:
         )
         .order_by("path")
     )
+
+
+def previous_round(application: TransitionApplication) -> TransitionApplication | None:
+    """The round before this one for the same stage, if any."""
+    return TransitionApplication.objects.filter(
+        unit_id=application.unit_id,
+        from_stage_id=application.from_stage_id,
+        round=application.round - 1,
+    ).first()
+
+
+def unmet_checks(application: TransitionApplication) -> list[dict]:
+    """The 转段条件 the round did not meet when it was submitted (none for a round
+    submitted before the figures were kept)."""
+    return [check for check in (application.facts or {}).get("checks", []) if not check["ok"]]
+
+
+# Where a round stands: its route, who holds it, since when, what comes next -------------
+
+
+@dataclass
+class RouteStop:
+    label: str
+    holder: str
+    current: bool
+
+
+@dataclass
+class Route:
+    """支部 → 督导组 → 办公室: `holder` is None once the round is decided."""
+
+    stops: list[RouteStop]
+    holder: str | None
+    since: datetime.datetime
+    days: int
+    next_step: str
+
+
+OFFICE_NAME = Role.OFFICE.label
+
+
+def application_route(
+    application: TransitionApplication,
+    *,
+    meeting: AnalysisMeeting | None,
+    events: list[ApplicationEvent],
+    groups: list[SupervisionGroup],
+    later_round: bool = False,
+) -> Route:
+    """Where the round stands, in the words the branch, its group and the office use."""
+    branch = application.unit.name
+    group = "、".join(g.name for g in groups) or _("督导组")
+    state = application.state
+    holder, since = branch, application.created_at
+    if state == ApplicationState.DRAFT:
+        if meeting is not None and not meeting.is_evaluated:
+            recorded = [e.at for e in events if e.action == "meeting"]
+            holder, since = group, recorded[-1] if recorded else application.created_at
+            next_step = _("督导组派人登记到会情况和对前段工作的评价;之后支部即可报送。")
+        elif meeting is not None and application.round > 1 and meeting.evaluated_at < since:
+            next_step = _(
+                "支部对照需补课事项补课,填写补课情况后报送;转段分析会沿用上一轮,不必重开。"
+            )
+        elif meeting is not None:
+            since = max(since, meeting.evaluated_at)
+            next_step = _("支部核对回头看自查后,报送督导组和区委先进性教育办公室。")
+        else:
+            next_step = _("支部逐条作答回头看自查,召开转段分析会并登记,请督导组派人到会评价。")
+    elif state == ApplicationState.SUBMITTED and application.group_agrees is None:
+        holder, since = group, application.submitted_at
+        next_step = _("督导组签署同意或不同意转段的意见,然后报办公室审批。")
+    elif state == ApplicationState.SUBMITTED:
+        holder, since = OFFICE_NAME, application.group_opinion_at
+        next_step = _("办公室检查后决定:检查合格的,同意转段;达不到要求的,退回补课。")
+    elif state == ApplicationState.RETURNED:
+        since = application.decided_at
+        if later_round:
+            next_step = _("支部已开始下一轮申请。")
+        elif application.redo_meeting:
+            next_step = _("支部按需补课事项补课,然后开始下一轮:重新召开转段分析会,再报送。")
+        else:
+            next_step = _(
+                "支部按需补课事项补课,然后开始下一轮:填写补课情况后直接报送,转段分析会沿用本轮。"
+            )
+    else:
+        holder, since = None, application.decided_at
+        if application.to_stage is None:
+            next_step = _("已办结:支部自%(date)s起教育活动完成。") % {
+                "date": day_text(application.transition_date)
+            }
+        else:
+            next_step = _("已办结:支部自%(date)s起进入%(stage)s阶段。") % {
+                "date": day_text(application.transition_date),
+                "stage": application.to_stage.name,
+            }
+    stops = [
+        RouteStop(_("党支部"), branch, holder == branch),
+        RouteStop(_("督导组"), group, holder == group),
+        RouteStop(_("办公室"), OFFICE_NAME, holder == OFFICE_NAME),
+    ]
+    days = (timezone.localdate() - timezone.localdate(since)).days
+    return Route(stops=stops, holder=holder, since=since, days=days, next_step=next_step)
+
+
+def unit_groups(unit: Unit) -> list[SupervisionGroup]:
+    """The supervision groups whose assigned subtrees hold the unit."""
+    return list(SupervisionGroup.objects.filter(units__pk__in=unit.ancestor_ids()).distinct())
+
+
+# A unit's stage history ----------------------------------------------------------------
+
+
+@dataclass
+class StageChange:
+    """One move of a unit's stage: an approved round or the office's correction."""
+
+    on: datetime.date
+    at: datetime.datetime
+    from_label: str
+    to_label: str
+    by: AbstractBaseUser
+    reason: str
+    source: Model
+    is_correction: bool
+
+
+def unit_stage_history(unit: Unit) -> list[StageChange]:
+    """Every approved 转段 and every 更正阶段 of the unit, the latest first; two queries."""
+    approved = TransitionApplication.objects.filter(
+        unit=unit, state=ApplicationState.APPROVED
+    ).select_related("from_stage", "to_stage", "decided_by")
+    corrections = StageCorrection.objects.filter(unit=unit).select_related(
+        "from_stage", "to_stage", "corrected_by"
+    )
+    changes = [
+        StageChange(
+            on=a.transition_date,
+            at=a.decided_at,
+            from_label=a.from_stage.name,
+            to_label=a.to_stage.name if a.to_stage else _("活动完成"),
+            by=a.decided_by,
+            reason=a.decision_reason,
+            source=a,
+            is_correction=False,
+        )
+        for a in approved
+    ] + [
+        StageChange(
+            on=c.to_since,
+            at=c.corrected_at,
+            from_label=_("活动完成")
+            if c.from_completed_on
+            else (c.from_stage.name if c.from_stage else "—"),
+            to_label=c.to_stage.name,
+            by=c.corrected_by,
+            reason=c.reason,
+            source=c,
+            is_correction=True,
+        )
+        for c in corrections
+    ]
+    # By when it was recorded: a correction may set an earlier date than the move it mends.
+    return sorted(changes, key=lambda change: change.at, reverse=True)

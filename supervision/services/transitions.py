@@ -13,6 +13,21 @@ the other is told), writes an ApplicationEvent, and notifies whoever acts next.
                           └──return──▶ returned ──start the next round──▶ draft …
 
 The group's opinion is given on a submitted application, before the office decides.
+
+A round after a return ("督促进行'补课',直到合格后再转入下一阶段"): the speech asks that
+the branch make up what was missing and be checked again, not that it repeat the steps
+the return did not fault. So the next round starts from the returned one's answers and,
+unless the office ticked "须重新召开转段分析会" when returning it, keeps its 转段分析会
+and the group's evaluation; the branch writes what it made up (补课情况, required before
+it can submit again), submits, and the round goes back to the branch's 督导组 for a new
+opinion and to the office for a new check. Four hand-offs become two.
+
+The office approves with the round's unmet conditions in front of it: approving despite
+them needs an explicit acknowledgement and a written reason, both kept on the record.
+The gate is the office's judgement, not a hard stop (DESIGN: "the office decides").
+
+A unit's stage changes only here: by an approved round, or by the office's recorded
+correction (`unit_stage_correct`).
 """
 
 import datetime
@@ -26,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaign.models import Stage
 from common.dates import day_text
 from common.notifications import notify
 from supervision.models import (
@@ -33,12 +49,15 @@ from supervision.models import (
     ApplicationEvent,
     ApplicationState,
     SelfCheckAnswer,
+    StageCorrection,
     TransitionApplication,
 )
 from supervision.selectors.transitions import (
     measured_facts,
     next_stage,
+    previous_round,
     requirement_for,
+    unmet_checks,
 )
 from units.models import BRANCH_KINDS, Role, Unit
 
@@ -128,7 +147,8 @@ def _require_state(application: TransitionApplication, *states: str) -> None:
 
 def application_start(*, unit: Unit, user: AbstractBaseUser) -> TransitionApplication:
     """Open a round of the application to leave the unit's current stage; a round after a
-    return starts from the previous round's answers."""
+    return starts from the previous round's answers, and keeps its evaluated 转段分析会
+    unless the return asked for a new one."""
     if unit.kind not in BRANCH_KINDS:
         raise WorkflowError(_("转段申请由党支部提出。"))
     if unit.stage_id is None or unit.completed_on:
@@ -159,16 +179,40 @@ def application_start(*, unit: Unit, user: AbstractBaseUser) -> TransitionApplic
                 )
                 for number, question in enumerate(questions, start=1)
             )
-            _log(application, "start", user, _("第%(n)s轮") % {"n": application.round})
+            detail = _("第%(n)s轮") % {"n": application.round}
+            if previous and _carry_meeting(previous, application):
+                detail += _(",沿用第%(n)s轮的转段分析会和督导组评价") % {"n": previous.round}
+            _log(application, "start", user, detail)
     except IntegrityError as error:
         raise WorkflowError(_("这个阶段已有一份正在办理的申请。")) from error
     return application
 
 
+def _carry_meeting(previous: TransitionApplication, application: TransitionApplication) -> bool:
+    """Copy the returned round's evaluated meeting into the new round, unless the return
+    asked for a new one; each round keeps its own record."""
+    if previous.state != ApplicationState.RETURNED or previous.redo_meeting:
+        return False
+    meeting = AnalysisMeeting.objects.filter(application=previous, evaluated_at__isnull=False)
+    meeting = meeting.first()
+    if meeting is None:
+        return False
+    meeting.pk = None
+    meeting.application = application
+    meeting._state.adding = True
+    meeting.save()
+    return True
+
+
 def answers_save(
-    *, application: TransitionApplication, answers: dict[int, str], user: AbstractBaseUser
+    *,
+    application: TransitionApplication,
+    answers: dict[int, str],
+    user: AbstractBaseUser,
+    makeup_report: str | None = None,
 ) -> None:
-    """The branch's own answers to the 回头看 questions: {number: text}."""
+    """The branch's own answers to the 回头看 questions: {number: text}; and, in a round
+    after a return, what it made up (补课情况)."""
     _require_state(application, ApplicationState.DRAFT)
     with transaction.atomic():
         _lock(application, ApplicationState.DRAFT)
@@ -176,6 +220,9 @@ def answers_save(
             if answer.number in answers:
                 answer.answer = answers[answer.number].strip()
                 answer.save(update_fields=["answer"])
+        if makeup_report is not None:
+            application.makeup_report = makeup_report.strip()
+            application.save(update_fields=["makeup_report"])
         _log(application, "answers", user)
 
 
@@ -246,7 +293,7 @@ def application_submit(
     *, application: TransitionApplication, user: AbstractBaseUser
 ) -> TransitionApplication:
     """报送 to the supervision group and the office; needs every answer and the evaluated
-    meeting."""
+    meeting, and after a return the 补课情况."""
     _require_state(application, ApplicationState.DRAFT)
     facts = measured_facts(unit=application.unit, stage=application.from_stage)
     with transaction.atomic():
@@ -259,6 +306,8 @@ def application_submit(
             raise WorkflowError(_("请先召开并登记转段分析会。"))
         if not meeting.is_evaluated:
             raise WorkflowError(_("督导组还没有对转段分析会作出评价,暂不能报送。"))
+        if not application.makeup_report.strip() and _follows_a_return(application):
+            raise WorkflowError(_("请先对照需补课事项填写补课情况。"))
         if not _claim(
             application,
             expected=ApplicationState.DRAFT,
@@ -280,6 +329,11 @@ def application_submit(
             link=_link(application),
         )
     return application
+
+
+def _follows_a_return(application: TransitionApplication) -> bool:
+    previous = previous_round(application)
+    return previous is not None and previous.state == ApplicationState.RETURNED
 
 
 # The supervision group and the office -------------------------------------------------
@@ -320,14 +374,30 @@ def application_approve(
     user: AbstractBaseUser,
     transition_date: datetime.date | None = None,
     reason: str = "",
+    unmet_acknowledged: bool = False,
 ) -> TransitionApplication:
-    """检查合格: the unit moves to the next stage on its own date ("不可能搞一刀切")."""
+    """检查合格: the unit moves to the next stage on its own date ("不可能搞一刀切").
+
+    Conditions the round did not meet when submitted are the office's to weigh: approving
+    despite them takes `unmet_acknowledged` and a reason, and the event names them.
+    """
     _require_state(application, ApplicationState.SUBMITTED)
     if application.group_agrees is None:
         raise WorkflowError(_("督导组还没有签署意见,请等督导组意见后再审批。"))
     transition_date = transition_date or timezone.localdate()
+    errors = {}
     if application.submitted_at and transition_date < timezone.localdate(application.submitted_at):
-        raise ValidationError({"transition_date": _("转段日期不能早于报送日期。")})
+        errors["transition_date"] = _("转段日期不能早于报送日期。")
+    unmet = unmet_checks(application)
+    if unmet and not unmet_acknowledged:
+        errors["confirm"] = _("还有%(n)s项未达到转段条件,请确认后再同意转段。") % {"n": len(unmet)}
+    if unmet and not reason.strip():
+        errors["reason"] = _("有未达到的转段条件,同意转段须写明理由。")
+    if errors:
+        raise ValidationError(errors)
+    detail = day_text(transition_date)
+    if unmet:
+        detail += _(";未达到的条件:%(labels)s") % {"labels": "、".join(c["label"] for c in unmet)}
     with transaction.atomic():
         if not _claim(
             application,
@@ -349,7 +419,7 @@ def application_approve(
         else:
             unit.completed_on = transition_date
             unit.save(update_fields=["completed_on"])
-        _log(application, "approve", user, str(transition_date))
+        _log(application, "approve", user, detail)
         notify(
             users=_branch_keepers(application.unit),
             text=_("%(unit)s的转段申请已审批同意,自%(date)s起进入%(stage)s。")
@@ -364,9 +434,15 @@ def application_approve(
 
 
 def application_return(
-    *, application: TransitionApplication, user: AbstractBaseUser, reason: str, redo_items: str
+    *,
+    application: TransitionApplication,
+    user: AbstractBaseUser,
+    reason: str,
+    redo_items: str,
+    redo_meeting: bool = False,
 ) -> TransitionApplication:
-    """达不到工作要求的,督促进行补课: returned with what to redo."""
+    """达不到工作要求的,督促进行补课: returned with what to redo; the next round keeps
+    this round's 转段分析会 unless `redo_meeting`."""
     _require_state(application, ApplicationState.SUBMITTED)
     errors = {}
     if not reason.strip():
@@ -384,6 +460,7 @@ def application_return(
             decided_at=timezone.now(),
             decision_reason=reason.strip(),
             redo_items=redo_items.strip(),
+            redo_meeting=redo_meeting,
         ):
             raise WorkflowError(_("这份申请已经有人审批过了。"))
         _log(application, "return", user, reason.strip())
@@ -397,3 +474,56 @@ def application_return(
             link=_link(application),
         )
     return application
+
+
+def unit_stage_correct(
+    *, unit: Unit, stage: Stage, since: datetime.date, reason: str, user: AbstractBaseUser
+) -> StageCorrection:
+    """更正阶段: the office puts right a stage recorded wrongly, saying why.
+
+    "检查合格的,同意转入下一阶段": a unit moves on by an approved 转段 application. This is
+    for the record being wrong (a unit entered at the wrong stage, a date mistyped), and
+    it stays on the unit's stage history beside the approved rounds.
+    """
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("更正阶段必须写明原因。")
+    if since > timezone.localdate():
+        errors["since"] = _("进入阶段日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if (
+            locked.stage_id == stage.pk
+            and locked.stage_since == since
+            and locked.completed_on is None
+        ):
+            raise ValidationError({"stage": _("与现在的阶段和日期相同,无需更正。")})
+        correction = StageCorrection.objects.create(
+            unit=locked,
+            from_stage_id=locked.stage_id,
+            from_since=locked.stage_since,
+            from_completed_on=locked.completed_on,
+            to_stage=stage,
+            to_since=since,
+            reason=reason.strip(),
+            corrected_by=user,
+        )
+        locked.stage = stage
+        locked.stage_since = since
+        locked.completed_on = None
+        locked.save(update_fields=["stage", "stage_since", "completed_on"])
+        unit.stage, unit.stage_since, unit.completed_on = stage, since, None
+        notify(
+            users=_branch_keepers(locked),
+            text=_("区委先进性教育办公室将%(unit)s的阶段更正为%(stage)s(%(date)s起):%(reason)s")
+            % {
+                "unit": locked.name,
+                "stage": stage.name,
+                "date": day_text(since),
+                "reason": reason.strip()[:100],
+            },
+            link=reverse("units:detail", args=[locked.pk]),
+        )
+    return correction

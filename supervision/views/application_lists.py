@@ -114,9 +114,9 @@ def _start_round(request, unit):
         messages.error(request, error_text(error))
         return redirect("supervision:unit_transition", pk=unit.pk)
     if application.round > 1:
-        text = _("已开始第%(n)s轮转段申请,上一轮的自查已带入,请按补课情况逐条修改。") % {
-            "n": application.round
-        }
+        text = _(
+            "已开始第%(n)s轮转段申请,上一轮的自查已带入。请填写补课情况,按补课情况逐条修改后报送。"
+        ) % {"n": application.round}
     else:
         text = _("已开始填写转段申请,请逐条填写回头看自查。")
     messages.success(request, text)

@@ -36,7 +36,13 @@ from supervision.models import (
     ApplicationState,
     TransitionApplication,
 )
-from supervision.selectors.transitions import measured_facts
+from supervision.selectors.transitions import (
+    application_route,
+    measured_facts,
+    previous_round,
+    unit_groups,
+    unmet_checks,
+)
 from supervision.services import transitions as services
 from supervision.services.transitions import WorkflowError
 from units.permissions import has_perm, require
@@ -158,13 +164,26 @@ def _measured_at(facts):
         return None
 
 
+def _follows_a_return(application):
+    """Whether the round is a resubmission after 补课 (and so owes a 补课情况)."""
+    if application.round == 1:
+        return False
+    previous = previous_round(application)
+    return previous is not None and previous.state == ApplicationState.RETURNED
+
+
+def _answers_form(application, *args, answers):
+    report = application.makeup_report if _follows_a_return(application) else None
+    return AnswersForm(*args, answers=answers, makeup_report=report)
+
+
 def _open_steps(request, application, answers, meeting, bound):
     """The steps this user may take now, each with its form (bound to what they typed if
     the step is being shown again); submitting needs no form."""
     user, unit, state = request.user, application.unit, application.state
     steps = {}
     if state == ApplicationState.DRAFT and has_perm(user, "apply_transition", unit):
-        steps["answers"] = AnswersForm(answers=answers)
+        steps["answers"] = _answers_form(application, answers=answers)
         if meeting is None or not meeting.is_evaluated:
             steps["meeting"] = MeetingForm(initial=MeetingForm.initial_for(meeting))
         steps["submit"] = True
@@ -174,7 +193,9 @@ def _open_steps(request, application, answers, meeting, bound):
         if state == ApplicationState.SUBMITTED and application.group_agrees is None:
             steps["opinion"] = OpinionForm()
     if state == ApplicationState.SUBMITTED and has_perm(user, "decide_transition", unit):
-        steps["approve"] = ApproveForm(initial=ApproveForm.initial_for_today())
+        steps["approve"] = ApproveForm(
+            initial=ApproveForm.initial_for_today(), unmet=unmet_checks(application)
+        )
         steps["return"] = ReturnForm()
     for key, form in bound.items():
         if key in steps:
@@ -182,10 +203,21 @@ def _open_steps(request, application, answers, meeting, bound):
     return steps
 
 
-def _checklist(answers, meeting):
+def _checklist(application, answers, meeting, follows_return):
     """What a draft still needs before it can be submitted, as the service will judge it."""
     unanswered = [answer.number for answer in answers if not answer.answer]
-    return [
+    makeup = (
+        [
+            {
+                "label": _("对照需补课事项补课,填写补课情况"),
+                "done": bool(application.makeup_report.strip()),
+                "missing": "",
+            }
+        ]
+        if follows_return
+        else []
+    )
+    return makeup + [
         {
             "label": _("回头看自查逐条作答"),
             "done": not unanswered,
@@ -240,9 +272,21 @@ def _application_page(request, application, bound=None):
     events = list(application.events.select_related("user"))
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
-    checklist = _checklist(answers, meeting) if is_draft else []
     previous = next((r for r in other_rounds if r.round == application.round - 1), None)
+    previous_returned = (
+        previous if previous and previous.state == ApplicationState.RETURNED else None
+    )
+    checklist = (
+        _checklist(application, answers, meeting, previous_returned is not None) if is_draft else []
+    )
     later_round = any(r.round > application.round for r in other_rounds)
+    route = application_route(
+        application,
+        meeting=meeting,
+        events=events,
+        groups=unit_groups(unit),
+        later_round=later_round,
+    )
     return render(
         request,
         "supervision/applications/detail.html",
@@ -261,9 +305,12 @@ def _application_page(request, application, bound=None):
             "ready": all(item["done"] for item in checklist),
             "events": events,
             "other_rounds": other_rounds,
-            "previous_returned": previous
-            if previous and previous.state == ApplicationState.RETURNED
-            else None,
+            "previous_returned": previous_returned,
+            "route": route,
+            "unmet": unmet_checks(application),
+            "meeting_carried": meeting is not None
+            and meeting.is_evaluated
+            and meeting.evaluated_at < application.created_at,
             "may_start_next_round": application.state == ApplicationState.RETURNED
             and not later_round
             and unit.stage_id == application.from_stage_id
@@ -309,14 +356,17 @@ def _meeting_of(application):
 @require_POST
 def application_answers(request, pk):
     application = _get_application(request, pk, "apply_transition")
-    form = AnswersForm(request.POST, answers=application.answers.all())
+    form = _answers_form(application, request.POST, answers=application.answers.all())
     return _take_step(
         request,
         application,
         key="answers",
         form=form,
         service=lambda **data: services.answers_save(
-            application=application, answers=form.answers(), user=request.user
+            application=application,
+            answers=form.answers(),
+            makeup_report=form.typed_makeup_report(),
+            user=request.user,
         ),
         success=_("回头看自查已保存。"),
     )
@@ -406,9 +456,13 @@ def application_approve(request, pk):
         request,
         application,
         key="approve",
-        form=ApproveForm(request.POST),
-        service=lambda **data: services.application_approve(
-            application=application, user=request.user, **data
+        form=ApproveForm(request.POST, unmet=unmet_checks(application)),
+        service=lambda transition_date, reason, confirm: services.application_approve(
+            application=application,
+            user=request.user,
+            transition_date=transition_date,
+            reason=reason,
+            unmet_acknowledged=confirm,
         ),
         success=approved,
     )
@@ -423,8 +477,12 @@ def application_return(request, pk):
         application,
         key="return",
         form=ReturnForm(request.POST),
-        service=lambda **data: services.application_return(
-            application=application, user=request.user, **data
+        service=lambda reason, redo_items, redo_meeting, confirm: services.application_return(
+            application=application,
+            user=request.user,
+            reason=reason,
+            redo_items=redo_items,
+            redo_meeting=redo_meeting,
         ),
         success=_("已退回%(unit)s补课,支部补课后可重新申请。") % {"unit": application.unit.name},
     )

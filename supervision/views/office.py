@@ -1,4 +1,5 @@
-"""The office's conditions for each 转段, and every user's notices.
+"""The office's conditions for each 转段, its correction of a unit's stage, and every
+user's notices.
 
 "区先进性教育活动领导小组办公室对党支部学习动员阶段的情况进行检查,检查合格的,同意转入下一
 阶段": what "合格" means for each stage is set here by the office and read by everyone who
@@ -15,14 +16,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from campaign.models import Stage
 from campaign.selectors import current_batch
+from common.forms import form_save
 from common.notifications import notification_open, notifications_mark_all_read
 from common.pagination import page_of
-from supervision.forms.office import RequirementForm
-from supervision.models import StageRequirement
-from supervision.selectors.transitions import next_stage, requirement_for
+from supervision.forms.office import RequirementForm, StageCorrectionForm
+from supervision.models import ApplicationState, StageRequirement, TransitionApplication
+from supervision.selectors.transitions import next_stage, requirement_for, unit_stage_history
 from supervision.services.requirements import requirement_update
+from supervision.services.transitions import unit_stage_correct
 from units.permissions import has_perm, require
+from units.shortcuts import get_unit
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -93,6 +98,43 @@ def requirement_edit(request, pk):
             "stage": stage,
             "transition": _transition_label(stage, following),
             "completes_batch": following is None,
+        },
+    )
+
+
+# 更正阶段 ------------------------------------------------------------------------------
+
+
+@login_required
+def stage_correct(request, pk):
+    """The office corrects a unit's stage with a reason; the page shows what the record
+    says now, its history, and any round still under way that the correction would strand."""
+    unit = get_unit(request, pk, "decide_transition")
+    batch = unit.stage.batch_id if unit.stage_id else getattr(current_batch(), "pk", None)
+    stages = Stage.objects.filter(batch_id=batch).order_by("number")
+    form = StageCorrectionForm(
+        request.POST or None, stages=stages, initial=StageCorrectionForm.initial_for(unit)
+    )
+    if request.method == "POST" and form_save(
+        form, unit_stage_correct, unit=unit, user=request.user
+    ):
+        messages.success(
+            request,
+            _("已将%(unit)s的阶段更正为%(stage)s,并记入阶段记录。")
+            % {"unit": unit.name, "stage": unit.stage.name},
+        )
+        return redirect("units:detail", pk=unit.pk)
+    open_rounds = TransitionApplication.objects.filter(
+        unit=unit, state__in=[ApplicationState.DRAFT, ApplicationState.SUBMITTED]
+    ).select_related("from_stage")
+    return render(
+        request,
+        "supervision/office/stage_correct.html",
+        {
+            "unit": unit,
+            "form": form,
+            "history": unit_stage_history(unit),
+            "open_rounds": list(open_rounds),
         },
     )
 

@@ -1,8 +1,9 @@
 """The district office asks for a 简报 on a phone, watches it finish and downloads the PDF.
 
-Celery runs in-process here, as on a machine without Redis: the task runs as the request
-commits, inside the live server. The second test holds the task back to watch the page
-poll its progress until the download link appears.
+Celery runs in-process here, as on a machine without Redis: the task runs in a thread of
+the live server once the request commits, and the page follows it until the PDF is ready.
+The second test holds the task back to watch the page poll its progress until the
+download link appears.
 """
 
 import re
@@ -33,6 +34,10 @@ def fits_the_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def tall_enough_to_tap(locator):
+    assert locator.bounding_box()["height"] >= 44
+
+
 def request_a_district_briefing(phone):
     log_in(phone, "office")
     phone.open("/reports/briefings/")
@@ -42,7 +47,7 @@ def request_a_district_briefing(phone):
     form.get_by_label("全区").check()
     expect(form.get_by_label("期号")).to_have_value("1")
     form.get_by_role("button", name="生成简报").click()
-    expect(phone.get_by_text("已申请第1期简报")).to_be_visible()
+    expect(phone.get_by_text("已申请第1期简报。")).to_be_visible()
 
 
 def test_the_office_requests_a_briefing_and_downloads_it(live_district, phone, tmp_path):
@@ -50,7 +55,9 @@ def test_the_office_requests_a_briefing_and_downloads_it(live_district, phone, t
     request_a_district_briefing(phone)
 
     expect(phone.get_by_role("heading", name="先进性教育活动简报 第1期")).to_be_visible()
-    expect(phone.locator("[data-state-badge]")).to_have_text("已完成")
+    # Made beside the request: the page polls and reloads once the PDF is ready.
+    expect(phone.locator("[data-state-badge]")).to_have_text("已完成", timeout=30_000)
+    expect(phone.get_by_text("简报在后台生成")).to_have_count(0)
     fits_the_phone(phone)
     with phone.expect_download() as info:
         phone.get_by_role("link", name="下载PDF").click()
@@ -79,9 +86,12 @@ def test_the_page_follows_the_progress_until_the_pdf_is_ready(live_district, pho
     request_a_district_briefing(phone)
     expect(phone.locator("[data-state-badge]")).to_have_text("排队中")
     expect(phone.locator("#progress")).to_have_attribute("aria-valuenow", "0")
+    tall_enough_to_tap(phone.get_by_role("link", name="刷新进度"))
+    fits_the_phone(phone)
 
     briefing_generate(queued[0])
     assert Briefing.objects.get(pk=queued[0]).state == BriefingState.DONE
     # The page polls every two seconds and reloads when the PDF is ready.
     expect(phone.get_by_role("link", name="下载PDF")).to_be_visible(timeout=8_000)
     expect(phone.locator("[data-state-badge]")).to_have_text("已完成")
+    tall_enough_to_tap(phone.get_by_role("link", name="下载PDF"))

@@ -322,7 +322,7 @@ def test_a_secretary_corrects_a_figure_on_a_phone(live_district, phone, mistyped
     phone.get_by_role("link", name="修改", exact=True).click()
     phone.get_by_label("拒吃请(人次)").fill("30")
     phone.get_by_role("button", name="保存更正").click()
-    expect(phone.get_by_text("请写明更正原因")).to_be_visible()
+    expect(phone.locator(".form-error-summary").get_by_text("请写明更正原因")).to_be_visible()
     expect(phone.get_by_label("拒吃请(人次)")).to_have_value("30")
     phone.get_by_label("更正原因").fill("人次多录了一个0")
     phone.get_by_role("button", name="保存更正").click()

@@ -530,7 +530,7 @@ def test_a_secretary_corrects_then_deletes_a_lecture_on_a_phone(live_district, p
     phone.get_by_role("link", name="修改", exact=True).click()
     phone.get_by_label("听课人数").fill("45")
     phone.get_by_role("button", name="保存更正").click()
-    expect(phone.get_by_text("请写明更正原因")).to_be_visible()
+    expect(phone.locator(".form-error-summary").get_by_text("请写明更正原因")).to_be_visible()
     expect(phone.get_by_label("听课人数")).to_have_value("45")
     phone.get_by_label("更正原因").fill("多录了一个0")
     phone.get_by_role("button", name="保存更正").click()

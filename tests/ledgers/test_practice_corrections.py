@@ -594,7 +594,7 @@ def test_a_secretary_corrects_the_households_on_a_phone(live_district, phone):
     expect(phone.get_by_label("帮扶走访困难群众(户)")).to_have_value("12670")
     phone.get_by_label("帮扶走访困难群众(户)").fill("1267")
     phone.get_by_role("button", name="保存").click()
-    expect(phone.get_by_text("请写明更正原因")).to_be_visible()
+    expect(phone.locator(".form-error-summary").get_by_text("请写明更正原因")).to_be_visible()
     expect(phone.get_by_label("帮扶走访困难群众(户)")).to_have_value("1267")
     phone.get_by_label("更正原因").fill("户数录入有误")
     phone.get_by_role("button", name="保存").click()

@@ -80,18 +80,50 @@ def test_saving_without_a_change_records_nothing(live_district, secretary):
     assert not RectificationChange.objects.exists()
 
 
-def test_not_yet_solvable_needs_the_explanation_given_to_the_public(live_district, secretary):
+PUT_OFF = {
+    "public_explanation": "资金要列入明年预算,已在公示栏说明",
+    "measure": "申请专项资金,暑假期间改造校舍",
+    "responsible": "张建国",
+}
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [("public_explanation",), ("measure",), ("responsible",), tuple(PUT_OFF)],
+    ids=["no-explanation", "no-measure", "no-responsible", "none-of-the-three"],
+)
+def test_not_yet_solvable_needs_explanation_measure_and_responsible(
+    live_district, secretary, left_out
+):
+    """ "一时还解决不了的问题,要向群众解释清楚……提出解决问题的具体措施,抓好落实的责任人"."""
     item = _item(live_district.school1, secretary)
+    fields = {**PUT_OFF, **dict.fromkeys(left_out, "  ")}
     with pytest.raises(ValidationError) as error:
         rectification_item_update(
-            item=item, user=secretary, today=TODAY, status="not_yet", public_explanation="  "
+            item=item, user=secretary, today=TODAY, status="not_yet", **fields
         )
-    assert "public_explanation" in error.value.error_dict
+    assert set(error.value.error_dict) == set(left_out)
     item.refresh_from_db()
     assert item.status == "open"
     assert not RectificationChange.objects.exists()
     with pytest.raises(ValidationError):
-        _item(live_district.school1, secretary, status="not_yet")
+        _item(live_district.school1, secretary, status="not_yet", **fields)
+    assert RectificationItem.objects.count() == 1
+
+
+def test_not_yet_solvable_with_all_three_is_saved(live_district, secretary):
+    item = _item(live_district.school1, secretary)
+    item, changes = rectification_item_update(
+        item=item, user=secretary, today=TODAY, status="not_yet", **PUT_OFF
+    )
+    assert item.status == "not_yet"
+    assert changes["responsible"] == ["", "张建国"]
+    assert _item(live_district.school1, secretary, status="not_yet", **PUT_OFF).pk
+
+
+def test_the_other_statuses_need_no_measure_yet(live_district, secretary):
+    for status in ("open", "in_progress", "rectified"):
+        assert _item(live_district.school1, secretary, status=status).status == status
 
 
 @pytest.mark.parametrize(
@@ -115,7 +147,7 @@ def test_overdue_is_a_passed_deadline_not_dealt_with(
         secretary,
         deadline=deadline,
         status=status,
-        public_explanation="资金要列入明年预算,已在公示栏说明",
+        **PUT_OFF,
     )
     assert selectors.is_overdue(item, TODAY) is overdue
     listed = selectors.rectification_items(live_district.school1, today=TODAY).get()
@@ -232,7 +264,7 @@ def test_the_item_page_shows_the_history(live_district, secretary, login):
     assert f'整改完成日期:<del class="text-body-secondary">{dated}' in history
 
 
-def test_a_missing_explanation_is_shown_on_the_form_with_what_was_typed(
+def test_what_an_item_put_off_lacks_is_shown_on_the_form_with_what_was_typed(
     live_district, secretary, login
 ):
     item = _item(live_district.school1, secretary)
@@ -242,17 +274,38 @@ def test_a_missing_explanation_is_shown_on_the_form_with_what_was_typed(
             "problem": item.problem,
             "category": "development",
             "measure": "申请专项资金改造校舍",
-            "responsible": "张建国",
+            "responsible": "",
             "status": "not_yet",
         },
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "向群众解释清楚" in html
+    missing = html[html.index('id="not-yet-missing"') :]
+    missing = missing[: missing.index("</div>")]
+    assert "向群众的解释、责任人" in missing
+    assert "整改措施" not in missing.split("还没有填写")[1]
+    assert "要向群众解释清楚:请写明" in html
+    assert "要抓好落实的责任人:请写明由谁负责落实" in html
+    assert "也要提出解决问题的具体措施" not in html
     assert "申请专项资金改造校舍" in html
     assert 'value="not_yet" selected' in html
     item.refresh_from_db()
     assert item.status == "open"
+
+
+def test_an_item_put_off_with_all_three_is_saved_from_the_form(live_district, secretary, login):
+    item = _item(live_district.school1, secretary)
+    response = login(secretary).post(
+        reverse("ledgers:rectification_item_edit", args=[item.pk]),
+        {"problem": item.problem, "category": "development", "status": "not_yet", **PUT_OFF},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.measure, item.responsible) == (
+        "not_yet",
+        PUT_OFF["measure"],
+        "张建国",
+    )
 
 
 def test_a_bad_date_is_shown_in_chinese(live_district, secretary, login):

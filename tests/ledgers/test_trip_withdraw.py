@@ -199,7 +199,7 @@ def test_the_office_on_a_stale_page_is_told_it_was_withdrawn(live_district, logi
 
     response = login(d.users["office"]).post(
         reverse("ledgers:leaders_trip_decide", args=[trip.pk]),
-        {"approve": "1", "reason": "同意。"},
+        {"approve": "1", "reason": "同意。", "confirm": "on"},
         follow=True,
     )
 

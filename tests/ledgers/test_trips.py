@@ -201,10 +201,12 @@ def test_the_office_decides_on_the_page(live_district, login):
     client = login(d.users["office"])
     url = reverse("ledgers:leaders_trip_decide", args=[trip.pk])
 
-    response = client.post(url, {"approve": "1", "reason": ""})
+    response = client.post(url, {"approve": "1", "reason": "", "confirm": "on"})
     assert "同意或不同意都要写明理由" in response.content.decode()
 
-    response = client.post(url, {"approve": "1", "reason": "参加国际会议,确需前往。"}, follow=True)
+    response = client.post(
+        url, {"approve": "1", "reason": "参加国际会议,确需前往。", "confirm": "on"}, follow=True
+    )
     assert "已同意张建国的外出申请" in response.content.decode()
     trip.refresh_from_db()
     assert trip.state == TripState.APPROVED
@@ -219,7 +221,7 @@ def test_a_second_office_user_on_a_stale_page_is_told(live_district, login):
 
     response = login(office2).post(
         reverse("ledgers:leaders_trip_decide", args=[trip.pk]),
-        {"approve": "1", "reason": "同意。"},
+        {"approve": "1", "reason": "同意。", "confirm": "on"},
         follow=True,
     )
     assert "已经有人审批过了" in response.content.decode()
@@ -249,7 +251,7 @@ def test_return_owes_the_concentrated_hours_missed(live_district):
     assert makeup.hours == Decimal("3.5")
     assert makeup.member == d.member1
     assert makeup.attendance is None
-    assert makeup.reason == "出国出境返回后补课:新加坡"
+    assert makeup.reason == "出国出境返回后补课:新加坡,外出期间缺集中学习2次"
     assert not makeup.is_done
     assert MemberProgress.objects.get(member=d.member1).makeups_owed == 1
 
@@ -268,15 +270,68 @@ def test_a_session_already_owing_a_makeup_is_not_owed_twice(live_district):
     assert MakeUp.objects.get(member=d.member1, attendance=None).hours == Decimal("1.5")
 
 
-def test_a_trip_with_no_session_missed_still_owes_one_hour(live_district):
+@pytest.mark.parametrize(
+    ("session_day", "owed"),
+    [(-11, None), (-10, "2"), (-3, "2"), (-2, None)],
+    ids=["day-before-leaving", "day-of-leaving", "day-of-return", "day-after-return"],
+)
+def test_a_trip_owes_only_the_sessions_held_while_away(live_district, session_day, owed):
+    """ "党员干部外出返回后,必须采取有效措施进行补课": what was missed, and nothing else."""
     d = live_district
+    make_session(d.school1, d.users["secretary1"], starts_at=at(session_day, hour=19), hours="2")
     trip = trip_return(
-        trip=away(d, kind=TripKind.STUDY_TOUR, destination="浙江安吉"),
+        trip=away(d, leaves=-10, returns=-3, kind=TripKind.STUDY_TOUR, destination="浙江安吉"),
         returned_on=days(-3),
         user=d.users["member1"],
     )
-    assert trip.makeup.hours == Decimal("1")
-    assert trip.makeup.reason == "外出参观考察返回后补课:浙江安吉"
+    trip.refresh_from_db()
+    assert trip.state == TripState.RETURNED
+    if owed is None:
+        assert trip.makeup is None
+        assert not MakeUp.objects.exists()
+    else:
+        assert trip.makeup.hours == Decimal(owed)
+        assert trip.makeup.reason == "外出参观考察返回后补课:浙江安吉,外出期间缺集中学习1次"
+
+
+def test_a_trip_that_missed_no_session_is_not_shown_as_owing(live_district, login):
+    d = live_district
+    trip = away(d)
+    client = login(d.users["secretary1"])
+
+    response = client.post(
+        reverse("ledgers:leaders_trip_return", args=[trip.pk]),
+        {"returned_on": days(-2).isoformat()},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "外出期间本支部没有需要张建国另行补课的集中学习" in html
+    assert "待补课" not in html
+    progress = MemberProgress.objects.filter(member=d.member1).first()
+    assert progress is None or progress.makeups_owed == 0
+    listed = client.get(reverse("ledgers:leaders_trips")).content.decode()
+    assert "无需因外出补课" in listed and "待补课" not in listed
+    own = login(d.users["member1"]).get(reverse("study:my_progress")).content.decode()
+    assert "返回后补课" not in own
+
+
+def test_the_trip_page_lists_the_sessions_missed(live_district, login):
+    d = live_district
+    by = d.users["secretary1"]
+    make_session(d.school1, by, starts_at=at(-8), hours="2", title="学习《党章》第一章")
+    make_session(d.school1, by, starts_at=at(-5), hours="1.5", title="观看电教片")
+    make_session(d.school1, by, starts_at=at(-1), hours="3", title="返回以后的学习")
+    trip = trip_return(trip=away(d), returned_on=days(-2), user=by)
+
+    html = login(d.users["office"]).get(reverse("ledgers:leaders_trip", args=[trip.pk]))
+    html = html.content.decode()
+
+    missed = html[html.index('id="sessions-missed"') :]
+    missed = missed[: missed.index("</ul>")]
+    assert "学习《党章》第一章" in missed and "观看电教片" in missed
+    assert "返回以后的学习" not in missed
+    assert "应补 3.5 学时" in html
 
 
 @pytest.mark.parametrize("state", [TripState.PENDING, TripState.REFUSED, TripState.RETURNED])
@@ -289,6 +344,7 @@ def test_only_an_approved_trip_returns(live_district, state):
 
 def test_of_two_returns_at_once_one_makeup_is_owed(live_district):
     d = live_district
+    make_session(d.school1, d.users["secretary1"], starts_at=at(-8))
     trip = away(d)
     stale = TripRequest.objects.get(pk=trip.pk)
     trip_return(trip=trip, returned_on=days(-2), user=d.users["secretary1"])
@@ -328,7 +384,7 @@ def test_the_member_sees_the_makeup_owed_on_their_progress(live_district, login)
     assert "张建国需补课2学时,已记入学习台账" in response.content.decode()
 
     page = client.get(reverse("study:my_progress")).content.decode()
-    assert "出国出境返回后补课:新加坡" in page
+    assert "出国出境返回后补课:新加坡,外出期间缺集中学习1次" in page
     assert "待补课" in page
 
 

@@ -16,7 +16,7 @@ from ledgers.models import TripKind, TripRequest, TripState
 from ledgers.services.trips import TripError, trip_decide, trip_return
 from study.models import MakeUp
 from tests import concurrency
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_session
 from units.models import Role, RoleAssignment
 
 pytestmark = [
@@ -93,6 +93,12 @@ def test_the_return_recorded_twice_at_once_owes_one_makeup(live_district):
     """The secretary and the cadre themself, both on their phones."""
     d = live_district
     users = [d.users["secretary1"], d.users["member1"]]
+    # A session every trip below missed: a trip that missed none would owe nothing.
+    make_session(
+        d.school1,
+        d.users["secretary1"],
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+    )
     for n in range(ROUNDS):
         approved = trip(d, TripState.APPROVED, n)
         acts = [

@@ -121,7 +121,7 @@ def test_deciding(live_district, login, persona, status):
     trip = _trip(live_district, TripState.PENDING)
     response = login(live_district.users[persona]).post(
         reverse("ledgers:leaders_trip_decide", args=[trip.pk]),
-        {"approve": "0", "reason": "从严把关,不同意。"},
+        {"approve": "0", "reason": "从严把关,不同意。", "confirm": "on"},
     )
     assert response.status_code == status
     trip.refresh_from_db()

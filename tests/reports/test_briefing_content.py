@@ -117,7 +117,13 @@ def ledger(live_district):
 
     problem(d.school1, RectificationStatus.RECTIFIED)
     problem(d.school1, RectificationStatus.OPEN, deadline=today - datetime.timedelta(days=3))
-    problem(d.school1, RectificationStatus.NOT_YET, public_explanation="资金明年到位")
+    problem(
+        d.school1,
+        RectificationStatus.NOT_YET,
+        public_explanation="资金明年到位",
+        measure="列入明年预算",
+        responsible="张建国",
+    )
     problem(d.street, RectificationStatus.OPEN, deadline=today + datetime.timedelta(days=30))
     integrity_record_create(
         unit=d.school1,

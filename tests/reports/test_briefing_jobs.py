@@ -16,16 +16,20 @@ from django.utils import timezone
 from config.celery import app
 from reports import briefing_document
 from reports.models import Briefing, BriefingState
+from reports.services import briefings
 from reports.services.briefings import briefing_generate, briefing_request, briefing_retry
 from reports.tasks import briefing_weekly
 from tests.conftest import require_service
 
 
 @pytest.fixture(autouse=True)
-def in_process(settings, tmp_path):
-    """Tasks run in the test's process, PDFs land in a directory of the test's own."""
+def in_process(settings, tmp_path, monkeypatch):
+    """Tasks run in the test's process, PDFs land in a directory of the test's own. The
+    job runs as it is sent, not in a thread of its own (tests/reports/
+    test_briefing_in_process.py): another thread would not see the test's uncommitted rows."""
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    monkeypatch.setattr(briefings, "_send", briefing_generate.delay)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     yield
     app.conf.task_always_eager = saved

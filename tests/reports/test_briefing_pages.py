@@ -11,14 +11,20 @@ from django.urls import reverse
 from config.celery import app
 from reports import briefing_document
 from reports.models import Briefing, BriefingState
+from reports.services import briefings
+from reports.services.briefings import briefing_generate
 
 FAKE_PDF = b"%PDF-1.7\n% a stand-in for a briefing\n"
 
 
 @pytest.fixture(autouse=True)
-def in_process(settings, tmp_path):
+def in_process(settings, tmp_path, monkeypatch):
+    """The job runs as the request commits, not in a thread beside it as it would in
+    production's in-process mode: another thread would not see the test's uncommitted rows.
+    tests/reports/test_briefing_in_process.py tests the thread."""
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    monkeypatch.setattr(briefings, "_send", briefing_generate.delay)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     yield
     app.conf.task_always_eager = saved
@@ -193,7 +199,10 @@ def test_the_office_requests_a_district_briefing(
     assert briefing.requested_by == district.users["office"]
 
     page = client.get(response.url).content.decode()
-    assert "已申请第1期简报" in page
+    assert "已申请第1期简报。" in page
+    # Finished: the page says so, and nothing on it says it is still being made.
+    assert "data-state-badge>已完成</span>" in page
+    assert "简报在后台生成" not in page
     assert url("briefing_download", briefing) in page
     assert 'http-equiv="refresh"' not in page
 
@@ -336,6 +345,8 @@ def test_a_briefing_being_made_shows_its_progress_and_polls(district, login):
     assert f'data-status-url="{url("briefing_status", running)}"' in page
     assert "js/briefing.js" in page
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    # Without JavaScript, a plain link refreshes it too.
+    assert f'id="refresh" href="{url("briefing_detail", running)}"' in page
     assert "下载PDF" not in page
 
     status = client.get(url("briefing_status", running)).json()

@@ -1,6 +1,7 @@
 """The server-side SVG charts: valid standalone SVG, in the CJK faces, with every label and
 figure in them, bars to scale, and nothing that runs."""
 
+import unicodedata
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -113,3 +114,96 @@ def test_a_stage_chart_stacks_units_per_stage_with_a_legend_and_totals():
     colours = [segment.get("fill") for segment in segments]
     assert colours[0] == colours[3] and len(set(colours[:3])) == 3
     assert not list(root.iter(f"{SVG}script"))
+
+
+# Nothing overlaps ------------------------------------------------------------------------
+
+LONG_NAMES = [
+    "区文化体育广播电视新闻出版局机关党委第一党支部",
+    "区文化体育广播电视新闻出版局机关党委第二党支部",
+    "城关镇东街社区居民委员会第三网格流动党员党支部",
+    "区人民医院内科门诊部党支部(含离退休党员)",
+    "ABC Logistics 有限公司联合党支部 2005",
+]
+
+
+def _box(element, default_size):
+    """The box a text's glyphs take, as wide as the chart estimates text (a CJK or
+    ambiguous character one em, others about half), from just under the baseline to
+    nearly an em above it."""
+    size = float(element.get("font-size", default_size))
+    text = "".join(element.itertext())
+    width = sum(
+        size if unicodedata.east_asian_width(char) in "WFA" else size * 0.55 for char in text
+    )
+    x, y = float(element.get("x")), float(element.get("y"))
+    left = {"end": x - width, "middle": x - width / 2}.get(element.get("text-anchor"), x)
+    return text, (left, y - size * 0.88, left + width, y + size * 0.12)
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(a, b):
+    return b[0] <= a[0] and a[2] <= b[2] and b[1] <= a[1] and a[3] <= b[3]
+
+
+def assert_nothing_overlaps(svg):
+    """No two texts overlap, every text is inside the chart, and a text on a bar sits
+    wholly inside it (a stage's count on its segment); otherwise texts keep off the bars."""
+    root = _parse(svg)
+    chart = (0, 0, float(root.get("width")), float(root.get("height")))
+    size = float(root.get("font-size"))
+    texts = [_box(element, size) for element in root.iter(f"{SVG}text")]
+    bars = [
+        (
+            float(rect.get("x")),
+            float(rect.get("y")),
+            float(rect.get("x")) + float(rect.get("width")),
+            float(rect.get("y")) + float(rect.get("height")),
+        )
+        for rect in _bars(root)
+    ]
+    for index, (text, box) in enumerate(texts):
+        assert _inside(box, chart), f"{text!r} runs out of the chart"
+        for other, other_box in texts[index + 1 :]:
+            assert not _overlap(box, other_box), f"{text!r} overlaps {other!r}"
+        for bar in bars:
+            if _overlap(box, bar):
+                assert _inside(box, bar), f"{text!r} runs over a bar"
+    return root
+
+
+def test_long_unit_names_are_cut_to_the_label_column_and_overlap_nothing():
+    rates = ["0", "12.5", "99.5", "100", "37"]
+    rows = [(name, Decimal(rate)) for name, rate in zip(LONG_NAMES, rates, strict=True)]
+    root = assert_nothing_overlaps(
+        bar_chart(
+            rows,
+            title="各单位40学时达标率(达标率最低的20个单位)",
+            unit_label="%",
+            max_value=100,
+            reference=Decimal("49.8"),
+            reference_label="平均",
+        )
+    )
+    labels = [text for text in _texts(root) if text.endswith("…")]
+    assert len(labels) == len(LONG_NAMES)
+    # Cut, not replaced: each still starts as the unit's name does, and they stay apart.
+    assert labels[0].startswith("区文化体育广播电视新闻")
+    assert labels[0] != labels[2]
+    axis = next(line for line in root.iter(f"{SVG}line") if not line.get("stroke-dasharray"))
+    assert float(axis.get("x1")) <= float(root.get("width")) * 0.4
+
+
+def test_short_names_are_not_cut():
+    root = assert_nothing_overlaps(bar_chart(RATES, title="达标率", unit_label="%", max_value=100))
+    assert "区文化体育广播电视局党组" in _texts(root)
+    assert not [text for text in _texts(root) if "…" in text]
+
+
+def test_a_stage_chart_of_long_names_overlaps_nothing():
+    rows = [(name, [n, 3, 1, n % 4]) for n, name in enumerate(LONG_NAMES, start=1)]
+    root = assert_nothing_overlaps(stage_chart(rows, title="各单位党支部所处阶段", stages=STAGES))
+    assert len([text for text in _texts(root) if text.endswith("…")]) == len(LONG_NAMES)

@@ -84,7 +84,13 @@ def build_ledger(d):
     moved = submitted_for(
         d.school2, by=users["leader1"], supervisor=users["supervisor1"], opinion=True
     )
-    transitions.application_approve(application=moved, user=office, transition_date=today)
+    transitions.application_approve(
+        application=moved,
+        user=office,
+        transition_date=today,
+        reason="检查合格。",
+        unmet_acknowledged=True,
+    )
     waiting = submitted_for(d.school1, by=secretary, supervisor=users["supervisor1"], days_ago=3)
 
     for unit, status, deadline in [
@@ -410,7 +416,9 @@ def test_stages_over_time_count_the_branches_per_stage_each_week(ledger, login):
     second = submitted_for(
         d.school2, by=d.users["leader1"], supervisor=d.users["supervisor1"], opinion=True
     )
-    transitions.application_approve(application=second, user=d.users["office"])
+    transitions.application_approve(
+        application=second, user=d.users["office"], reason="检查合格。", unmet_acknowledged=True
+    )
     TransitionApplication.objects.filter(pk=second.pk).update(
         transition_date=start + datetime.timedelta(days=20)
     )
@@ -451,7 +459,12 @@ def test_a_finished_branch_shows_as_done_from_its_week(ledger, login):
         application = submitted_for(
             d.school2, by=d.users["leader1"], supervisor=d.users["supervisor1"], opinion=True
         )
-        transitions.application_approve(application=application, user=d.users["office"])
+        transitions.application_approve(
+            application=application,
+            user=d.users["office"],
+            reason="检查合格。",
+            unmet_acknowledged=True,
+        )
 
     response = login(d.users["office"]).get(reverse("reports:dashboard"))
 

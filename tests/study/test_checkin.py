@@ -8,7 +8,8 @@ import segno
 from django.urls import reverse
 from django.utils import timezone
 
-from study.models import Attendance, AttendanceStatus, MemberProgress
+from common.models import Notification
+from study.models import Attendance, AttendanceChange, AttendanceStatus, MakeUp, MemberProgress
 from study.services import sessions as services
 from tests.factories import UserFactory, make_session
 from units.models import Member
@@ -293,3 +294,72 @@ def test_a_new_member_account_can_sign_in(live_district, session, login):
     response = login(user).post(reverse("study:checkin"), {"code": session.checkin_code})
     assert response.status_code == 302
     assert Attendance.objects.get().member.name == "王强"
+
+
+# A sign-in against the secretary's record ---------------------------------------------
+
+
+@pytest.fixture
+def recorded_absent(live_district, session):
+    """The secretary saved 张建国 (member1) as absent: a make-up is owed for it."""
+    d = live_district
+    entries = [(m.pk, AttendanceStatus.PRESENT) for m in d.school1.members.all()]
+    entries = [(pk, AttendanceStatus.ABSENT if pk == d.member1.pk else s) for pk, s in entries]
+    services.roster_save(session=session, entries=entries, user=d.users["secretary1"])
+    assert MakeUp.objects.filter(member=d.member1, attendance__session=session).exists()
+    return session
+
+
+def test_a_code_does_not_overrule_the_secretarys_absent_and_the_secretary_is_told(
+    live_district, recorded_absent
+):
+    d = live_district
+    session = recorded_absent
+    signed = services.self_check_in(member=d.member1, code=session.checkin_code)
+
+    # The record and its make-up stand, beside the member's sign-in, until she decides.
+    assert signed.status == AttendanceStatus.ABSENT
+    assert signed.self_signed_at is not None
+    assert services.checkin_conflicts(signed)
+    assert MakeUp.objects.filter(member=d.member1, attendance__session=session).exists()
+    assert not AttendanceChange.objects.filter(attendance=signed).exists()
+    notice = Notification.objects.get(user=d.users["secretary1"])
+    assert "张建国" in notice.text and "记为缺席,已登记补课" in notice.text
+    assert notice.link == reverse("study:session", args=[session.pk])
+    assert not Notification.objects.filter(user=d.users["member1"]).exists()
+
+
+def test_the_member_is_told_the_secretary_will_check(live_district, recorded_absent, login):
+    client = login(live_district.users["member1"])
+    response = client.post(reverse("study:checkin"), {"code": recorded_absent.checkin_code})
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="checkin-conflict"' in page and 'id="checkin-success"' not in page
+    assert "签到名单上您记为缺席,已请支部书记核实" in page
+
+
+def test_the_roster_shows_the_conflict_and_saving_present_settles_it(
+    live_district, recorded_absent, login
+):
+    d = live_district
+    session = recorded_absent
+    services.self_check_in(member=d.member1, code=session.checkin_code)
+    secretary = login(d.users["secretary1"])
+    page = secretary.get(reverse("study:session", args=[session.pk])).content.decode()
+    assert "扫码签到,名单记为缺席,请核实" in page
+
+    entries = [(m.pk, AttendanceStatus.PRESENT) for m in d.school1.members.all()]
+    services.roster_save(session=session, entries=entries, user=d.users["secretary1"])
+    attendance = Attendance.objects.get(session=session, member=d.member1)
+    assert not services.checkin_conflicts(attendance)
+    assert not MakeUp.objects.filter(attendance=attendance).exists()
+    page = secretary.get(reverse("study:session", args=[session.pk])).content.decode()
+    assert "请核实" not in page
+
+
+def test_a_sign_in_over_a_present_record_tells_nobody(live_district, session):
+    d = live_district
+    entries = [(m.pk, AttendanceStatus.PRESENT) for m in d.school1.members.all()]
+    services.roster_save(session=session, entries=entries, user=d.users["secretary1"])
+    signed = services.self_check_in(member=d.member1, code=session.checkin_code)
+    assert signed.status == AttendanceStatus.PRESENT and not services.checkin_conflicts(signed)
+    assert not Notification.objects.exists()

@@ -5,13 +5,21 @@ concentrated hours of the session it replaces.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from study.models import AttendanceStatus, MakeUp, MakeUpMethod, MemberProgress
+from study.models import (
+    AttendanceStatus,
+    MakeUp,
+    MakeUpCorrection,
+    MakeUpCorrectionAction,
+    MakeUpMethod,
+    MemberProgress,
+)
 from study.services import absences as services
 from study.services.sessions import roster_save
 from tests.factories import MemberFactory, make_session
@@ -79,7 +87,7 @@ def test_the_owed_list_shows_who_missed_what_and_for_how_long(live_district, log
     [row] = response.context["owed"]
     assert row.owed_days == 5
     assert "张建国" in page and makeup.reason in page and "缺席" in page
-    assert "已欠 5 天" in page
+    assert "缺课已 5 天" in page
     assert _done_url(makeup) in page
 
 
@@ -283,3 +291,114 @@ def test_the_list_costs_the_same_however_many_makeups(live_district, login, coun
     assert MakeUp.objects.count() > 30
     assert count_queries(client, url) == before
     assert count_queries(client, url, page=2, done_page=2) == before
+
+
+# A make-up recorded by mistake -------------------------------------------------------------
+
+
+def _recorded(district, member, **kwargs):
+    makeup = absent_from_session(district, member, **kwargs)
+    return services.makeup_complete(
+        makeup=makeup,
+        done_on=timezone.localdate(),
+        method=MakeUpMethod.SESSION,
+        user=district.users["secretary1"],
+        note="补学第一章",
+    )
+
+
+def _correct_url(makeup):
+    return reverse("study:makeup_correct", args=[makeup.pk])
+
+
+def test_a_makeup_recorded_by_mistake_is_taken_back_with_its_reason_kept(live_district, login):
+    member = live_district.member1
+    makeup = _recorded(live_district, member, hours="2.5")
+    assert _progress(member).concentrated_hours == Decimal("2.5")
+    client = login(live_district.users["secretary1"])
+    assert (
+        _correct_url(makeup)
+        in client.get(reverse("study:makeups", args=[live_district.school1.pk])).content.decode()
+    )
+
+    response = client.post(
+        _correct_url(makeup), {"action": "undone", "reason": "登记错了人"}, follow=True
+    )
+
+    assert "已撤销张建国的补课登记,重新计为缺课未补" in response.content.decode()
+    makeup.refresh_from_db()
+    assert not makeup.is_done and makeup.method == "" and makeup.recorded_by is None
+    assert _progress(member).concentrated_hours == 0
+    assert _progress(member).makeups_owed == 1
+    correction = MakeUpCorrection.objects.get(makeup=makeup)
+    assert correction.action == MakeUpCorrectionAction.UNDONE
+    assert correction.reason == "登记错了人"
+    assert correction.changed_by == live_district.users["secretary1"]
+    assert correction.changes["补课方式"] == ["补课会", ""]
+    assert correction.changes["说明"] == ["补学第一章", ""]
+    # Owed again: it can be recorded anew, and the history stays on its page.
+    assert client.get(_done_url(makeup)).status_code == 200
+
+
+def test_a_makeups_date_and_way_are_put_right(live_district, login):
+    member = live_district.member1
+    makeup = _recorded(live_district, member, days_ago=4)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    client = login(live_district.users["leader1"])
+    response = client.post(
+        _correct_url(makeup),
+        {
+            "action": "changed",
+            "done_on": yesterday.isoformat(),
+            "method": "recording",
+            "note": "补学第一章",
+            "reason": "日期写错了",
+        },
+        follow=True,
+    )
+    assert "已更正张建国的补课登记" in response.content.decode()
+    makeup.refresh_from_db()
+    assert (makeup.done_on, makeup.method) == (yesterday, MakeUpMethod.RECORDING)
+    correction = MakeUpCorrection.objects.get(makeup=makeup)
+    assert set(correction.changes) == {"补课日期", "补课方式"}
+    assert correction.changes["补课方式"] == ["补课会", "观看录像"]
+    page = client.get(_correct_url(makeup)).content.decode()
+    assert "日期写错了" in page and "补课会 → 观看录像" in page
+
+
+def test_a_correction_needs_a_reason_and_keeps_what_was_typed(live_district, login):
+    makeup = _recorded(live_district, live_district.member1)
+    client = login(live_district.users["secretary1"])
+    response = client.post(
+        _correct_url(makeup), {"action": "changed", "done_on": "", "method": "recording"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "请写明更正原因" in page and "请填写补课日期" in page
+    assert re.search(r'<input[^>]*value="recording"[^>]*checked', page), "the way chosen is kept"
+    makeup.refresh_from_db()
+    assert makeup.is_done and not MakeUpCorrection.objects.exists()
+
+
+def test_a_correction_of_a_date_before_the_missed_session_is_refused(live_district, login):
+    makeup = _recorded(live_district, live_district.member1, days_ago=2)
+    too_early = timezone.localdate() - datetime.timedelta(days=5)
+    response = login(live_district.users["secretary1"]).post(
+        _correct_url(makeup),
+        {"action": "changed", "done_on": too_early.isoformat(), "method": "session", "reason": "x"},
+    )
+    assert "补课日期不能早于所缺的那次学习" in response.content.decode()
+    assert not MakeUpCorrection.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["supervisor1", "office", "member1", "secretary2"])
+def test_only_those_who_keep_the_ledger_correct_a_makeup(live_district, login, persona):
+    makeup = _recorded(live_district, live_district.member1)
+    client = login(live_district.users[persona])
+    assert client.get(_correct_url(makeup)).status_code in (403, 404)
+    response = client.post(_correct_url(makeup), {"action": "undone", "reason": "x"})
+    assert response.status_code in (403, 404)
+    makeup.refresh_from_db()
+    assert makeup.is_done and not MakeUpCorrection.objects.exists()
+    page = client.get(reverse("study:makeups", args=[live_district.school1.pk]))
+    assert _correct_url(makeup) not in page.content.decode()

@@ -223,10 +223,10 @@ def test_flags_notes_waiting_unreviewed_for_over_a_week(studied, login):
         submitted_at=timezone.now() - datetime.timedelta(days=8)
     )
     unit_progress_refresh(unit_ids=[wang.unit_id])
-    assert "1 个党支部有笔记心得超过一周未批阅" in client.get(url).content.decode()
+    assert "1 个党支部有笔记心得在等批阅,且超过一周没有批阅了" in client.get(url).content.decode()
     branch = client.get(reverse("study:unit_progress", args=[studied.school1.pk]))
     assert branch.context["review_backlog"] == 1
-    assert "提交超过一周还没有批阅" in branch.content.decode()
+    assert "而本支部超过一周没有批阅了" in branch.content.decode()
     writing_review(
         writing=waiting, reviewer=studied.users["leader1"], comment="认真。", grade=Grade.GOOD
     )

@@ -1,6 +1,7 @@
 """批改: the branch secretary or the leader above the branch reviews notes and essays
 ("由党委(党组)、工委负责人或支部书记批改"), at least weekly ("支部负责人每周应查看、批阅一次
-党员的学习笔记"); a branch with a note waiting more than 7 days is flagged."""
+党员的学习笔记"): a branch with notes waiting is flagged once its last review is more than
+7 days old, or, never having reviewed, once its oldest waiting note is."""
 
 import datetime
 
@@ -12,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from playwright.sync_api import expect
 
 from study.models import Review, Writing, WritingKind
+from study.selectors.writings import branches_with_review_backlog
 from study.services.progress import unit_progress_refresh
 from study.services.writings import writing_log_paper, writing_review, writing_submit
 from tests.conftest import log_in
@@ -190,14 +192,16 @@ def test_queue_lists_unreviewed_writings_of_the_subtree_oldest_first(district, l
 
 
 def test_writing_waiting_more_than_7_days_flags_the_branch_until_reviewed(district, login, note):
-    client = login(district.users["leader1"])
     _age(note, 7)
-    response = _queue(client, district.education)
+    response = _queue(login(district.users["leader1"]), district.education)
     assert list(response.context["overdue_branches"]) == []
     assert "超过7天未批阅" not in response.content.decode()
+    # A branch that never reviewed anything: its week runs from its first waiting note.
+    page = _queue(login(district.users["secretary1"]), district.school1).content.decode()
+    assert "本支部还没有批阅过学习笔记或心得体会" in page
 
     _age(note, 8)
-    response = _queue(client, district.education)
+    response = _queue(login(district.users["leader1"]), district.education)
     assert [u.name for u in response.context["overdue_branches"]] == ["区一中党支部"]
     page = response.content.decode()
     assert "超过7天未批阅" in page and "table-warning" in page
@@ -212,6 +216,67 @@ def test_writing_waiting_more_than_7_days_flags_the_branch_until_reviewed(distri
     assert list(response.context["overdue_branches"]) == []
     assert list(response.context["page"]) == []
     assert "都已批阅" in response.content.decode()
+
+
+def _reviewed_days_ago(district, days):
+    """A note of the branch reviewed `days` ago (it came in the day before)."""
+    reviewed = _write(district.member1, by=district.users["member1"], title="上周笔记")
+    _age(reviewed, days + 1)
+    reviewed.refresh_from_db()
+    return writing_review(
+        writing=reviewed,
+        reviewer=district.users["secretary1"],
+        comment="阅",
+        grade="pass",
+        reviewed_on=timezone.localdate() - datetime.timedelta(days=days),
+    )
+
+
+@pytest.mark.parametrize(("days", "behind"), [(7, False), (8, True)], ids=["day 7", "day 8"])
+def test_branch_is_behind_a_week_after_its_last_review_however_new_its_notes(
+    district, login, days, behind
+):
+    _reviewed_days_ago(district, days)
+    _age(_write(district.member1, by=district.users["member1"], title="昨天的笔记"), 1)
+
+    response = _queue(login(district.users["leader1"]), district.education)
+    flagged = [u.name for u in response.context["overdue_branches"]]
+    assert flagged == (["区一中党支部"] if behind else [])
+    assert branches_with_review_backlog(district.root) == int(behind)
+    # The waiting note itself is a day old: no note is marked overdue.
+    assert "table-warning" not in response.content.decode()
+
+    page = _queue(login(district.users["secretary1"]), district.school1).content.decode()
+    assert f"距今{days}天" in page
+    assert ("超过7天未批阅" in page) is behind
+
+
+def test_branch_with_nothing_waiting_is_not_behind_however_long_ago_it_reviewed(district):
+    _reviewed_days_ago(district, 30)
+    assert branches_with_review_backlog(district.root) == 0
+    assert branches_with_review_backlog(district.school1) == 0
+
+
+def test_a_review_today_clears_the_flag_though_older_notes_still_wait(district, login):
+    _reviewed_days_ago(district, 20)
+    older = _write(district.member1, by=district.users["member1"], title="两周前的笔记")
+    _age(older, 14)
+    newer = _write(district.member1, by=district.users["member1"], title="昨天的笔记")
+    _age(newer, 1)
+    assert branches_with_review_backlog(district.education) == 1
+
+    secretary = login(district.users["secretary1"])
+    secretary.post(reverse("study:writing", args=[newer.pk]), _review_data())
+    response = _queue(secretary, district.school1)
+    assert list(response.context["overdue_branches"]) == []
+    assert branches_with_review_backlog(district.education) == 0
+    page = response.content.decode()
+    assert "上次批阅:今天" in page
+    # The older note still waits, marked on its own row, and counts again in a week.
+    assert [w.title for w in response.context["page"]] == ["两周前的笔记"]
+    assert "table-warning" in page
+    later = timezone.localdate() + datetime.timedelta(days=8)
+    assert branches_with_review_backlog(district.education, later) == 1
 
 
 def test_supervisor_reads_the_queue_but_is_offered_no_review(district, login, note):
@@ -249,6 +314,23 @@ def test_queue_query_count_does_not_grow(district, login, count_queries):
         writing_log_paper(
             member=member, kind=WritingKind.ESSAY, title="体会", characters=900, user=secretary
         )
+    assert count_queries(client, url) == before
+
+
+def test_branch_queue_query_count_does_not_grow(district, login, count_queries):
+    client = login(district.users["secretary1"])
+    url = reverse("study:review_queue", args=[district.school1.pk])
+    member = district.member1
+    _reviewed_days_ago(district, 9)
+    _write(member, by=member.user, kind=WritingKind.ESSAY, title="体会", text="学" * 40)
+    before = count_queries(client, url)
+    for i in range(3):
+        other = MemberFactory(unit=district.school1)
+        reviewed = _write(other, by=district.users["secretary1"], title=f"笔记{i}")
+        writing_review(
+            writing=reviewed, reviewer=district.users["secretary1"], comment="阅", grade="pass"
+        )
+        _write(other, by=district.users["secretary1"], kind=WritingKind.ESSAY, text="学" * 40)
     assert count_queries(client, url) == before
 
 

@@ -30,12 +30,15 @@ from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
 from ledgers.services.rectification import rectification_item_create
 from reports.selectors.dashboard import practice_totals, rectification_counts, unit_area
 from study.models import (
+    REVIEW_OVERDUE_DAYS,
     AttendanceStatus,
     ContactMethod,
     Grade,
     MakeUp,
+    Review,
     StudySession,
     UnitProgress,
+    Writing,
     WritingKind,
 )
 from study.selectors.absences import mobile_members_out_of_contact, out_of_contact_count
@@ -46,6 +49,7 @@ from study.selectors.writings import (
     unreviewed_writings,
 )
 from study.services.absences import contact_log, makeup_complete, self_study_log
+from study.services.progress import unit_progress_refresh
 from study.services.sessions import roster_save, session_update
 from study.services.writings import writing_review, writing_submit
 from tests.factories import MemberFactory, UnitFactory, make_session
@@ -71,6 +75,37 @@ def _readings(d):
                 Reading.objects.create(batch=d.batch, title=f"必读篇目{number}", number=number + 1)
             )
     return readings
+
+
+def _writing_submitted(rng, members, user):
+    writing = writing_submit(
+        member=rng.choice(members),
+        kind=rng.choice(WritingKind.values),
+        title="学习心得",
+        text="学" * rng.choice([800, 3200]),
+        user=user,
+    )
+    # Writings that came in days ago, reviewed (or not) since: no page backdates one, so
+    # the unit's stored sums are brought up to date by hand, as the tests do.
+    if rng.random() < 0.6:
+        Writing.objects.filter(pk=writing.pk).update(
+            submitted_at=timezone.now() - datetime.timedelta(days=rng.randint(1, 20))
+        )
+        unit_progress_refresh(unit_ids=[writing.member.unit_id])
+
+
+def _writing_reviewed(rng, reviewer):
+    writing = rng.choice(list(unreviewed_writings().order_by("pk")))
+    # Reviewed on any day since it came in: the branch's week runs from its last review.
+    submitted = timezone.localdate(writing.submitted_at)
+    days_later = rng.randint(0, (timezone.localdate() - submitted).days)
+    writing_review(
+        writing=writing,
+        reviewer=reviewer,
+        comment="认真",
+        grade=Grade.GOOD,
+        reviewed_on=submitted + datetime.timedelta(days=days_later),
+    )
 
 
 def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of write
@@ -164,13 +199,7 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             readings=rng.sample(readings, 1),
         )
     elif kind == "writing":
-        writing_submit(
-            member=rng.choice(members),
-            kind=rng.choice(WritingKind.values),
-            title="学习心得",
-            text="学" * rng.choice([800, 3200]),
-            user=secretary,
-        )
+        _writing_submitted(rng, members, secretary)
     elif kind == "new_unit":
         parent = rng.choice([d.education, d.town, d.root])
         UnitFactory(name=f"新党支部{rng.randint(1, 10**6)}", parent=parent, kind=UnitKind.BRANCH)
@@ -233,12 +262,7 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
         activity.households += 1
         activity.save()
     elif kind == "review" and unreviewed_writings().exists():
-        writing_review(
-            writing=rng.choice(list(unreviewed_writings().order_by("pk"))),
-            reviewer=d.users["office"],
-            comment="认真",
-            grade=Grade.GOOD,
-        )
+        _writing_reviewed(rng, d.users["office"])
     elif kind == "contact" and Member.objects.filter(is_mobile=True).exists():
         contact_log(
             member=rng.choice(list(Member.objects.filter(is_mobile=True).order_by("pk"))),
@@ -256,6 +280,27 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             makeup_complete(
                 makeup=rng.choice(owed), done_on=today, method="session", user=secretary
             )
+
+
+def _behind_on_review(unit, today):
+    """The branches under `unit` behind on their weekly review on `today`, counted from the
+    writings and reviews themselves: writings waiting, and the last review (or, none
+    ever, the oldest waiting writing) more than a week before."""
+    behind = set()
+    for branch in Unit.objects.subtree_of(unit).filter(kind=UnitKind.BRANCH):
+        writings = Writing.objects.filter(member__unit=branch)
+        waiting = unreviewed_writings().filter(member__unit=branch)
+        if not waiting.exists():
+            continue
+        last = Review.objects.filter(writing__in=writings).order_by("-reviewed_on").first()
+        since = (
+            last.reviewed_on
+            if last
+            else timezone.localdate(waiting.order_by("submitted_at").first().submitted_at)
+        )
+        if (today - since).days > REVIEW_OVERDUE_DAYS:
+            behind.add(branch.pk)
+    return behind
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
@@ -287,18 +332,23 @@ def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
         assert practice.households == sum(a.households for a in activities), unit.name
         assert practice.funds == sum((a.funds for a in activities), Decimal(0)), unit.name
     # Counts that depend on the day asked, asked on days to come as well.
-    for days in (0, 8, 40):
+    for days in (0, 3, 8, 40):
         later = timezone.localdate() + datetime.timedelta(days=days)
         for unit in (d.root, d.education, d.town):
             assert out_of_contact_count([unit], later) == (
                 mobile_members_out_of_contact(Member.objects.under(unit), later).count()
             ), (unit.name, days)
-            assert branches_with_review_backlog(unit, later) == (
-                units_with_review_backlog(
-                    Unit.objects.subtree_of(unit).filter(kind=UnitKind.BRANCH), later
+            behind = _behind_on_review(unit, later)
+            assert branches_with_review_backlog(unit, later) == len(behind), (unit.name, days)
+            assert (
+                set(
+                    units_with_review_backlog(
+                        Unit.objects.subtree_of(unit).filter(kind=UnitKind.BRANCH), later
+                    )
+                    .filter(review_overdue=True)
+                    .values_list("pk", flat=True)
                 )
-                .filter(review_overdue=True)
-                .count()
+                == behind
             ), (unit.name, days)
     direct = Member.objects.filter(unit=d.root).count()
     children = unit_children(d.root)
@@ -306,6 +356,38 @@ def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
     for child in children:
         assert child.member_total == Member.objects.under(child).count(), child.name
         assert child.branch_total == Unit.objects.subtree_of(child).filter(kind="branch").count()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_review_backlog_equals_a_count_of_the_ledger_after_writings_and_reviews(
+    live_district, seed
+):
+    """Writings coming in and reviewed days apart, members moving between branches with
+    theirs: on every day asked, the branches behind on review are those a count of the
+    writings and reviews themselves finds."""
+    d = live_district
+    rng = random.Random(seed)
+    branches = _branches(d)
+    for _ in range(40):
+        members = list(Member.objects.order_by("pk"))
+        kind = rng.choice(["writing", "writing", "review", "move"])
+        if kind == "review" and unreviewed_writings().exists():
+            _writing_reviewed(rng, d.users["office"])
+        elif kind == "move":
+            member = rng.choice(members)
+            member.unit = rng.choice(branches)
+            member.save()
+        else:
+            _writing_submitted(rng, members, d.users["secretary1"])
+    assert "一致" in _check()
+    flagged = 0
+    for days in (0, 3, 7, 8, 15, 40):
+        later = timezone.localdate() + datetime.timedelta(days=days)
+        for unit in (d.root, d.education, d.town, *branches):
+            behind = _behind_on_review(unit, later)
+            assert branches_with_review_backlog(unit, later) == len(behind), (unit.name, days)
+            flagged += len(behind)
+    assert flagged
 
 
 def test_a_wrong_stored_sum_is_found_and_put_right(live_district):

@@ -79,6 +79,11 @@ def test_ledger_lists_sessions_newest_first_with_their_counts(live_district, log
     assert "区二中的学习" not in page
     assert reverse("study:session", args=[newer.pk]) in page
     assert reverse("study:session_create", args=[d.school1.pk]) in page
+    # Each session is one card, its figures in words, the whole card a link to the roster.
+    assert "出席 1 人 · 迟到 0 人 · 请假 0 人" in page
+    assert "缺席 1 人" in page and "送课上门 1 人" in page
+    card = 'class="list-group-item list-group-item-action py-2" href="{}"'
+    assert card.format(reverse("study:session", args=[newer.pk])) in page
 
 
 def test_ledger_shows_times_in_beijing_time(live_district, login):
@@ -152,16 +157,20 @@ def test_secretary_creates_a_session(live_district, login):
     assert len(session.checkin_code) == 6
 
 
-def test_form_offers_the_four_topics_and_those_of_the_branch_and_above(live_district, login):
+def test_form_offers_the_four_topics_and_the_branchs_own(live_district, login):
     d = live_district
-    Topic.objects.create(batch=d.batch, unit=d.school1, number=5, name="一中自选专题")
     Topic.objects.create(batch=d.batch, unit=d.education, number=5, name="教育党委专题")
     Topic.objects.create(batch=d.batch, unit=d.school2, number=5, name="二中自选专题")
+    url = reverse("study:session_create", args=[d.school1.pk])
 
-    response = _secretary(d, login).get(reverse("study:session_create", args=[d.school1.pk]))
-
+    # Without one of its own, the branch follows its 党委's; with one, its own only.
+    response = _secretary(d, login).get(url)
     offered = {t.name for t in response.context["form"].fields["topic"].queryset}
-    assert offered == set(FIXED_TOPICS) | {"一中自选专题", "教育党委专题"}
+    assert offered == set(FIXED_TOPICS) | {"教育党委专题"}
+    Topic.objects.create(batch=d.batch, unit=d.school1, number=5, name="一中自选专题")
+    response = _secretary(d, login).get(url)
+    offered = {t.name for t in response.context["form"].fields["topic"].queryset}
+    assert offered == set(FIXED_TOPICS) | {"一中自选专题"}
     page = response.content.decode()
     assert 'type="datetime-local"' in page
     assert "《中国共产党章程》" in page
@@ -293,3 +302,28 @@ def test_hours_of_a_closed_roster_cannot_be_changed(live_district):
     )
     with pytest.raises(ValidationError, match="不能再修改时间和学时"):
         services.session_update(session=session, user=d.users["secretary1"], hours=Decimal("4"))
+
+
+def test_a_form_sent_back_opens_with_a_summary_linking_each_field_in_error(live_district, login):
+    d = live_district
+    data = _form_data(hours="两小时", title="")
+    response = _secretary(d, login).post(reverse("study:session_create", args=[d.school1.pk]), data)
+    page = response.content.decode()
+    summary = page[
+        page.index("form-error-summary") : page.index("</ul>", page.index("form-error-summary"))
+    ]
+    assert "有 2 处需要修改" in summary and "已填写的内容都还在" in summary
+    assert 'href="#id_title"' in summary and 'href="#id_hours"' in summary
+    # The summary comes before the fields, and what was typed is kept.
+    assert page.index("form-error-summary") < page.index('id="id_kind"')
+    assert data["place"] in page and data["speaker"] in page
+
+
+def test_editing_a_session_keeps_the_topic_it_was_on(live_district, login):
+    d = live_district
+    inherited = Topic.objects.create(batch=d.batch, unit=d.education, number=5, name="教育党委专题")
+    session = make_session(d.school1, d.users["secretary1"], topic=inherited)
+    Topic.objects.create(batch=d.batch, unit=d.school1, number=5, name="一中自选专题")
+    response = _secretary(d, login).get(reverse("study:session_edit", args=[session.pk]))
+    offered = {t.name for t in response.context["form"].fields["topic"].queryset}
+    assert {"教育党委专题", "一中自选专题"} <= offered

@@ -96,7 +96,12 @@ def test_the_office_sees_what_waits_for_the_groups_longest_first(live_district, 
 
 def test_the_tabs_count_every_state(live_district, login):
     apps = the_district_applies(live_district)
-    services.application_approve(application=apps["school2"], user=live_district.users["office"])
+    services.application_approve(
+        application=apps["school2"],
+        user=live_district.users["office"],
+        reason="补课已完成。",
+        unmet_acknowledged=True,
+    )
     client = login(live_district.users["office"])
 
     page = client.get(LIST).content.decode()

@@ -75,7 +75,12 @@ def with_opinion(d, application=None, agrees=True):
 
 def approved(d, application=None):
     application = application or with_opinion(d)
-    return services.application_approve(application=application, user=d.users["office"])
+    return services.application_approve(
+        application=application,
+        user=d.users["office"],
+        reason="检查合格。",
+        unmet_acknowledged=True,
+    )
 
 
 def returned(d, application=None):
@@ -484,7 +489,7 @@ def test_the_office_approves_and_the_branch_moves_on_from_the_chosen_date(live_d
 
     response = client.post(
         url("application_approve", application),
-        {"transition_date": chosen.isoformat(), "reason": "检查合格"},
+        {"transition_date": chosen.isoformat(), "reason": "检查合格", "confirm": "on"},
         follow=True,
     )
 
@@ -523,7 +528,7 @@ def test_a_transition_date_before_the_submission_is_refused_on_the_form(live_dis
 
     response = client.post(
         url("application_approve", application),
-        {"transition_date": earlier.isoformat(), "reason": "合格"},
+        {"transition_date": earlier.isoformat(), "reason": "合格", "confirm": "on"},
     )
 
     assert response.status_code == 200
@@ -536,7 +541,7 @@ def test_a_transition_date_before_the_submission_is_refused_on_the_form(live_dis
 def test_approving_twice_tells_the_second_that_it_was_already_decided(live_district, login):
     application = with_opinion(live_district)
     client = login(live_district.users["office"])
-    data = {"transition_date": timezone.localdate().isoformat()}
+    data = {"transition_date": timezone.localdate().isoformat(), "reason": "合格", "confirm": "on"}
     client.post(url("application_approve", application), data)
 
     response = client.post(url("application_approve", application), data, follow=True)
@@ -552,7 +557,12 @@ def test_of_two_approving_at_once_the_second_is_told(live_district, login, monke
     real_approve = services.application_approve
 
     def approved_meanwhile(*, application, **kwargs):
-        real_approve(application=fresh(application), user=d.users["office"])
+        real_approve(
+            application=fresh(application),
+            user=d.users["office"],
+            reason="合格",
+            unmet_acknowledged=True,
+        )
         return real_approve(application=application, **kwargs)
 
     monkeypatch.setattr(services, "application_approve", approved_meanwhile)
@@ -560,7 +570,7 @@ def test_of_two_approving_at_once_the_second_is_told(live_district, login, monke
 
     response = client.post(
         url("application_approve", application),
-        {"transition_date": timezone.localdate().isoformat()},
+        {"transition_date": timezone.localdate().isoformat(), "reason": "合格", "confirm": "on"},
         follow=True,
     )
 
@@ -603,7 +613,11 @@ def test_the_office_returns_the_application_for_makeup(live_district, login):
 
     response = client.post(
         url("application_return", application),
-        {"reason": "必读科目没有学完", "redo_items": "补学《党章》\n补开一次组织生活会"},
+        {
+            "reason": "必读科目没有学完",
+            "redo_items": "补学《党章》\n补开一次组织生活会",
+            "confirm": "on",
+        },
         follow=True,
     )
 
@@ -621,7 +635,7 @@ def test_a_decision_on_a_draft_is_refused(live_district, login):
 
     response = client.post(
         url("application_return", application),
-        {"reason": "不合格", "redo_items": "重来"},
+        {"reason": "不合格", "redo_items": "重来", "confirm": "on"},
         follow=True,
     )
 
@@ -665,8 +679,9 @@ def test_a_returned_round_is_redone_from_its_answers_and_stays_as_it_was(live_di
     assert dict(second.answers.values_list("number", "answer")) == {
         n: f"第{n}条自查情况" for n in range(1, 5)
     }
-    # The meeting belongs to the round: round 2 holds its own.
-    assert "支部还没有登记转段分析会" in page
+    # The return didn't fault the meeting: round 2 keeps round 1's, and says so.
+    assert "本轮沿用上一轮的会议记录和督导组评价" in page
+    assert 'id="makeup-report"' in page
 
     services.answers_save(
         application=second, answers={1: "补课后认识进一步提高"}, user=d.users["secretary1"]

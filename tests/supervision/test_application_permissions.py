@@ -86,14 +86,14 @@ ACTIONS = {
     "approve": (
         with_opinion,
         "application_approve",
-        {"transition_date": _today},
+        {"transition_date": _today, "reason": "合格", "confirm": "on"},
         DECIDES,
         lambda d: TransitionApplication.objects.filter(state="approved").exists(),
     ),
     "return": (
         with_opinion,
         "application_return",
-        {"reason": "不合格", "redo_items": "补学《党章》"},
+        {"reason": "不合格", "redo_items": "补学《党章》", "confirm": "on"},
         DECIDES,
         lambda d: TransitionApplication.objects.filter(state="returned").exists(),
     ),

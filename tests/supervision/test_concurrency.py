@@ -76,7 +76,11 @@ def _approve(user, days):
 
     def act(application):
         return services.application_approve(
-            application=application, user=user, transition_date=when, reason="检查合格。"
+            application=application,
+            user=user,
+            transition_date=when,
+            reason="检查合格。",
+            unmet_acknowledged=True,
         )
 
     act.date = when

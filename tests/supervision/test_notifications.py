@@ -156,7 +156,9 @@ def test_a_ward_application_tells_its_own_group_and_secretary(live_district):
     services.group_opinion_give(
         application=fresh(application), agrees=True, reasons="合格", user=supervisor2
     )
-    services.application_approve(application=fresh(application), user=office)
+    services.application_approve(
+        application=fresh(application), user=office, reason="合格", unmet_acknowledged=True
+    )
     assert _told("区医院内科党支部的转段申请已审批同意") == {"secretary2"}
 
 

@@ -47,10 +47,12 @@ def start(d, unit=None):
 
 
 def answer_all(d, application, text="党员认识明显提高,参学积极。"):
+    """Every answer; in a round after a return, the 补课情况 too."""
     numbers = application.answers.values_list("number", flat=True)
     services.answers_save(
         application=fresh(application),
         answers={number: f"{text}(第{number}条)" for number in numbers},
+        makeup_report="缺课党员已全部补课。" if application.round > 1 else None,
         user=d.users["secretary1"],
     )
 
@@ -92,6 +94,7 @@ def approve(d, application, transition_date=None):
         user=d.users["office"],
         transition_date=transition_date or timezone.localdate(),
         reason="检查合格。",
+        unmet_acknowledged=True,
     )
 
 
@@ -406,8 +409,17 @@ def test_after_a_return_the_next_round_starts_from_the_previous_answers(live_dis
     assert all(answer for _n, _q, answer in previous)
     # The returned round stays on record as it was.
     assert fresh(first).state == RETURNED
-    # The new round needs its own analysis meeting.
-    assert not AnalysisMeeting.objects.filter(application=second).exists()
+    # The return didn't fault the meeting: the new round keeps it, evaluation and all,
+    # in a record of its own.
+    kept = AnalysisMeeting.objects.get(application=second)
+    earlier = AnalysisMeeting.objects.get(application=first)
+    assert kept.pk != earlier.pk
+    assert (kept.minutes, kept.supervisor, kept.evaluation, kept.evaluated_at) == (
+        earlier.minutes,
+        earlier.supervisor,
+        earlier.evaluation,
+        earlier.evaluated_at,
+    )
 
 
 def test_only_one_round_is_open_per_unit_and_stage(live_district):

@@ -506,10 +506,10 @@ def test_whoever_sees_a_unit_exports_its_roster(district, client, persona, view)
 VALIDATE_QUERIES = 2
 # Recounting a unit's tally: which of the units still exist, the lock of all stored sums,
 # make sure each has a row and lock them, count, one upsert. Summing its members'
-# progress: the same, and when its oldest unreviewed writing came in, but not the lock:
-# the members' progress took it first and holds it while the sums are written.
+# progress: the same but not the lock (the members' progress took it first and holds it
+# while the sums are written), and the day its week of 批阅 runs from, stored and counted.
 TALLY_QUERIES = 6
-UNIT_PROGRESS_QUERIES = 6
+UNIT_PROGRESS_QUERIES = 7
 PROGRESS_LOCK = 1
 # Recounting the units' mobile members by last contact: the lock, the units' paths, the
 # rows stored, the recount, and the rows written anew (delete, insert).

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import ProtectedError
 
+from study.models import WritingKind
+from study.services.writings import writing_submit
 from units.models import Member, Unit, UnitKind
 from units.selectors import member_breakdown, unit_children, units_with_totals
 
@@ -127,6 +129,33 @@ def test_a_unit_saved_from_a_stale_copy_keeps_its_subtree_and_the_sums_together(
     assert ward.path == f"{d.root.path}{d.health.pk}/{d.hospital.pk}/{d.ward.pk}/"
     assert member_breakdown(d.town)["total"] == Member.objects.under(d.town).count()
     assert member_breakdown(d.health)["total"] == Member.objects.under(d.health).count()
+    out = io.StringIO()
+    call_command("rollups_rebuild", "--check", stdout=out)
+    assert "一致" in out.getvalue()
+
+
+def test_a_branch_moved_and_retyped_in_one_save_keeps_the_sums_of_both_committees(district):
+    """The admin's form may change a unit's parent and its kind at once: the new 党委's
+    sums take the branch whole, then its change of kind, never a 党支部 less than it has."""
+    d = district
+    # A note waiting: the branch counts in its 党委's review backlog, which follows its kind.
+    writing_submit(
+        member=d.member1,
+        kind=WritingKind.NOTE,
+        title="体会",
+        text="学习党章。",
+        user=d.users["member1"],
+    )
+    unit = Unit.objects.get(pk=d.school1.pk)
+    unit.parent = d.health
+    unit.save()
+    unit = Unit.objects.get(pk=d.school1.pk)
+    unit.parent = d.education
+    unit.kind = UnitKind.GENERAL_BRANCH
+    unit.save()
+
+    assert unit_children(d.root)  # the district's page still opens
+    assert member_breakdown(d.education)["total"] == Member.objects.under(d.education).count()
     out = io.StringIO()
     call_command("rollups_rebuild", "--check", stdout=out)
     assert "一致" in out.getvalue()
