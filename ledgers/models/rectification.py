@@ -99,8 +99,8 @@ class RectificationItem(models.Model):
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("边学边改问题")
-        verbose_name_plural = _("边学边改问题")
+        verbose_name = _("边学边查边改问题")
+        verbose_name_plural = _("边学边查边改问题")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["unit", "status"])]
 

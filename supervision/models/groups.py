@@ -16,7 +16,7 @@ from common.models import Recorded
 class InspectionFocus(models.TextChoices):
     LEADER_LECTURES = "leader_lectures", _("党员领导干部上党课、做形势报告")
     STUDY = "study", _("带头学习、学习培训落实")
-    RECTIFY = "rectify", _("边学边改")
+    RECTIFY = "rectify", _("边学边查边改")
     STUDY_PLAN = "study_plan", _("学习培训计划")
     FOUR_PLUS_ONE = "four_plus_one", _("四加一专题学习")
     DISCUSSION = "discussion", _("先进性具体要求大讨论")

@@ -48,7 +48,7 @@ def test_the_pdf_poster_names_the_unit_and_the_link(live_district, login, pdftot
     text = _flat(pdftotext(response.content))
     assert "群众满意度测评" in text
     assert "区一中党支部" in text
-    assert "边学边改整改台账" in text
+    assert "“边学边查边改”台账" in text
     assert f"http://testserver/ledgers/public/{survey_token(unit)}/" in text
 
 

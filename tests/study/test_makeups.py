@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import day_text
 from study.models import (
     AttendanceStatus,
     MakeUp,
@@ -364,6 +365,9 @@ def test_a_makeups_date_and_way_are_put_right(live_district, login):
     assert correction.changes["补课方式"] == ["补课会", "观看录像"]
     page = client.get(_correct_url(makeup)).content.decode()
     assert "日期写错了" in page and "补课会 → 观看录像" in page
+    # Dates read as everywhere else, 2026年12月5日, not as stored.
+    history = page[page.index('id="makeup-corrections"') :]
+    assert f"→ {day_text(yesterday)}" in history and yesterday.isoformat() not in history
 
 
 def test_a_correction_needs_a_reason_and_keeps_what_was_typed(live_district, login):

@@ -66,7 +66,7 @@ def test_the_form_offers_every_unit_of_the_subtree_in_tree_order(live_district, 
     labels = [label for value, label in form.fields["unit"].choices if value]
     assert labels == ["区教育党委", "\u3000区一中党支部", "\u3000区二中党支部"]
     checkboxes = [label for _value, label in form.fields["focus"].choices]
-    assert "边学边改" in checkboxes and "学习培训计划" in checkboxes
+    assert "边学边查边改" in checkboxes and "学习培训计划" in checkboxes
 
 
 def test_a_group_with_two_units_groups_the_choices(live_district, login):
@@ -206,12 +206,12 @@ def test_supervisor_records_an_inspection_on_a_phone(live_district, phone):
     phone.get_by_role("button", name="登记一次督查").click()
     phone.get_by_label("督查单位").select_option(label="\u3000区一中党支部")
     phone.get_by_label("学习培训计划").check()
-    phone.get_by_label("边学边改").check()
+    phone.get_by_label("边学边查边改").check()
     phone.get_by_label("发现的问题和情况").fill("学习培训计划已细化到每周。")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.get_by_role("button", name="登记", exact=True).click()
     expect(phone.locator("#findings")).to_contain_text("学习培训计划已细化到每周。")
-    expect(phone.locator("#inspection-facts")).to_contain_text("边学边改")
+    expect(phone.locator("#inspection-facts")).to_contain_text("边学边查边改")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
 
