@@ -167,6 +167,6 @@ def trip_return(
             makeup.full_clean()
             makeup.save()
             TripRequest.objects.filter(pk=trip.pk).update(makeup=makeup)
-            progress_refresh(member_ids=[trip.traveller_id])
+            progress_refresh(member_ids=[trip.traveller_id], reviews=False)
     trip.state, trip.returned_on, trip.makeup = TripState.RETURNED, returned_on, makeup
     return trip

@@ -66,7 +66,7 @@ def makeup_complete(
         if not claimed:
             raise already_done
         makeup.done_on, makeup.method, makeup.note, makeup.recorded_by = done_on, method, note, user
-        progress_refresh(member_ids=[makeup.member_id])
+        progress_refresh(member_ids=[makeup.member_id], reviews=False)
     return makeup
 
 
@@ -103,7 +103,7 @@ def makeup_undo(*, makeup: MakeUp, reason: str, user: AbstractBaseUser) -> MakeU
             reason=reason,
             changed_by=user,
         )
-        progress_refresh(member_ids=[makeup.member_id])
+        progress_refresh(member_ids=[makeup.member_id], reviews=False)
     return correction
 
 
@@ -147,7 +147,7 @@ def makeup_correct(
             changed_by=user,
         )
         # The date may move it in or out of a batch's figures.
-        progress_refresh(member_ids=[makeup.member_id])
+        progress_refresh(member_ids=[makeup.member_id], reviews=False)
     return correction
 
 
@@ -193,7 +193,7 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user: AbstractBaseUser) 
             )
             if attendance is not None and attendance.status == AttendanceStatus.ABSENT:
                 apply_status(attendance, AttendanceStatus.LEAVE, user=user, record_change=True)
-                progress_refresh(member_ids=[leave.member_id])
+                progress_refresh(member_ids=[leave.member_id], reviews=False)
     return leave
 
 
@@ -224,7 +224,7 @@ def self_study_log(
             recorded_by=user,
         )
         entry.readings.set(readings)
-        progress_refresh(member_ids=[member.pk])
+        progress_refresh(member_ids=[member.pk], reviews=False)
     return entry
 
 

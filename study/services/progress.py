@@ -73,16 +73,19 @@ def hours_requirement_met(*, concentrated: Decimal, total: Decimal) -> bool:
     return total >= REQUIRED_HOURS and concentrated * denominator >= total * numerator
 
 
-def progress_refresh(*, member_ids: Iterable[int], unit_ids: Iterable[int] = ()) -> set[int]:
+def progress_refresh(
+    *, member_ids: Iterable[int], unit_ids: Iterable[int] = (), reviews: bool = True
+) -> set[int]:
     """Recompute the stored progress of these members from the ledger (a fixed number of
     grouped queries per 500 members), then the sums of their units and of `unit_ids`
-    (units members have left); the ids of those units."""
+    (units members have left); the ids of those units. `reviews` false: the write changed
+    no writing or review (a roster, a make-up), so the week of 批阅 stays where it was."""
     units = set(unit_ids)
     # Before the members' rows: every writer of stored sums queues here first.
     with transaction.atomic(savepoint=False), rollups_held():
         for ids in in_chunks(set(member_ids)):
             units |= _refresh_chunk(ids)
-        unit_progress_refresh(unit_ids=units)
+        unit_progress_refresh(unit_ids=units, reviews=reviews)
     return units
 
 
@@ -183,7 +186,7 @@ def _keeps_ledger(kind: str, members: int) -> bool:
     return kind == UnitKind.BRANCH or (kind == UnitKind.GENERAL_BRANCH and members > 0)
 
 
-def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
+def unit_progress_refresh(*, unit_ids: Iterable[int], reviews: bool = True) -> None:
     """Sum the stored progress of each unit's own members into its `UnitProgress`, and add
     what changed to the subtrees' `SubtreeProgress` (six queries per 500 units, and one or
     two per chain of units that changed); recount the review backlog of the branches whose
@@ -229,6 +232,8 @@ def unit_progress_refresh(*, unit_ids: Iterable[int]) -> None:
                 ),
                 {pk: units[pk][0] for pk in ids},
             )
+            if not reviews:
+                continue
             # A new writing or review, or a member gone elsewhere with theirs, may have
             # moved the day the branch's week of 批阅 runs from.
             backlog = ReviewBacklog.objects.filter(unit_id__in=ids)

@@ -143,7 +143,9 @@ def session_update(
             session.readings.set(readings)
         # The hours may have changed: everyone's credit and make-ups follow.
         MakeUp.objects.filter(attendance__session=session).update(hours=session.hours)
-        progress_refresh(member_ids=session.attendances.values_list("member_id", flat=True))
+        progress_refresh(
+            member_ids=session.attendances.values_list("member_id", flat=True), reviews=False
+        )
     return session
 
 
@@ -260,7 +262,7 @@ def roster_save(
                 apply_status(attendance, status, user=user, record_change=True)
                 changed.append(member_id)
         if changed:
-            progress_refresh(member_ids=changed)
+            progress_refresh(member_ids=changed, reviews=False)
     return changed
 
 
@@ -319,7 +321,7 @@ def self_check_in(*, member: Member, code: str, now: datetime.datetime | None = 
             _checkin_conflict_notify(attendance=attendance, at=now)
         attendance.self_signed_at = now
         attendance.save(update_fields=["self_signed_at"])
-        progress_refresh(member_ids=[member.pk])
+        progress_refresh(member_ids=[member.pk], reviews=False)
     return attendance
 
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,3 +428,18 @@ def test_a_roster_corrected_many_times_shows_its_history_a_page_at_a_time(branch
     older = client.get(url, {"page": 2}).content.decode()
     history = re.search(r'id="attendance-changes".*?</table>', older, flags=re.S).group(0)
     assert history.count("王强") == 4
+
+
+def test_a_roster_save_leaves_the_reviews_alone(branch):
+    """Saving who came changes no review: the branch's week of 批阅 is not looked up or
+    recounted, so a save at the meeting costs what the sign-ins and the members' figures
+    cost."""
+    d, members, session = branch
+    entries = [(m.pk, AttendanceStatus.PRESENT) for m in members.values()]
+    roster_save(session=session, entries=entries, user=d.users["secretary1"])
+    entries[0] = (entries[0][0], AttendanceStatus.ABSENT)
+    with CaptureQueriesContext(connection) as queries:
+        roster_save(session=session, entries=entries, user=d.users["secretary1"])
+    touched = [q["sql"] for q in queries if '"study_reviewbacklog"' in q["sql"]]
+    assert not touched, touched
+    assert MakeUp.objects.filter(attendance__session=session).count() == 1
