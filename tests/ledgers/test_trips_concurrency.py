@@ -74,8 +74,14 @@ def test_two_office_users_decide_at_once(live_district, decisions):
     for n in range(ROUNDS):
         pending = trip(d, TripState.PENDING, n)
         acts = [
+            # The trip left days ago: approving it acknowledges that, as the office's
+            # form asks.
             lambda t, user=user, approve=approve: trip_decide(
-                trip=t, approve=approve, reason=f"{user.username}的意见", user=user
+                trip=t,
+                approve=approve,
+                reason=f"{user.username}的意见",
+                user=user,
+                unmet_acknowledged=True,
             )
             for user, approve in zip(users, decisions, strict=True)
         ]
