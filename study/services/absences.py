@@ -42,13 +42,9 @@ from units.models import Member
 # Make-ups and leave --------------------------------------------------------------------
 
 
-def makeup_complete(
-    *, makeup: MakeUp, done_on: datetime.date, method: str, user: AbstractBaseUser, note: str = ""
-) -> MakeUp:
-    """Record a make-up as done: it then counts as the concentrated hours it replaces."""
-    already_done = ValidationError(_("这次补课已经登记过了。"))
-    if makeup.is_done:
-        raise already_done
+def _check_done(makeup: MakeUp, done_on: datetime.date, method: str) -> None:
+    """A make-up's day and way, as recorded or corrected: not before the session it
+    replaces, not after today, inside the batch."""
     if makeup.attendance_id:
         held_on = timezone.localdate(makeup.attendance.session.starts_at)
         if done_on < held_on:
@@ -58,6 +54,16 @@ def makeup_complete(
     check_in_batch(done_on, "done_on")
     if method not in MakeUpMethod.values:
         raise ValidationError({"method": _("请选择补课方式。")})
+
+
+def makeup_complete(
+    *, makeup: MakeUp, done_on: datetime.date, method: str, user: AbstractBaseUser, note: str = ""
+) -> MakeUp:
+    """Record a make-up as done: it then counts as the concentrated hours it replaces."""
+    already_done = ValidationError(_("这次补课已经登记过了。"))
+    if makeup.is_done:
+        raise already_done
+    _check_done(makeup, done_on, method)
     with transaction.atomic():
         # Conditional on still being owed: of two secretaries recording it at once, one wins.
         claimed = MakeUp.objects.filter(pk=makeup.pk, done_on__isnull=True).update(
@@ -119,15 +125,7 @@ def makeup_correct(
     """Put right the date, the way or the note of a make-up recorded done; None when
     nothing changed (nothing is recorded then)."""
     reason = _clean_correction_reason(reason)
-    if makeup.attendance_id:
-        held_on = timezone.localdate(makeup.attendance.session.starts_at)
-        if done_on < held_on:
-            raise ValidationError({"done_on": _("补课日期不能早于所缺的那次学习。")})
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("补课日期不能晚于今天。")})
-    check_in_batch(done_on, "done_on")
-    if method not in MakeUpMethod.values:
-        raise ValidationError({"method": _("请选择补课方式。")})
+    _check_done(makeup, done_on, method)
     with transaction.atomic():
         makeup = MakeUp.objects.select_for_update().get(pk=makeup.pk)
         if not makeup.is_done:
