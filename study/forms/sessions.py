@@ -39,11 +39,15 @@ class SessionForm(forms.Form):
         label=_("学习内容"),
         max_length=200,
         help_text=_("例如:学习《保持共产党员先进性教育读本》第一章"),
+        error_messages={"required": _("请填写学习内容。")},
     )
     starts_at = forms.DateTimeField(
         label=_("开始时间"),
         widget=DateTimeLocalInput(),
-        error_messages={"invalid": _("请填写正确的日期和时间。")},
+        error_messages={
+            "required": _("请填写开始时间。"),
+            "invalid": _("请填写正确的日期和时间。"),
+        },
     )
     # Limits are the service's: it says why 0 or 13 学时 is refused, next to this field.
     hours = forms.DecimalField(
@@ -51,7 +55,10 @@ class SessionForm(forms.Form):
         max_digits=5,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        error_messages={"invalid": _("学时应是数字,如 2 或 2.5。")},
+        error_messages={
+            "required": _("请填写学时。"),
+            "invalid": _("学时应是数字,如 2 或 2.5。"),
+        },
     )
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     speaker = forms.CharField(label=_("主讲人"), max_length=50, required=False)

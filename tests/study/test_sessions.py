@@ -314,6 +314,7 @@ def test_a_form_sent_back_opens_with_a_summary_linking_each_field_in_error(live_
     ]
     assert "有 2 处需要修改" in summary and "已填写的内容都还在" in summary
     assert 'href="#id_title"' in summary and 'href="#id_hours"' in summary
+    assert "请填写学习内容。" in summary
     # The summary comes before the fields, and what was typed is kept.
     assert page.index("form-error-summary") < page.index('id="id_kind"')
     assert data["place"] in page and data["speaker"] in page
