@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit
@@ -27,7 +28,17 @@ class Scope:
     secretary_paths: list[str] = field(default_factory=list)
     supervisor_paths: list[str] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)
-    member: Member | None = None
+    # The member's id comes with the roles; the row itself only when a page asks for it.
+    member_id: int | None = None
+    _member: Member | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def member(self) -> Member | None:
+        """The user's own member record (with its unit), fetched the first time it's used:
+        most pages only need to know that there is one."""
+        if self.member_id is not None and self._member is None:
+            self._member = Member.objects.select_related("unit").get(pk=self.member_id)
+        return self._member
 
     @property
     def paths(self) -> list[str]:
@@ -49,7 +60,7 @@ class Scope:
             held.append("leader")
         if self.secretary_paths:
             held.append("secretary")
-        if self.member is not None:
+        if self.member_id is not None:
             held.append("member")
         return held
 
@@ -92,13 +103,39 @@ class Scope:
         return self.contains_path(unit.path)
 
     def contains_member(self, member: Member) -> bool:
-        if self.member is not None and member.pk == self.member.pk:
+        if self.member_id is not None and member.pk == self.member_id:
             return True
         return self.contains_path(member.unit.path)
 
 
-# Not a role: marks the rows of `scope_for`'s query that come from supervision groups.
+# Not roles: mark the rows of `scope_for`'s query that come from supervision groups and
+# from the user's own member record.
 _GROUP = "group"
+_MEMBER = "member"
+
+
+def _scope_sql() -> str:
+    """Roles, supervision groups and the member record of one user (the parameter, three
+    times) in one statement. Written once rather than built by the ORM: every page a user
+    opens asks it, and compiling a union of three querysets cost more than running it."""
+    role, unit, member = RoleAssignment._meta, Unit._meta, Member._meta
+    in_group = SupervisionGroup.members.through._meta
+    group_unit = SupervisionGroup.units.through._meta
+    q = connection.ops.quote_name
+    return (
+        f"SELECT r.{q('role')}, u.{q('path')}, NULL FROM {q(role.db_table)} r "
+        f"JOIN {q(unit.db_table)} u ON u.{q('id')} = r.{q('unit_id')} "
+        f"WHERE r.{q('user_id')} = %s "
+        # From membership outwards, so that a group with no units assigned yet still counts.
+        f"UNION ALL SELECT '{_GROUP}', u.{q('path')}, g.{q('supervisiongroup_id')} "
+        f"FROM {q(in_group.db_table)} g "
+        f"LEFT JOIN {q(group_unit.db_table)} gu "
+        f"ON gu.{q('supervisiongroup_id')} = g.{q('supervisiongroup_id')} "
+        f"LEFT JOIN {q(unit.db_table)} u ON u.{q('id')} = gu.{q('unit_id')} "
+        f"WHERE g.{q('user_id')} = %s "
+        f"UNION ALL SELECT '{_MEMBER}', NULL, m.{q('id')} FROM {q(member.db_table)} m "
+        f"WHERE m.{q('user_id')} = %s"
+    )
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
@@ -109,29 +146,24 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     scope = Scope()
     if user.is_authenticated and user.is_active:
         scope.is_office = user.is_superuser
-        # Roles and supervision groups in one query: every page a user opens asks for them.
-        roles = RoleAssignment.objects.filter(user=user).values_list(
-            "role", "unit__path", Value(None, output_field=BigIntegerField())
-        )
-        # From membership outwards, so that a group with no units assigned yet still counts.
-        memberships = SupervisionGroup.members.through.objects.filter(user=user).values_list(
-            Value(_GROUP, output_field=CharField()),
-            "supervisiongroup__units__path",
-            "supervisiongroup_id",
-        )
-        for role, path, group_id in roles.union(memberships, all=True):
-            if role == _GROUP:
+        with connection.cursor() as cursor:
+            cursor.execute(_scope_sql(), [user.pk] * 3)
+            rows = cursor.fetchall()
+        for role, path, number in rows:
+            if role == _MEMBER:
+                # A user is one member at most (Member.user is one-to-one).
+                scope.member_id = number
+            elif role == _GROUP:
                 if path:
                     scope.supervisor_paths.append(path)
-                if group_id not in scope.groups:
-                    scope.groups.append(group_id)
+                if number not in scope.groups:
+                    scope.groups.append(number)
             elif role == Role.OFFICE:
                 scope.is_office = True
             elif role == Role.LEADER:
                 scope.leader_paths.append(path)
             else:
                 scope.secretary_paths.append(path)
-        scope.member = Member.objects.filter(user=user).select_related("unit").first()
     user._advedu_scope = scope
     return scope
 
@@ -169,7 +201,7 @@ def _supervises(scope: Scope, unit: Unit) -> bool:
 
 
 def _is_the_member(scope: Scope, member: Member) -> bool:
-    return scope.member is not None and scope.member.pk == member.pk
+    return scope.member_id is not None and scope.member_id == member.pk
 
 
 def _sees_group(scope: Scope, group: SupervisionGroup) -> bool:

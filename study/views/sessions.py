@@ -32,7 +32,8 @@ from units.permissions import has_perm, require, scope_for
 
 SESSIONS_PER_PAGE = 30
 
-CHANGES_PER_PAGE = 20
+# Under the roster on a phone: the latest corrections, the older a page further on.
+CHANGES_PER_PAGE = 10
 # Bootstrap colour of each status's button and badge, in the roster's order.
 STATUS_COLOURS = {
     AttendanceStatus.PRESENT: "success",

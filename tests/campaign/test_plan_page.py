@@ -156,10 +156,11 @@ def _grow_plan(district, *, steps, extensions_per_step):
             )
 
 
-# Session, user, the scope (role assignments with supervision groups, member record), the
-# current campaign, its stages, their steps, the steps' extensions with their authors,
-# the units counted per stage, and the study content (the four topics, the readings).
-PLAN_QUERIES = 11
+# Session, user, the scope (role assignments, supervision groups and the member record's
+# id in one query), the current campaign, its stages, their steps, the steps' extensions
+# with their authors, the units counted per stage, and the study content (the four
+# topics, the readings).
+PLAN_QUERIES = 10
 
 
 @pytest.mark.parametrize(
