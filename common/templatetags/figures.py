@@ -28,7 +28,7 @@ def _cell(value, *, flag: bool = False, wide: bool = False) -> str:
     return f'<td class="text-end{hidden}{danger}">{escape(shown)}</td>'
 
 
-def _link_to(url_name: str):
+def pk_url(url_name: str):
     """A function of a pk to the URL of `url_name`: reversed once, not once a row."""
     marker = 987654321
     pattern = reverse(url_name, args=[marker])
@@ -44,7 +44,7 @@ def figure_rows(rows, url_name: str, columns: str) -> SafeString:
     `.unit` and `.figures` (and the dashboard's rectification counts); `columns` names
     the figures in order, a trailing "!" marking one printed red when nonzero and "~" one
     left out on a phone's width."""
-    link = _link_to(url_name)
+    link = pk_url(url_name)
     names = [(name.rstrip("!~"), "!" in name, "~" in name) for name in columns.split()]
     html = []
     for row in rows:
