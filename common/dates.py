@@ -1,8 +1,9 @@
 """The one way a date is written for people: 2005年3月1日, and with a time 2005年3月1日 14:30
-(Beijing time). The same in pages, messages, Excel titles and briefings; only form inputs
-keep the ISO form (2005-03-01) the browser's date picker reads and writes.
+(Beijing time). The same in pages, messages, Excel titles and cells, and briefings; only
+form inputs keep the ISO form (2005-03-01) the browser's date picker reads and writes.
 
-Templates use the `day` and `day_time` filters of `{% load days %}`.
+Templates use the `day` and `day_time` filters of `{% load days %}`; Excel writers give
+their date cells the number format EXCEL_DAY.
 """
 
 import datetime
@@ -27,6 +28,11 @@ def day_time_text(moment: datetime.datetime | None) -> str:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return f"{day_text(moment.date())} {moment:%H:%M}"
+
+
+# Excel's number format for the same: the cell stays a date, which sorts and filters, and
+# reads 2005年3月1日 (openpyxl's default shows 2005-03-01). No export writes a time of day.
+EXCEL_DAY = 'yyyy"年"m"月"d"日"'
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -54,6 +54,7 @@ def seed_transitions(*, committee_name: str = "区教育党委") -> int:
             agrees=True,
             reasons="经督查,达到转段要求。",
             user=users["supervisor1"],
+            unmet_acknowledged=True,
         )
         if step == 2:
             services.application_return(

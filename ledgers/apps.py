@@ -1,6 +1,7 @@
 """The units' ledgers besides study. Its receivers keep the stored sums of problems and
 activities (ledgers.sums) with every save or delete, from the forms, the admin or a
-shell, in the same transaction."""
+shell, in the same transaction; and recount a returned trip's make-up when a study
+session of its dates is entered or moved (study sits below ledgers and can't call it)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -14,6 +15,8 @@ class LedgersConfig(AppConfig):
         from ledgers.models import PracticeActivity, RectificationItem
         from ledgers.sums import OPEN_PROBLEMS, PRACTICE_DAYS
         from units.subtree import own_refresh, register
+
+        self._connect_trip_recount()
 
         register(OPEN_PROBLEMS)
         register(PRACTICE_DAYS)
@@ -43,3 +46,46 @@ class LedgersConfig(AppConfig):
             post_delete.connect(
                 written, sender=model, weak=False, dispatch_uid=f"{label}.sums_deleted"
             )
+
+    @staticmethod
+    def _connect_trip_recount():
+        """A session entered after a cadre's return, dated within the trip, is one more the
+        trip owes ("党员干部外出返回后,必须采取有效措施进行补课"); one moved, or whose hours
+        change, may owe more or less."""
+        from django.utils import timezone
+
+        from ledgers.services.trips import trips_session_recount
+        from study.models import StudySession
+
+        def held(unit_id, starts_at):
+            return unit_id, timezone.localdate(starts_at)
+
+        def remember_session(sender, instance, raw=False, **kwargs):
+            instance._held_before = (
+                None
+                if raw or instance.pk is None
+                else sender.objects.filter(pk=instance.pk)
+                .values_list("unit_id", "starts_at", "hours")
+                .first()
+            )
+
+        def session_written(sender, instance, created, raw=False, **kwargs):
+            if raw:
+                return
+            before = getattr(instance, "_held_before", None)
+            now = (instance.unit_id, instance.starts_at, instance.hours)
+            if not created and before == now:
+                return
+            days = [held(*now[:2])] + ([held(*before[:2])] if before else [])
+            # Who moved a session isn't known here; who entered a new one is.
+            trips_session_recount(held=days, user=instance.created_by if created else None)
+
+        pre_save.connect(
+            remember_session, sender=StudySession, weak=False, dispatch_uid="ledgers.trip_session"
+        )
+        post_save.connect(
+            session_written,
+            sender=StudySession,
+            weak=False,
+            dispatch_uid="ledgers.trip_recount",
+        )

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.dates import EXCEL_DAY, day_text
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -50,7 +51,6 @@ STATUS_MARKS = {
     AttendanceStatus.HOME_DELIVERY: "送",
 }
 MADE_UP_MARK = "(补)"
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 HOURS_FORMAT = "0.0"
 
 THIN = Side(style="thin", color="000000")
@@ -189,7 +189,7 @@ def ledger_workbook(*, unit: Unit, today: datetime.date | None = None) -> bytes:
         marks[member_id, session_id] = (mark, status in CREDITED_STATUSES)
 
     workbook = Workbook()
-    title_date = _("制表日期:%(date)s") % {"date": f"{today.year}年{today.month}月{today.day}日"}
+    title_date = _("制表日期:%(date)s") % {"date": day_text(today)}
     _attendance_sheet(workbook.active, unit, sessions, members, marks, title_date)
     _makeup_sheet(workbook.create_sheet(), unit, title_date)
     _self_study_sheet(workbook.create_sheet(), unit, title_date)
@@ -300,7 +300,7 @@ def _makeup_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
                 _person(*recorder) if done_on else "",
                 _("已补") if done_on else _("待补"),
             ],
-            formats={4: HOURS_FORMAT, 5: DATE_FORMAT},
+            formats={4: HOURS_FORMAT, 5: EXCEL_DAY},
             left={3, 7},
         )
 
@@ -344,7 +344,7 @@ def _self_study_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
         table.append(
             [number, name, studied_on, material, "、".join(readings.get(pk, [])), hours]
             + [_person(*recorder)],
-            formats={3: DATE_FORMAT, 6: HOURS_FORMAT},
+            formats={3: EXCEL_DAY, 6: HOURS_FORMAT},
             left={4, 5},
         )
 
@@ -410,6 +410,6 @@ def _writing_sheet(sheet: Worksheet, unit: Unit, title_date: str) -> None:
                 grades.get(grade, _("未批改")),
                 reviewed_on,
             ],
-            formats={7: DATE_FORMAT, 10: DATE_FORMAT},
+            formats={7: EXCEL_DAY, 10: EXCEL_DAY},
             left={4},
         )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_text
+
 
 class WritingKind(models.TextChoices):
     NOTE = "note", _("学习笔记")
@@ -169,4 +171,4 @@ class SpotCheck(models.Model):
         ordering = ["-drawn_at", "-pk"]
 
     def __str__(self):
-        return f"{self.unit} · {self.drawn_at:%Y-%m-%d}"
+        return f"{self.unit} · {day_text(self.drawn_at)}"

@@ -108,6 +108,22 @@ class OpinionForm(forms.Form):
         widget=_textarea(4),
         error_messages={"required": _("请写明同意或不同意的理由。")},
     )
+    confirm = forms.BooleanField(
+        label=_("我已核对。督导组意见签署后即报办公室审批,不能修改。"),
+        error_messages={"required": _("督导组意见签署后不能修改,请核对后勾选确认。")},
+    )
+
+    def __init__(self, *args, unmet=(), **kwargs):
+        """The opinion, given once, is confirmed with a tick; with `unmet` conditions the
+        tick says they were checked (the service holds an agreement to it)."""
+        super().__init__(*args, **kwargs)
+        if unmet:
+            self.fields["confirm"].label = _(
+                "以上%(n)s项未达到转段条件,我已核实。督导组意见签署后不能修改。"
+            ) % {"n": len(unmet)}
+            self.fields["confirm"].error_messages["required"] = _(
+                "还有%(n)s项未达到转段条件,请核实并勾选确认后再签署意见。"
+            ) % {"n": len(unmet)}
 
 
 class ApproveForm(forms.Form):

@@ -340,12 +340,31 @@ def _follows_a_return(application: TransitionApplication) -> bool:
 
 
 def group_opinion_give(
-    *, application: TransitionApplication, agrees: bool, reasons: str, user: AbstractBaseUser
+    *,
+    application: TransitionApplication,
+    agrees: bool,
+    reasons: str,
+    user: AbstractBaseUser,
+    unmet_acknowledged: bool = False,
 ) -> TransitionApplication:
-    """The supervision group's opinion on a submitted round, with its reasons; given once."""
+    """The supervision group's opinion on a submitted round, with its reasons; given once.
+
+    "只有在第一阶段圆满完成之后,在严格要求,严格把关的基础上,才能谈转段工作": agreeing
+    despite 转段条件 the round did not meet when submitted takes `unmet_acknowledged`,
+    as the office's approval does, and the event names them; disagreeing needs no such
+    acknowledgement.
+    """
     _require_state(application, ApplicationState.SUBMITTED)
+    errors = {}
     if not reasons.strip():
-        raise ValidationError({"reasons": _("请写明同意或不同意的理由。")})
+        errors["reasons"] = _("请写明同意或不同意的理由。")
+    unmet = unmet_checks(application) if agrees else []
+    if unmet and not unmet_acknowledged:
+        errors["confirm"] = _(
+            "还有%(n)s项未达到转段条件,请核实并勾选确认后再签署同意转段的意见。"
+        ) % {"n": len(unmet)}
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         updated = TransitionApplication.objects.filter(
             pk=application.pk, state=ApplicationState.SUBMITTED, group_agrees__isnull=True
@@ -358,7 +377,11 @@ def group_opinion_give(
         if not updated:
             raise WorkflowError(_("督导组已经对这份申请签署了意见。"))
         application.refresh_from_db()
-        _log(application, "opinion", user, _("同意") if agrees else _("不同意"))
+        detail = _("同意") if agrees else _("不同意")
+        if unmet:
+            labels = "、".join(c["label"] for c in unmet)
+            detail += _(";未达到的条件:%(labels)s") % {"labels": labels}
+        _log(application, "opinion", user, detail)
         notify(
             users=_office_users(),
             text=_("督导组对%(unit)s的转段申请签署了意见:%(opinion)s。")

@@ -191,7 +191,7 @@ def _open_steps(request, application, answers, meeting, bound):
         if state == ApplicationState.DRAFT and meeting is not None and not meeting.is_evaluated:
             steps["evaluation"] = EvaluationForm()
         if state == ApplicationState.SUBMITTED and application.group_agrees is None:
-            steps["opinion"] = OpinionForm()
+            steps["opinion"] = OpinionForm(unmet=unmet_checks(application))
     if state == ApplicationState.SUBMITTED and has_perm(user, "decide_transition", unit):
         steps["approve"] = ApproveForm(
             initial=ApproveForm.initial_for_today(), unmet=unmet_checks(application)
@@ -426,9 +426,13 @@ def application_opinion(request, pk):
         request,
         application,
         key="opinion",
-        form=OpinionForm(request.POST),
-        service=lambda **data: services.group_opinion_give(
-            application=application, user=request.user, **data
+        form=OpinionForm(request.POST, unmet=unmet_checks(application)),
+        service=lambda agrees, reasons, confirm: services.group_opinion_give(
+            application=application,
+            user=request.user,
+            agrees=agrees,
+            reasons=reasons,
+            unmet_acknowledged=confirm,
         ),
         success=_("督导组意见已签署,已报办公室审批。"),
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.template import Context, Template
 
 from common.dates import day_text, day_time_text, shown_value
+from study.models import SessionKind, StudySession
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -59,3 +60,14 @@ def test_no_page_writes_a_date_another_way():
                 if found[1] != "H:i":
                     others.append(f"{template.name}:{number} {found[1]}")
     assert others == []
+
+
+def test_a_records_name_gives_its_day_in_beijing_time():
+    """The admin and the choice lists name a session by its day, as pages do — the day in
+    Shanghai, not in UTC."""
+    session = StudySession(
+        starts_at=datetime.datetime(2026, 1, 4, 16, 30, tzinfo=UTC),
+        kind=SessionKind.STUDY,
+        title="学习《党章》",
+    )
+    assert str(session) == "2026年1月5日 集中学习 学习《党章》"

@@ -234,3 +234,19 @@ def test_title_typed_as_a_formula_stays_text(kept, login):
     titles = [row[3] for row in _rows(sheet) if row[0]]
     assert '=HYPERLINK("http://x")' in titles
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_dates_read_as_every_page_writes_them(kept, login):
+    """A date cell stays a date Excel can sort, shown 2026年1月5日 as pages show it, not
+    openpyxl's 2026-01-05."""
+    workbook = _workbook(login(kept.users["secretary1"]), kept.school1)
+    chinese = 'yyyy"年"m"月"d"日"'
+    [done] = [row for row in workbook["补课登记"].iter_rows(min_row=4) if row[8].value == "已补"]
+    assert done[4].is_date and done[4].number_format == chinese
+    [studied] = [row for row in workbook["自学登记"].iter_rows(min_row=4) if row[0].value]
+    assert studied[2].is_date and studied[2].number_format == chinese
+    [written] = [row for row in workbook["笔记心得"].iter_rows(min_row=4) if row[0].value]
+    assert written[6].number_format == written[9].number_format == chinese
+    today = timezone.localdate()
+    made_on = f"制表日期:{today.year}年{today.month}月{today.day}日"
+    assert made_on in workbook["补课登记"]["A2"].value

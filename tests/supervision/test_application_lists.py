@@ -33,7 +33,11 @@ def submitted_for(unit, *, by, supervisor, days_ago=0, opinion=None):
     )
     if opinion is not None:
         services.group_opinion_give(
-            application=application, agrees=opinion, reasons="意见", user=supervisor
+            application=application,
+            agrees=opinion,
+            reasons="意见",
+            user=supervisor,
+            unmet_acknowledged=True,
         )
     return application
 

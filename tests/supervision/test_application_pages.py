@@ -70,6 +70,7 @@ def with_opinion(d, application=None, agrees=True):
         agrees=agrees,
         reasons="学习培训落实。",
         user=d.users["supervisor1"],
+        unmet_acknowledged=True,
     )
 
 
@@ -437,7 +438,7 @@ def test_the_supervisor_gives_the_groups_opinion(live_district, login):
 
     response = client.post(
         url("application_opinion", application),
-        {"agrees": "no", "reasons": "缺课较多,未补课"},
+        {"agrees": "no", "reasons": "缺课较多,未补课", "confirm": "on"},
         follow=True,
     )
 
@@ -468,7 +469,9 @@ def test_a_second_opinion_is_refused(live_district, login):
     client = login(live_district.users["supervisor1"])
 
     response = client.post(
-        url("application_opinion", application), {"agrees": "no", "reasons": "改主意"}, follow=True
+        url("application_opinion", application),
+        {"agrees": "no", "reasons": "改主意", "confirm": "on"},
+        follow=True,
     )
 
     assert "督导组已经对这份申请签署了意见" in response.content.decode()

@@ -79,7 +79,7 @@ ACTIONS = {
     "opinion": (
         submitted,
         "application_opinion",
-        {"agrees": "yes", "reasons": "同意"},
+        {"agrees": "yes", "reasons": "同意", "confirm": "on"},
         SUPERVISES,
         lambda d: TransitionApplication.objects.filter(group_agrees=True).exists(),
     ),

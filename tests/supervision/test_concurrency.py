@@ -140,7 +140,11 @@ def test_two_group_members_give_the_opinion_at_once(contenders):
         application = application_in(d, "submitted_without_opinion", unit=_new_branch(d, n))
         acts = [
             lambda a, user=user, agrees=agrees: services.group_opinion_give(
-                application=a, agrees=agrees, reasons=f"{user.username}的意见", user=user
+                application=a,
+                agrees=agrees,
+                reasons=f"{user.username}的意见",
+                user=user,
+                unmet_acknowledged=True,
             )
             for user, agrees in zip(users, [True, False], strict=True)
         ]

@@ -144,7 +144,13 @@ def test_applications_waiting_for_the_groups_opinion_show_how_long(studied, logi
     submitted(d.school1, secretary, supervisor, days_ago=5)
     # Already answered by the group: not waiting any more.
     answered = submitted(d.school2, d.users["leader1"], supervisor, days_ago=9)
-    group_opinion_give(application=answered, agrees=True, reasons="同意。", user=supervisor)
+    group_opinion_give(
+        application=answered,
+        agrees=True,
+        reasons="同意。",
+        user=supervisor,
+        unmet_acknowledged=True,
+    )
     # Another group's branch: not this group's business.
     submitted(d.ward, d.users["secretary2"], d.users["supervisor2"], days_ago=7)
 

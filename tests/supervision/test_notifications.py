@@ -154,7 +154,11 @@ def test_a_ward_application_tells_its_own_group_and_secretary(live_district):
     services.application_submit(application=fresh(application), user=secretary2)
     assert _told("区医院内科党支部报送") == {"supervisor2", "office"}
     services.group_opinion_give(
-        application=fresh(application), agrees=True, reasons="合格", user=supervisor2
+        application=fresh(application),
+        agrees=True,
+        reasons="合格",
+        user=supervisor2,
+        unmet_acknowledged=True,
     )
     services.application_approve(
         application=fresh(application), user=office, reason="合格", unmet_acknowledged=True

@@ -85,6 +85,7 @@ def give_opinion(d, application, agrees=True):
         agrees=agrees,
         reasons="学习台账齐全,达到转段要求。" if agrees else "仍有缺课未补。",
         user=d.users["supervisor1"],
+        unmet_acknowledged=True,
     )
 
 
