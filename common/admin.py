@@ -9,3 +9,31 @@ from common.models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "text", "created_at", "read_at"]
     list_select_related = ["user"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as written: read here, changed only through the app's own pages (a
+    correction with its reason), never added, edited or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

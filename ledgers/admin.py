@@ -1,9 +1,13 @@
 """The ledgers in the Django admin, for the system administrator: every model, the units'
-records searchable by unit. The records of changes (ledger corrections, the changes of a
-rectification item) cannot be edited there."""
+records searchable by unit, and read only. A ledger record is corrected on the app's own
+pages, which keep the correction with its reason (更正记录); an edit here would change what
+briefings report with no trace. The settings of the campaign (baselines, card types) are
+edited here.
+"""
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from ledgers.models import (
     ActivityAttachment,
     CardRecord,
@@ -28,8 +32,8 @@ from ledgers.models import (
 )
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """The units' ledgers: searchable by unit, newest first."""
+class RecordAdmin(ReadOnlyAdmin):
+    """The units' ledgers: searchable by unit, read only."""
 
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
@@ -41,9 +45,8 @@ class PracticePlanAdmin(RecordAdmin):
     list_display = ["unit", "submitted_at", "is_late"]
 
 
-class ActivityAttachmentInline(admin.TabularInline):
+class ActivityAttachmentInline(ReadOnlyInline):
     model = ActivityAttachment
-    extra = 0
     readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
 
 
@@ -69,7 +72,7 @@ class PracticeActivityAdmin(RecordAdmin):
 
 
 @admin.register(ActivityAttachment)
-class ActivityAttachmentAdmin(admin.ModelAdmin):
+class ActivityAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "activity", "size", "uploaded_at"]
     raw_id_fields = ["activity"]
 
@@ -94,14 +97,9 @@ class SurveyResponseAdmin(RecordAdmin):
     list_display = ["unit", "answered_at", "office_rating", "organisation_rating", "members_rating"]
 
 
-class RectificationChangeInline(admin.TabularInline):
+class RectificationChangeInline(ReadOnlyInline):
     model = RectificationChange
-    extra = 0
-    can_delete = False
     readonly_fields = ["changed_by", "changed_at", "changes"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RectificationItem)
@@ -112,12 +110,8 @@ class RectificationItemAdmin(RecordAdmin):
 
 
 @admin.register(RectificationChange)
-class RectificationChangeAdmin(admin.ModelAdmin):
+class RectificationChangeAdmin(ReadOnlyAdmin):
     list_display = ["item", "changed_by", "changed_at"]
-    raw_id_fields = ["item"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IntegrityRecord)
@@ -133,7 +127,7 @@ class LeaderLectureAdmin(RecordAdmin):
 
 
 @admin.register(TripRequest)
-class TripRequestAdmin(admin.ModelAdmin):
+class TripRequestAdmin(ReadOnlyAdmin):
     list_display = ["traveller", "kind", "destination", "leaves_on", "returns_on", "state"]
     list_filter = ["state", "kind"]
     autocomplete_fields = ["traveller"]
@@ -159,19 +153,10 @@ class DiscussionSessionAdmin(RecordAdmin):
 
 @admin.register(LedgerCorrection)
 class LedgerCorrectionAdmin(RecordAdmin):
-    """Read only: a correction is the record of a change, not something to change."""
+    """A correction is the record of a change, not something to change."""
 
     list_display = ["unit", "ledger", "action", "record", "changed_by", "changed_at"]
     list_filter = ["ledger", "action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StoredSumsAdmin(admin.ModelAdmin):

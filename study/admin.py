@@ -1,12 +1,14 @@
-"""The study ledger in the Django admin, for the system administrator.
+"""The study ledger in the Django admin, for the system administrator: read only.
 
-Roster changes are an audit trail and the stored progress is computed, so both are read-only
-here. An edit made here bypasses study.services and so leaves the members' stored progress as
-it was: `manage.py progress_refresh` brings it up to date.
+The ledger is corrected on the app's pages, which keep each correction (who, when, why,
+before → after) and bring the members' stored progress up to date in the same
+transaction; an edit here would do neither. Roster changes and make-up corrections are
+the audit trail, and the stored progress is computed.
 """
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from study.models import (
     Attendance,
     AttendanceChange,
@@ -32,15 +34,14 @@ from study.models import (
 )
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["member"]
     readonly_fields = ["self_signed_at", "updated_by", "updated_at"]
 
 
 @admin.register(StudySession)
-class StudySessionAdmin(admin.ModelAdmin):
+class StudySessionAdmin(ReadOnlyAdmin):
     list_display = ["title", "unit", "kind", "starts_at", "hours"]
     list_filter = ["kind"]
     search_fields = ["title", "unit__name"]
@@ -50,25 +51,12 @@ class StudySessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ReadOnlyAdmin):
     list_display = ["member", "session", "status", "self_signed_at"]
     list_filter = ["status"]
     search_fields = ["member__name"]
     autocomplete_fields = ["member", "session"]
     list_select_related = ["member", "session"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit records: kept as written."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AttendanceChange)
@@ -143,7 +131,7 @@ class EssayFingerprintAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MakeUp)
-class MakeUpAdmin(admin.ModelAdmin):
+class MakeUpAdmin(ReadOnlyAdmin):
     list_display = ["member", "reason", "hours", "done_on", "method"]
     list_filter = ["method"]
     search_fields = ["member__name"]
@@ -153,7 +141,7 @@ class MakeUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(admin.ModelAdmin):
+class LeaveRequestAdmin(ReadOnlyAdmin):
     list_display = ["member", "session", "status", "requested_at"]
     list_filter = ["status"]
     autocomplete_fields = ["member", "session"]
@@ -161,7 +149,7 @@ class LeaveRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfStudy)
-class SelfStudyAdmin(admin.ModelAdmin):
+class SelfStudyAdmin(ReadOnlyAdmin):
     list_display = ["member", "studied_on", "hours", "material"]
     # 登记人 last, as in the ledger: the fields inherited from Recorded would come first.
     fields = ["member", "studied_on", "hours", "material", "readings", "recorded_by"]
@@ -170,20 +158,19 @@ class SelfStudyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactLog)
-class ContactLogAdmin(admin.ModelAdmin):
+class ContactLogAdmin(ReadOnlyAdmin):
     list_display = ["member", "contacted_on", "method"]
     list_filter = ["method"]
     autocomplete_fields = ["member"]
     list_select_related = ["member"]
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ReadOnlyInline):
     model = Review
-    extra = 0
 
 
 @admin.register(Writing)
-class WritingAdmin(admin.ModelAdmin):
+class WritingAdmin(ReadOnlyAdmin):
     list_display = ["title", "member", "kind", "characters", "is_paper", "submitted_at"]
     list_filter = ["kind", "is_paper"]
     search_fields = ["title", "member__name"]
@@ -193,14 +180,14 @@ class WritingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["writing", "reviewer", "grade", "reviewed_on"]
     list_filter = ["grade"]
     raw_id_fields = ["writing"]
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(admin.ModelAdmin):
+class SpotCheckAdmin(ReadOnlyAdmin):
     list_display = ["unit", "drawn_by", "drawn_at", "recorded_at"]
     raw_id_fields = ["writings"]
     list_select_related = ["unit", "drawn_by"]

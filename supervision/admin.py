@@ -3,6 +3,7 @@ office's 转段条件 and the groups' own records can be corrected."""
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from supervision.models import (
     AnalysisMeeting,
     ApplicationEvent,
@@ -16,34 +17,13 @@ from supervision.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The 转段 record is written only through the workflow; here it is read."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(StageRequirement)
 class StageRequirementAdmin(admin.ModelAdmin):
     list_display = ["stage", "min_completion_rate", "max_makeups_owed", "min_writing_rate"]
 
 
-class SelfCheckAnswerInline(admin.TabularInline):
+class SelfCheckAnswerInline(ReadOnlyInline):
     model = SelfCheckAnswer
-    extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ApplicationEventInline(SelfCheckAnswerInline):

@@ -28,15 +28,14 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from study.models import Attendance, SessionKind, StudySession  # noqa: E402
+from study.models import SessionKind, StudySession  # noqa: E402
 from study.services import sessions as session_services  # noqa: E402
-from study.services.progress import progress_refresh  # noqa: E402
 from units.models import Member, Role, RoleAssignment, SupervisionGroup, Unit  # noqa: E402
 
 # The bare page: Django's login form, the cheapest HTML the app serves (no query).
@@ -64,32 +63,27 @@ def users_with_role(role):
 
 
 def fresh_roster_session(branch, user, notes):
-    """A new session of `branch` for the secretary to save the roster of, in place of the
-    previous run's: each run starts from a roster nobody has saved yet. Reusing one would
-    let its log of corrections (shown in full on the roster page) grow from run to run,
-    and the roster page slow down with it."""
-    previous = StudySession.objects.filter(
-        unit=branch, title=BENCHMARK_SESSION_TITLE, created_by=user
+    """A new session of `branch` for the secretary to save the roster of: each run starts
+    from a roster nobody has saved yet. Reusing one would let its log of corrections
+    (shown under the roster) grow from run to run, and the roster page slow down with it.
+    The previous runs' sessions stay: their corrections are history (common.history), which
+    is never deleted, and one more session in a branch changes no page measured here."""
+    # An hour ago, as a secretary registers the meeting just held; the service checks the
+    # date against the current batch.
+    session = session_services.session_create(
+        unit=branch,
+        user=user,
+        kind=SessionKind.STUDY,
+        title=BENCHMARK_SESSION_TITLE,
+        starts_at=timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1),
+        hours=2,
     )
-    signed = set(Attendance.objects.filter(session__in=previous).values_list("member", flat=True))
-    with transaction.atomic():
-        # Attendances, corrections, make-ups and leave requests go with them (CASCADE);
-        # the members' stored progress is recomputed without them.
-        removed, _by_model = previous.delete()
-        progress_refresh(member_ids=signed, unit_ids=[branch.pk])
-        # An hour ago, as a secretary registers the meeting just held; the service checks
-        # the date against the current batch.
-        session = session_services.session_create(
-            unit=branch,
-            user=user,
-            kind=SessionKind.STUDY,
-            title=BENCHMARK_SESSION_TITLE,
-            starts_at=timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1),
-            hours=2,
-        )
+    earlier = StudySession.objects.filter(
+        unit=branch, title=BENCHMARK_SESSION_TITLE, created_by=user
+    ).count()
     notes.append(
         f"{user.username}: roster of session #{session.pk} “{BENCHMARK_SESSION_TITLE}”, "
-        f"new in {branch.name} (rows deleted with the previous runs' sessions: {removed})"
+        f"new in {branch.name} ({earlier - 1} from earlier runs kept)"
     )
     return session
 

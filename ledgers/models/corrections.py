@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.history import HistoryModel
+
 
 class CorrectedLedger(models.TextChoices):
     ACTIVITY = "activity", _("二三五活动记录")
@@ -21,7 +23,7 @@ class CorrectionAction(models.TextChoices):
     DELETED = "deleted", _("删除")
 
 
-class LedgerCorrection(models.Model):
+class LedgerCorrection(HistoryModel):
     unit = models.ForeignKey(
         "units.Unit",
         verbose_name=_("单位"),

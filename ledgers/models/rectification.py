@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_text
+from common.history import HistoryModel
+
 
 class SurveyResponse(models.Model):
     """群众满意度测评: one anonymous answer from the public page of a unit."""
@@ -40,7 +43,7 @@ class SurveyResponse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.answered_at:%Y-%m-%d}"
+        return f"{self.unit} · {day_text(self.answered_at)}"
 
 
 class RectificationSource(models.TextChoices):
@@ -108,11 +111,11 @@ class RectificationItem(models.Model):
         return self.problem[:40]
 
 
-class RectificationChange(models.Model):
+class RectificationChange(HistoryModel):
     """Every change to an item: who, when, which fields from what to what."""
 
     item = models.ForeignKey(
-        RectificationItem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="changes"
+        RectificationItem, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="changes"
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,4 +132,4 @@ class RectificationChange(models.Model):
         ordering = ["changed_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.item} · {self.changed_at:%Y-%m-%d}"
+        return f"{self.item} · {day_text(self.changed_at)}"

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.history import HistoryModel
 from common.models import Recorded
 from study.models.sessions import HOURS_FIELD, MAX_SESSION_HOURS
 
@@ -72,7 +73,7 @@ class MakeUpCorrectionAction(models.TextChoices):
     CHANGED = "changed", _("更正补课登记")
 
 
-class MakeUpCorrection(models.Model):
+class MakeUpCorrection(HistoryModel):
     """A make-up recorded done by mistake, taken back or put right: the hours it earned
     change what the ledgers report, so never silently — who, when, why, and what the
     record said before and after, kept as every other ledger correction is."""

@@ -13,6 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_text
+from common.history import HistoryModel
+
 MAX_SESSION_HOURS = Decimal("12")
 
 HOURS_FIELD = {"max_digits": 5, "decimal_places": 1}
@@ -75,7 +78,7 @@ class StudySession(models.Model):
         indexes = [models.Index(fields=["unit", "starts_at"])]
 
     def __str__(self):
-        return f"{self.starts_at:%Y-%m-%d} {self.get_kind_display()} {self.title}"
+        return f"{day_text(self.starts_at)} {self.get_kind_display()} {self.title}"
 
 
 class AttendanceStatus(models.TextChoices):
@@ -131,11 +134,11 @@ class Attendance(models.Model):
         return f"{self.member} · {self.get_status_display()}"
 
 
-class AttendanceChange(models.Model):
+class AttendanceChange(HistoryModel):
     """Every change to a roster after it was first saved: who, when, old → new."""
 
     attendance = models.ForeignKey(
-        Attendance, verbose_name=_("签到"), on_delete=models.CASCADE, related_name="changes"
+        Attendance, verbose_name=_("签到"), on_delete=models.PROTECT, related_name="changes"
     )
     old_status = models.CharField(_("原情况"), max_length=20, choices=AttendanceStatus.choices)
     new_status = models.CharField(_("新情况"), max_length=20, choices=AttendanceStatus.choices)

@@ -18,6 +18,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.history import HistoryModel
+
 # The four questions of the 回头看 ("重点看一看……").
 DEFAULT_QUESTIONS = [
     "广大党员对开展先进性教育活动重要性和必要性的认识是否提高,参加先进性教育活动的积极性是否增强",
@@ -254,13 +256,13 @@ class AnalysisMeeting(models.Model):
         return self.evaluated_at is not None
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(HistoryModel):
     """Who did what to an application, and when: the record no one edits."""
 
     application = models.ForeignKey(
         TransitionApplication,
         verbose_name=_("转段申请"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="events",
     )
     action = models.CharField(_("操作"), max_length=40)
@@ -282,7 +284,7 @@ class ApplicationEvent(models.Model):
         return f"{self.application} · {self.action}"
 
 
-class StageCorrection(models.Model):
+class StageCorrection(HistoryModel):
     """更正阶段: the office puts right a unit's stage that is recorded wrongly, with its
     reason. Beside the approved rounds, the only other way a unit's stage changes."""
 
