@@ -1,7 +1,9 @@
 """Importing a 党员名册 (roster) from Excel: upload → preview → confirm.
 
 An upload is kept (RosterImport), read and validated as a whole (every error of every
-row is reported) and applied in one transaction or not at all, and at most once. Both are
+row is reported) and applied in one transaction or not at all, and at most once. A file
+that lacks some of the columns is applied only when the user confirmed importing without
+them ("导入时不含这些列"): a missing 人员类别 would store everyone as 在岗. Both are
 a fixed number of queries however many rows: validating loads the subtree's units and its
 members once (2 queries, one more when a row names a unit outside the subtree), and
 applying writes the members with bulk_create / bulk_update.
@@ -10,8 +12,9 @@ applying writes the members with bulk_create / bulk_update.
 import datetime
 import io
 import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -46,13 +49,23 @@ HEADER_ALIASES = {
     "党组织": "所在党组织",
     "党支部": "所在党组织",
     "出生年月": "出生日期",
+    "出生年月日": "出生日期",
+    "出生时间": "出生日期",
     "入党时间": "入党日期",
     "入党年月": "入党日期",
+    "入党年月日": "入党日期",
+    "现任职务": "职务",
     "电话": "联系电话",
+    "电话号码": "联系电话",
     "手机": "联系电话",
+    "手机号": "联系电话",
     "手机号码": "联系电话",
     "类别": "人员类别",
+    "人员分类": "人员类别",
 }
+# A note in brackets after a header: "入党时间（年月日）", "出生日期【如1965-03-08】", even
+# with the bracket left open. Full-width brackets are folded to these before.
+_BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*(?:[)\]】〕>》]|$)")
 
 _YES = {"是", "1", "Y", "YES", "TRUE", "√", "✓", "✔"}
 _NO = {"否", "0", "N", "NO", "FALSE", "×", "✗", ""}
@@ -122,6 +135,19 @@ class RosterPlan:
     def missing_columns(self) -> list[Column]:
         return [column for column in DATA_COLUMNS if column not in self.columns]
 
+    def missing_column_notes(self) -> list[tuple[str, str]]:
+        """(header, what a new member gets) of each column the file lacks."""
+        notes = []
+        for column in self.missing_columns:
+            field = Member._meta.get_field(column.field)
+            default = _display_value(column, field.get_default()) if field.has_default() else ""
+            if default:
+                note = _("新增的党员一律记为“%(value)s”") % {"value": default}
+            else:
+                note = _("新增的党员留空")
+            notes.append((column.header, note))
+        return notes
+
     def preview(self, limit: int) -> list[dict[str, object]]:
         """The first `limit` rows for display; each cell is (text, changed by the import)."""
         shown = []
@@ -157,6 +183,14 @@ class RosterAlreadyApplied(Exception):
 class RosterInvalid(Exception):
     def __init__(self, plan: RosterPlan) -> None:
         super().__init__(str(plan.errors[0]) if plan.errors else "")
+        self.plan = plan
+
+
+class RosterColumnsMissing(Exception):
+    """The file lacks some columns and the user didn't confirm importing without them."""
+
+    def __init__(self, plan: RosterPlan) -> None:
+        super().__init__("、".join(column.header for column in plan.missing_columns))
         self.plan = plan
 
 
@@ -252,26 +286,82 @@ def _display_value(column: Column, value: object) -> str:
 
 
 def _header_key(value: object) -> str:
-    text = _WHITESPACE.sub("", _text(value)).strip("*")
-    return HEADER_ALIASES.get(text, text)
+    """Which of our headers a header cell names, or the cell's own words if it names none.
+
+    Templates write "入党时间\n（年月日）", "联系电话(手机)", "人员类别:在岗/离退休" or
+    "出生日期 如1965.3.8": full-width forms are folded, notes in brackets or after a colon
+    dropped, and when the whole isn't one of ours its first word is tried ("姓  名" and
+    "入党\n时间" are read whole first).
+    """
+    text = unicodedata.normalize("NFKC", _text(value))
+    text = _BRACKETED.sub(" ", text).partition(":")[0]
+    whole = _WHITESPACE.sub("", text).strip("*")
+    key = HEADER_ALIASES.get(whole, whole)
+    words = text.split()
+    if key not in COLUMNS_BY_HEADER and len(words) > 1:
+        first = words[0].strip("*")
+        first = HEADER_ALIASES.get(first, first)
+        if first in COLUMNS_BY_HEADER:
+            return first
+    return key
+
+
+def _names_a_column(cells: Sequence[object]) -> bool:
+    return any(_header_key(value) in COLUMNS_BY_HEADER for value in cells)
+
+
+def _continues_header(header: Sequence[object], below: Sequence[object]) -> bool:
+    """Whether the row below a header row is the header's second row: it has no 姓名 (merged
+    down from above) and holds only our column names or the sub-columns of group titles
+    ("学习情况" over 学时、篇数), where a row of data has values under our columns."""
+    keys = [_header_key(value) for value in header]
+    name_index = keys.index(NAME_COLUMN.header)
+    filled = [index for index, value in enumerate(below) if _text(value)]
+    if not filled or name_index in filled:
+        return False
+    return all(
+        _header_key(below[index]) in COLUMNS_BY_HEADER
+        or index >= len(keys)
+        or keys[index] not in COLUMNS_BY_HEADER
+        for index in filled
+    )
+
+
+def _stack(upper: Sequence[object], lower: Sequence[object]) -> list[object]:
+    """The two rows of a header as one: in each column the lower cell, the more specific,
+    unless it is empty (a cell merged down from the upper row keeps its value there)."""
+    width = max(len(upper), len(lower))
+    upper = [*upper, *[None] * (width - len(upper))]
+    lower = [*lower, *[None] * (width - len(lower))]
+    return [low if _text(low) else up for up, low in zip(upper, lower, strict=True)]
 
 
 def _find_header(
     rows: SheetRows,
 ) -> tuple[int | None, dict[Column, int], list[str], list[RosterError]]:
-    """(row number, {column: cell index}, ignored headers, errors) of the header row."""
-    for number, cells in rows:
-        keys = [_header_key(value) for value in cells]
-        if NAME_COLUMN.header not in keys:
-            if number >= HEADER_SEARCH_ROWS:
-                break
+    """(last header row's number, {column: cell index}, ignored headers, errors).
+
+    The header is the first of the first rows to have a 姓名 column. It may take two rows,
+    found by the names in them, not by where they are: the row above belongs to it when it
+    names one of our columns (职务 merged down beside a title "基本情况" over 姓名、性别…),
+    the row below when _continues_header says so (姓名 merged down, 学时 under 学习情况).
+    """
+    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if NAME_COLUMN.header not in (_header_key(value) for value in cells):
             continue
+        header = list(cells)
+        if position > 0 and _names_a_column(rows[position - 1][1]):
+            header = _stack(rows[position - 1][1], header)
+        if position + 1 < len(rows) and _continues_header(header, rows[position + 1][1]):
+            number, below = rows[position + 1]
+            header = _stack(header, below)
         positions, ignored, errors = {}, [], []
-        for index, key in enumerate(keys):
+        for index, value in enumerate(header):
+            key = _header_key(value)
             column = COLUMNS_BY_HEADER.get(key)
             if column is None:
                 if key:
-                    ignored.append(_text(cells[index]))
+                    ignored.append(" ".join(_text(value).split()))
             elif column in positions:
                 errors.append(
                     RosterError(None, "", _("“%(header)s”列出现了两次") % {"header": key})
@@ -478,8 +568,14 @@ def roster_import_upload(
     return roster_import
 
 
-def roster_import_apply(*, roster_import: RosterImport, user: AbstractBaseUser) -> RosterPlan:
-    """Apply every row of an upload or none; an upload is applied at most once."""
+def roster_import_apply(
+    *, roster_import: RosterImport, user: AbstractBaseUser, without_columns: bool = False
+) -> RosterPlan:
+    """Apply every row of an upload or none; an upload is applied at most once.
+
+    A file that lacks some columns is applied only `without_columns`: the user ticked
+    "导入时不含这些列" below the list of what those members will be stored without.
+    """
     with transaction.atomic():
         # Claim the upload first: of two confirmations at once, the second finds it taken.
         applied_at = timezone.now()
@@ -491,6 +587,8 @@ def roster_import_apply(*, roster_import: RosterImport, user: AbstractBaseUser) 
         plan = roster_validate(roster_import=roster_import)
         if plan.errors:
             raise RosterInvalid(plan)
+        if plan.missing_columns and not without_columns:
+            raise RosterColumnsMissing(plan)
         Member.objects.bulk_create([row.member for row in plan.rows if row.is_new])
         changed_rows = [row for row in plan.rows if row.changed]
         if changed_rows:

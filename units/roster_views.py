@@ -58,6 +58,12 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
+class RosterConfirmForm(forms.Form):
+    """The confirmation of an upload; the box matters only when the file lacks columns."""
+
+    without_columns = forms.BooleanField(label=gettext_lazy("导入时不含这些列"), required=False)
+
+
 def _xlsx_response(content, filename):
     return FileResponse(
         io.BytesIO(content),
@@ -114,8 +120,13 @@ def _get_roster_import(request, pk):
     return roster_import
 
 
-def _render_preview(request, roster_import, plan):
-    context = {"roster_import": roster_import, "unit": roster_import.unit, "plan": plan}
+def _render_preview(request, roster_import, plan, confirm_form=None):
+    context = {
+        "roster_import": roster_import,
+        "unit": roster_import.unit,
+        "plan": plan,
+        "confirm_form": confirm_form or RosterConfirmForm(),
+    }
     if plan is not None:
         context.update(
             errors=plan.errors[:PREVIEW_ERRORS],
@@ -139,14 +150,30 @@ def roster_import_preview(request, pk):
 
 
 def _roster_import_confirm(request, roster_import):
+    form = RosterConfirmForm(request.POST)
+    form.is_valid()  # an unticked box is valid too: it is False
     try:
-        plan = imports.roster_import_apply(roster_import=roster_import, user=request.user)
+        plan = imports.roster_import_apply(
+            roster_import=roster_import,
+            user=request.user,
+            without_columns=form.cleaned_data["without_columns"],
+        )
     except imports.RosterAlreadyApplied:
         messages.error(request, _("这份名册已经导入过了,不能重复导入。"))
         return redirect("units:roster_import_preview", pk=roster_import.pk)
     except imports.RosterInvalid as invalid:
         messages.error(request, _("名册中有错误,没有导入任何数据。请改正后重新上传。"))
         return _render_preview(request, roster_import, invalid.plan)
+    except imports.RosterColumnsMissing as missing:
+        messages.error(
+            request,
+            _(
+                "文件中缺少这些列:%(columns)s。没有导入任何数据。如确认不含这些列导入,"
+                "请勾选“导入时不含这些列”后再确认;否则请补上这些列后重新上传。"
+            )
+            % {"columns": "、".join(column.header for column in missing.plan.missing_columns)},
+        )
+        return _render_preview(request, roster_import, missing.plan, form)
     messages.success(
         request,
         _("已导入:新增 %(created)s 人,更新 %(updated)s 人")
