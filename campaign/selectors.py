@@ -2,10 +2,11 @@
 of queries however long the plan (`plan_stages` three, each of the others one), and the
 study content the office sets (the 四加一 topics, the required readings)."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from campaign.models import Batch, Reading, Stage, Step, StepExtension, Topic
 from units.models import Unit
+from units.permissions import Scope
 
 
 def current_batch() -> Batch | None:
@@ -54,13 +55,19 @@ def fixed_topics(batch: Batch | int) -> QuerySet[Topic]:
     return Topic.objects.filter(batch=batch, unit=None).order_by("number", "pk")
 
 
-def own_topics(batch: Batch) -> QuerySet[Topic]:
-    """Every unit's "加一" topic with its unit, in the order of the tree."""
-    return (
-        Topic.objects.filter(batch=batch, unit__isnull=False)
-        .select_related("unit")
-        .order_by("unit__path", "pk")
-    )
+def own_topics(batch: Batch, scope: Scope) -> QuerySet[Topic]:
+    """The "加一" topics the user has business with, with their unit, in the order of the
+    tree: those of the units in `scope`, and those of the units above them and above the
+    member's own branch, whose topic a branch follows when it sets none. A unit's own topic
+    is not every role's in the district."""
+    topics = Topic.objects.filter(batch=batch, unit__isnull=False)
+    if not scope.is_office:
+        paths = list(scope.paths)
+        if scope.member_id is not None:
+            paths.append(scope.member.unit.path)
+        above = {pk for path in paths for pk in Unit(path=path).ancestor_ids()}
+        topics = topics.filter(Q(unit__in=scope.units()) | Q(unit_id__in=above))
+    return topics.select_related("unit").order_by("unit__path", "pk")
 
 
 def readings(batch: Batch | int) -> QuerySet[Reading]:

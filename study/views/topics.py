@@ -139,8 +139,9 @@ def _page_context(request, batch, posted):
             {"number": reading.number, "title": reading.title},
         )
     scope = scope_for(request.user)
-    own_topics = list(plan_selectors.own_topics(batch))
+    own_topics = list(plan_selectors.own_topics(batch, scope))
     for topic in own_topics:
+        # A unit above the user's own is listed for its topic, without a link to its page.
         topic.visible = scope.contains_unit(topic.unit)
     return {
         "topics": topics,

@@ -472,15 +472,31 @@ def test_without_a_current_batch_no_own_topic_can_be_set(live_district, login):
 # The own topics on the list
 
 
-def test_the_list_shows_every_units_own_topic(live_district, login):
+def test_the_office_sees_every_units_own_topic(live_district, login):
     own_topic_set(unit=live_district.school1, name="爱岗敬业")
     own_topic_set(unit=live_district.ward, name="创建人民满意医院")
 
-    page = _text(login(live_district.users["member1"]).get(TOPICS))
+    page = _text(login(live_district.users["office"]).get(TOPICS))
 
     assert "区一中党支部 爱岗敬业" in page
     assert "区医院内科党支部 创建人民满意医院" in page
     assert "2个党组织已确定" in page
+
+
+def test_a_member_sees_the_topics_their_branch_follows_and_no_other_units(live_district, login):
+    """A unit's own topic is shown to those who may see the unit, and to the members and
+    branches below it, who follow it: not to every role in the district."""
+    d = live_district
+    own_topic_set(unit=d.school1, name="爱岗敬业")
+    own_topic_set(unit=d.education, name="办人民满意的教育")
+    own_topic_set(unit=d.ward, name="创建人民满意医院")
+
+    page = _text(login(d.users["member1"]).get(TOPICS))
+
+    assert "区一中党支部 爱岗敬业" in page
+    assert "办人民满意的教育" in page
+    assert "创建人民满意医院" not in page
+    assert _own_topic_url(d.ward) not in page
 
 
 def test_a_secretary_sees_the_branchs_own_topic_and_where_to_set_it(live_district, login):
@@ -497,13 +513,17 @@ def test_a_secretary_sees_the_branchs_own_topic_and_where_to_set_it(live_distric
     assert "区一中党支部 爱岗敬业 修改" in _text(after)
 
 
-def test_units_outside_ones_scope_are_listed_without_a_link(live_district, login):
-    own_topic_set(unit=live_district.ward, name="创建人民满意医院")
+def test_a_secretary_sees_the_topic_above_without_a_link_and_not_another_branchs(
+    live_district, login
+):
+    d = live_district
+    own_topic_set(unit=d.education, name="办人民满意的教育")
+    own_topic_set(unit=d.ward, name="创建人民满意医院")
 
-    page = login(live_district.users["secretary1"]).get(TOPICS).content.decode()
+    page = login(d.users["secretary1"]).get(TOPICS).content.decode()
 
-    assert "创建人民满意医院" in page
-    assert _own_topic_url(live_district.ward) not in page
+    assert "办人民满意的教育" in page and _own_topic_url(d.education) not in page
+    assert "创建人民满意医院" not in page
 
 
 # Queries
