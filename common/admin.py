@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from common.models import Notification
+from common.models import Notification, OutboxMessage, Submission
 
 
 @admin.register(Notification)
@@ -37,3 +37,17 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Jobs waiting for the broker (common.outbox): beat sends them; nothing to edit."""
+
+    list_display = ["task", "args", "created_at", "tries", "last_error"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    """The last minute's form submissions (common.submissions)."""
+
+    list_display = ["key", "created_at", "redirect_to"]

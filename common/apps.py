@@ -7,3 +7,10 @@ from django.apps import AppConfig
 class CommonConfig(AppConfig):
     name = "common"
     verbose_name = "通知"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from common.middleware import session_stamp
+
+        user_logged_in.connect(session_stamp, dispatch_uid="common.session_stamp")

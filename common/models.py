@@ -47,3 +47,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class OutboxMessage(models.Model):
+    """A Celery job waiting to be sent (待发送的后台任务): written in the transaction of the
+    change that needs it, deleted once the broker has taken it (common.outbox)."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    tries = models.PositiveIntegerField(_("发送失败次数"), default=0)
+    last_error = models.TextField(_("最近一次发送失败的原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发送的后台任务")
+        verbose_name_plural = _("待发送的后台任务")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{self.args}"
+
+
+class Submission(models.Model):
+    """One POST of a form, by its content (common.submissions): the same one again within
+    a minute — a double tap, a phone resending on a bad network — is answered with where
+    the first went, not saved twice."""
+
+    key = models.CharField(_("提交指纹"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("提交时间"), db_index=True)
+    # Where the first submission's answer sent the browser; empty while it is being handled.
+    redirect_to = models.CharField(_("跳转地址"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("表单提交")
+        verbose_name_plural = _("表单提交")
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,16 +2,17 @@
 marking them read.
 
 A notice is written in the transaction of the change it reports and e-mailed only once
-that change has committed (common.tasks), so nobody is told of a step that was rolled back.
+that change has committed (common.tasks, queued through common.outbox), so nobody is told
+of a step that was rolled back, and a mail is sent even if Redis was down at the time.
 """
 
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from common.models import Notification
+from common.outbox import enqueue
 from common.tasks import send_notification_emails
 
 
@@ -23,7 +24,7 @@ def notify(*, users: Iterable[AbstractBaseUser], text: str, link: str = "") -> N
     )
     ids = [notice.pk for notice in notices]
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        enqueue(send_notification_emails, ids)
 
 
 def notification_open(*, notification: Notification) -> Notification:

@@ -1,6 +1,6 @@
 """The Celery task that e-mails in-app notices, queued by common.notifications once the
 transaction that wrote them has committed; it retries, backing off, while the mail server
-can't be reached."""
+can't be reached. And the flush of the outbox (common.outbox), every minute by Celery beat."""
 
 import logging
 
@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from common import outbox
 from common.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -27,3 +28,9 @@ def send_notification_emails(notification_ids: list[int]) -> None:
             recipient_list=[notice.user.email],
         )
     logger.info("notification e-mails sent for %s", notification_ids)
+
+
+@shared_task
+def outbox_flush() -> int:
+    """Send again the jobs whose sending failed (Redis was down)."""
+    return outbox.outbox_flush()

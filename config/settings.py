@@ -5,6 +5,7 @@ tasks run in-process. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KE
 ALLOWED_HOSTS (see README).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     # Bottom to top: an app imports only from those above it in this list (import-linter
     # checks it; see the README's layout).
     "common",
@@ -53,14 +55,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.RequestSizeLimit",
+    "common.middleware.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "common.middleware.SessionIdleTimeout",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages are known: a form sent twice is saved once.
+    "common.submissions.OncePerSubmission",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into units.lockouts' page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +97,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers write to one file. WAL lets readers go on while one writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so that two transactions
+    # that read and then write queue for up to `timeout` seconds instead of one failing
+    # at once with "database is locked" (the busy timeout can't help a read lock that
+    # must become a write lock).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -96,9 +118,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Login throttling (django-axes): five wrong passwords for one user name from one address
+# lock that pair for half an hour; the office can unlock it sooner (units.lockouts).
+# Counted in the database, so every worker and node sees the same counts.
+AUTHENTICATION_BACKENDS = [
+    "units.lockouts.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A try during the lockout doesn't start it again: the time the login page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "units.lockouts.lockout_response"
+# The same client address as the survey's limit (CLIENT_IP_HEADER behind the proxy).
+AXES_CLIENT_IP_CALLABLE = "common.throttle.client_address"
+# No banner in every manage.py command's output.
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A session ends after a working day without use (common.middleware.SessionIdleTimeout
+# moves its expiry forward while it is used).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 60 * 60)
+
+# The largest upload is an activity's five photos or scans of 5 MB each
+# (ledgers.services.practice); a whole request may be somewhat more, and no more
+# (common.middleware.RequestSizeLimit; nginx's client_max_body_size in the README matches).
+# Form fields other than files stay within Django's default 2.5 MB.
+REQUEST_MAX_BYTES = 30 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Members scan the sign-in QR code with the phone's own camera app, which opens the link;
+# no page asks for the camera, location or the like (common.middleware.PermissionsPolicy).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
@@ -123,12 +180,19 @@ STORAGES = {
     },
 }
 
-# The public survey's rate limit counts in the cache: shared by all workers only when it
-# is Redis (CACHE_URL=redis://host:6379/1); the default is per process.
+# The public survey's rate limit and the sign-in codes' count of wrong guesses are kept in
+# the cache (common.throttle): shared by all workers only when it is Redis
+# (CACHE_URL=redis://host:6379/1); the default is per process.
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # An unreachable Redis costs a request a second at most (common.throttle then
+            # counts in the process).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 # The request header the TLS proxy puts the client's address in (e.g. HTTP_X_REAL_IP).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
@@ -147,6 +211,27 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Nobody reads a task's result. Kept, a Redis result backend made every send subscribe to
+# it first, and with Redis down retry that 20 times: the 19 s a request hung (issue 12).
+CELERY_TASK_IGNORE_RESULT = True
+# With Redis down or unreachable a send fails within a second or two, not after retrying:
+# the job waits in the outbox (common.outbox) and goes once Redis is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    # A message taken by a worker that died before acknowledging it (acks late: killed
+    # mid-task) goes back to the queue after this many seconds; Redis's default is an hour.
+    # It must outlast any task still alive: a briefing renders in seconds (2,090 units: 2 s,
+    # benchmarks/README.md) and is stopped at 4 minutes (briefings.TIME_LIMIT); the retries'
+    # countdowns are under a minute. 5 minutes.
+    "visibility_timeout": 300,
+}
 # The district's weekly 简报, Friday afternoon Beijing time (CELERY_TIMEZONE), for the
 # office's Saturday meeting; it lands in the same list as the requested ones.
 CELERY_BEAT_SCHEDULE = {
@@ -157,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
     "stalled-briefings": {
         "task": "reports.tasks.briefing_sweep",
         "schedule": crontab(minute="*/10"),
+    },
+    # Jobs whose sending failed (Redis was down) are sent again (common.outbox).
+    "outbox": {
+        "task": "common.tasks.outbox_flush",
+        "schedule": 60.0,
     },
     # Each secretary's and each lagging member's 每周待办提醒, Monday 8:00 Beijing time.
     "weekly-reminders": {
@@ -198,5 +288,8 @@ LOGGING = {
         # WeasyPrint reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes reports every successful login at INFO; failures and lockouts are
+        # warnings.
+        "axes": {"level": "WARNING"},
     },
 }

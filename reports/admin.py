@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from reports.models import Briefing
+from common.admin import ReadOnlyAdmin
+from reports.models import Briefing, BriefingSweep
 
 
 @admin.register(Briefing)
@@ -10,3 +11,8 @@ class BriefingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "unit", "group", "state", "progress", "requested_at"]
     list_filter = ["state"]
     readonly_fields = ["state", "progress", "error", "file", "requested_at", "finished_at"]
+
+
+@admin.register(BriefingSweep)
+class BriefingSweepAdmin(ReadOnlyAdmin):
+    """When beat's sweep of the briefings last ran: the briefings page warns after an hour."""

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_time_text
+
 
 class BriefingState(models.TextChoices):
     QUEUED = "queued", _("排队中")
@@ -57,6 +59,13 @@ class Briefing(models.Model):
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The job's last sign of life: when it was queued or sent again, and every few seconds
+    # while a worker makes it. A running briefing whose stamp is old has lost its worker,
+    # and the next delivery of its message takes it over (reports.services.briefings).
+    heartbeat_at = models.DateTimeField(_("最近心跳时间"), null=True, blank=True)
+    # How many times a worker has taken it up; the taker's number is its claim, so a worker
+    # that was taken over can't overwrite what the new one does.
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
 
     class Meta:
         verbose_name = _("简报")
@@ -78,3 +87,18 @@ class Briefing(models.Model):
     @property
     def scope_name(self):
         return self.group.name if self.group_id else self.unit.name
+
+
+class BriefingSweep(models.Model):
+    """When the sweep of stalled briefings (reports.tasks.briefing_sweep, every ten minutes
+    by Celery beat) last ran: one row. The briefings page warns when it is an hour old,
+    i.e. beat is not running and nothing would send a lost briefing again."""
+
+    ran_at = models.DateTimeField(_("上次巡检时间"))
+
+    class Meta:
+        verbose_name = _("简报巡检")
+        verbose_name_plural = _("简报巡检")
+
+    def __str__(self):
+        return f"简报巡检 {day_time_text(self.ran_at)}"

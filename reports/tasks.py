@@ -1,16 +1,19 @@
 """The reports' scheduled jobs (Celery beat): the weekly district briefing, and the sweep
-that fails briefings whose worker died. The PDF itself is made by
-reports.services.briefings.briefing_generate."""
+that sends lost briefings again and fails those whose worker died. The PDF itself is made
+by reports.services.briefings.briefing_generate."""
 
 import datetime
 import logging
 
 from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from campaign.models import Batch
-from reports.models import Briefing, BriefingState
-from reports.services.briefings import briefing_request
+from common.outbox import enqueue
+from reports.models import Briefing, BriefingState, BriefingSweep
+from reports.services.briefings import briefing_generate, briefing_request
 from units.selectors import district_root
 
 logger = logging.getLogger(__name__)
@@ -34,21 +37,45 @@ def briefing_weekly() -> int | None:
     return briefing.pk
 
 
-# A briefing renders in seconds; one still "running" after this long lost its worker.
+# A briefing renders in seconds, and a worker killed mid-way has its message delivered
+# again within about five minutes (the broker's visibility timeout): one still "running"
+# with no sign of life after this long lost its worker and its message. One "queued" this
+# long lost its message (Redis restarted without saving it, say).
 STALLED_AFTER = datetime.timedelta(minutes=15)
 
 
 @shared_task
 def briefing_sweep() -> int:
-    """Mark briefings whose worker died mid-way as failed, so the office can retry them
-    (a redelivered message would find them running and leave them so for ever)."""
-    stalled = Briefing.objects.filter(
-        state=BriefingState.RUNNING, started_at__lt=timezone.now() - STALLED_AFTER
-    ).update(
-        state=BriefingState.FAILED,
-        error="生成中断:处理简报的后台进程停止了,请点击“重试”重新生成。",
-        finished_at=timezone.now(),
+    """Send again the briefings queued so long their message must be lost, and mark those
+    whose worker died mid-way failed, so the office can retry them. Returns how many failed.
+    Its runs are recorded: the briefings page warns when they stop (no beat)."""
+    now = timezone.now()
+    BriefingSweep.objects.update_or_create(pk=1, defaults={"ran_at": now})
+    cutoff = now - STALLED_AFTER
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    stalled = (
+        Briefing.objects.filter(state=BriefingState.RUNNING)
+        .filter(silent)
+        .update(
+            state=BriefingState.FAILED,
+            error="生成中断:处理简报的后台进程停止了,请点击“重试”重新生成。",
+            finished_at=now,
+        )
     )
     if stalled:
         logger.warning("%s stalled briefing(s) marked failed", stalled)
+    unsent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, requested_at__lt=cutoff)
+    with transaction.atomic():
+        lost = list(
+            Briefing.objects.select_for_update(skip_locked=True)
+            .filter(unsent, state=BriefingState.QUEUED)
+            .values_list("pk", flat=True)
+        )
+        # A second message for one that was only waiting its turn does no harm: the first
+        # delivery takes it, the other finds it taken.
+        Briefing.objects.filter(pk__in=lost).update(heartbeat_at=now)
+        for pk in lost:
+            enqueue(briefing_generate, pk)
+    if lost:
+        logger.warning("briefing(s) %s queued for long: sent again", lost)
     return stalled

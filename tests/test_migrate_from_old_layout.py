@@ -114,6 +114,16 @@ LAYOUT_CHANGE = {
         "study_essayfingerprint",
         "supervision_stagecorrection",
         "todos_reminderpreference",
+        # Issue 12: jobs waiting to be sent (common.outbox), the briefings sweep's last run.
+        "common_outboxmessage",
+        "reports_briefingsweep",
+        # A form's submission, kept a minute so that a double tap saves once.
+        "common_submission",
+        # django-axes: failed logins and the login log (units.lockouts).
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
     },
     # Columns added to a table old main had: compared without them (their foreign keys are
     # new with them); the way back drops them.
@@ -122,6 +132,8 @@ LAYOUT_CHANGE = {
         "study_writing": {"repeated_percent", "shared_percent", "shared_with_id"},
         # supervision/0004: a round after a return keeps its 分析会 unless it must be redone.
         "supervision_transitionapplication": {"makeup_report", "redo_meeting"},
+        # reports/0003: a briefing's heartbeat and attempts (issue 12).
+        "reports_briefing": {"heartbeat_at", "attempts"},
     },
     # `manage.py migrate APP TARGET`, in this order, takes the current code's database
     # back to old main's migrations.
@@ -134,6 +146,7 @@ LAYOUT_CHANGE = {
         ("reports", "zero"),
         ("common", "zero"),
         ("todos", "zero"),
+        ("axes", "zero"),
     ],
 }
 

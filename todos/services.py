@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from common.models import Notification
+from common.outbox import enqueue
 from todos.models import ReminderPreference
 from todos.selectors import Todo, digest_todos
 from todos.tasks import digest_email_send
@@ -71,7 +72,7 @@ def digest_send(*, user: AbstractBaseUser, now: datetime.datetime | None = None)
         Notification.objects.create(user=user, text=digest_notice(todos), link=reverse("home"))
         if mail_configured() and user.email:
             subject, body = _("先进性教育活动:本周待办提醒"), digest_body(user, todos)
-            transaction.on_commit(lambda: digest_email_send.delay(user.pk, subject, body))
+            enqueue(digest_email_send, user.pk, subject, body)
     return True
 
 

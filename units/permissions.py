@@ -262,6 +262,9 @@ RULES: dict[str, Callable[[Scope, Any], bool]] = {
     "request_briefing": _briefs,
     "view_plan": _has_any_role,
     "change_plan": _office,
+    # A login locked after too many wrong passwords (units.lockouts) waits out its cool-off
+    # unless the office unlocks it.
+    "unlock_login": _office,
 }
 
 

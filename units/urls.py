@@ -1,9 +1,9 @@
-"""The `units` namespace: the unit tree, units and members, and the roster's routes from
-units/roster_urls.py."""
+"""The `units` namespace: the unit tree, units and members, the roster's routes from
+units/roster_urls.py and the office's login lockouts from units/lockouts.py."""
 
 from django.urls import path
 
-from units import roster_urls, views
+from units import lockouts, roster_urls, views
 
 app_name = "units"
 
@@ -19,3 +19,4 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
 ]
 urlpatterns += roster_urls.urlpatterns
+urlpatterns += lockouts.urlpatterns

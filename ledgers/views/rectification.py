@@ -14,15 +14,12 @@ items and answers there are; the public page costs 2.
 import io
 import re
 import secrets
-import time
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common import throttle
 from common.forms import add_service_error
 from common.pagination import page_of
 from ledgers import posters
@@ -231,21 +229,8 @@ def survey_poster(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 def _over_rate_limit(request: HttpRequest) -> bool:
     """Count this answer against the client address's hourly allowance."""
-    window = int(time.time() // RATE_WINDOW)
-    # Behind the production proxy REMOTE_ADDR is the proxy's; CLIENT_IP_HEADER names the
-    # header the proxy sets (e.g. X-Real-IP), which clients can't forge past it.
-    address = request.META.get(settings.CLIENT_IP_HEADER or "REMOTE_ADDR") or request.META.get(
-        "REMOTE_ADDR", ""
-    )
-    key = f"survey-rate:{address}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # Expired between add and incr: this answer opens a new count.
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
+    address = throttle.client_address(request)
+    return throttle.attempts_hit(f"survey:{address}", window=RATE_WINDOW) > RATE_LIMIT
 
 
 @never_cache

@@ -5,6 +5,9 @@ itself. The PDF is made by a Celery task (reports.services.briefings.briefing_ge
 never inside the request that asks for it; the detail page shows the state and percent
 the job stored and polls `briefing_status` until it is done or failed.
 
+Both warn when Celery beat seems to be down (the sweep that sends lost briefings again has
+not run for an hour).
+
 Query budget: the list costs the same queries however many briefings there are; a
 briefing's own pages a few (at most six for the detail page).
 """
@@ -24,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 from campaign.models import Batch
 from common.pagination import page_of
 from reports.forms import BriefingRequestForm
-from reports.models import Briefing, BriefingState
+from reports.models import Briefing, BriefingState, BriefingSweep
 from reports.services import briefings as services
 from units.models import SupervisionGroup
 from units.permissions import has_perm, require, scope_for
@@ -32,6 +35,8 @@ from units.selectors import district_root
 
 PER_PAGE = 20
 PENDING = (BriefingState.QUEUED, BriefingState.RUNNING)
+# Beat runs the sweep every ten minutes (CELERY_BEAT_SCHEDULE): six runs missed.
+BEAT_SILENT_AFTER = datetime.timedelta(hours=1)
 
 
 def _briefable_groups(user):
@@ -51,6 +56,15 @@ def _briefing(request, pk):
     )
     require(request.user, "request_briefing", briefing.group or briefing.unit)
     return briefing
+
+
+def _beat_missing():
+    """Whether the sweep (reports.tasks.briefing_sweep) has not run for an hour, i.e. Celery
+    beat is not running. In-process (no broker) there is no beat to miss."""
+    if services.briefing_generate.app.conf.task_always_eager:
+        return False
+    sweep = BriefingSweep.objects.first()
+    return sweep is None or sweep.ran_at < timezone.now() - BEAT_SILENT_AFTER
 
 
 def _default_period(batch):
@@ -93,7 +107,13 @@ def briefing_list(request):
     return render(
         request,
         "reports/briefings/list.html",
-        {"batch": batch, "form": form, "briefings": page, "is_office": is_office},
+        {
+            "batch": batch,
+            "form": form,
+            "briefings": page,
+            "is_office": is_office,
+            "beat_missing": _beat_missing(),
+        },
     )
 
 
@@ -119,10 +139,11 @@ def _request(request, form):
 @require_safe
 def briefing_detail(request, pk):
     briefing = _briefing(request, pk)
+    pending = briefing.state in PENDING
     return render(
         request,
         "reports/briefings/detail.html",
-        {"briefing": briefing, "pending": briefing.state in PENDING},
+        {"briefing": briefing, "pending": pending, "beat_missing": pending and _beat_missing()},
     )
 
 

@@ -13,6 +13,7 @@ members' stored progress (`MemberProgress`) up to date in the same transaction.
 """
 
 import datetime
+import math
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -22,11 +23,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Batch, Reading
+from common import throttle
 from common.dates import day_text, day_time_text
 from common.notifications import notify
 from study.models import (
@@ -214,7 +217,16 @@ def statuses_apply(
         a.pk for a, status in changes if status not in MAKEUP_STATUSES and id(a) not in created
     ]
     if present:
-        MakeUp.objects.filter(attendance_id__in=present).delete()
+        try:
+            MakeUp.objects.filter(attendance_id__in=present).delete()
+        except ProtectedError as error:
+            # A make-up with a correction keeps it for good (common.history), so it can't
+            # go away with the absence: before, this was a 500.
+            names = sorted({c.makeup.member.name for c in error.protected_objects})
+            raise ValidationError(
+                _("%(names)s这次缺课的补课已有更正记录,更正记录须保留,签到不能再改为出席。")
+                % {"names": "、".join(names)}
+            ) from error
     owing = {a.pk: a for a, status in changes if status in MAKEUP_STATUSES}
     if not owing:
         return
@@ -309,15 +321,30 @@ def checkin_window(session: StudySession) -> tuple[datetime.datetime, datetime.d
     return session.starts_at - CHECKIN_OPENS_BEFORE, end
 
 
+# Wrong codes a member may type in CHECKIN_GUESS_WINDOW seconds; then every code, right or
+# wrong, waits for the window to end, so that codes can't be tried in turn.
+CHECKIN_GUESSES = 10
+
+CHECKIN_GUESS_WINDOW = 10 * 60
+
+
 def self_check_in(*, member: Member, code: str, now: datetime.datetime | None = None) -> Attendance:
     """A member signs themself in with the code shown at the session."""
     now = now or timezone.now()
     code = (code or "").strip()
+    guesses = f"checkin-wrong:{member.pk}"
+    if throttle.attempts_count(guesses, window=CHECKIN_GUESS_WINDOW) >= CHECKIN_GUESSES:
+        minutes = math.ceil(throttle.retry_after(window=CHECKIN_GUESS_WINDOW) / 60)
+        raise CheckinRefused(
+            _("尝试次数过多,请%(minutes)d分钟后再试;也可以请支部书记在签到名单上登记。")
+            % {"minutes": minutes}
+        )
     session = StudySession.objects.filter(checkin_code=code).first()
-    if session is None:
+    # Another branch's code gets the same answer as no code at all: telling them apart
+    # would tell a guesser which codes are in use.
+    if session is None or session.unit_id != member.unit_id:
+        throttle.attempts_hit(guesses, window=CHECKIN_GUESS_WINDOW)
         raise CheckinRefused(_("签到码不正确,请核对后重新输入。"))
-    if session.unit_id != member.unit_id:
-        raise CheckinRefused(_("这个签到码是其他支部的学习,您不能用它签到。"))
     opens, closes = checkin_window(session)
     if not opens <= now <= closes:
         raise CheckinRefused(
