@@ -12,5 +12,7 @@ class CommonConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from common.middleware import session_stamp
+        from common.validation import install_field_checks
 
         user_logged_in.connect(session_stamp, dispatch_uid="common.session_stamp")
+        install_field_checks()

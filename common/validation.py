@@ -1,10 +1,20 @@
 """Checks the services of several apps make on a value before they write it. Each raises
-`ValidationError` keyed by the form field at fault, with the message the user reads."""
+`ValidationError` keyed by the form field at fault, with the message the user reads.
+
+And the checks every form field makes, whichever form it is on (`install_field_checks`)."""
 
 import datetime
+import functools
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.dates import day_text
+from common.text import strip_control_characters
 
 
 def not_in_future(day: datetime.date | None, field: str, message: str) -> None:
@@ -19,3 +29,76 @@ def required_text(value: str | None, field: str, message: str) -> str:
     if not text:
         raise ValidationError({field: message})
     return text
+
+
+# Every form's fields ----------------------------------------------------------------------
+
+# The dates a form takes: wide enough for the oldest member's birth, narrow enough to refuse
+# 0001 and 9999, which the date picker's year wheel and a slipped keyboard both produce.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+
+def day_in_range(day: datetime.date | None, label: object) -> None:
+    """A date (or a date and time) between EARLIEST_DAY and LATEST_DAY; `label` names the
+    field in the message."""
+    if day is None:
+        return
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(
+            _("%(field)s应在%(earliest)s至%(latest)s之间,请核对年份。")
+            % {
+                "field": label or _("日期"),
+                "earliest": day_text(EARLIEST_DAY),
+                "latest": day_text(LATEST_DAY),
+            },
+            code="date_range",
+        )
+
+
+def install_field_checks() -> None:
+    """Make every form field check what it is given, once for all forms (CommonConfig.ready).
+
+    Django's own fields are changed, not our forms: the admin's forms, the login and
+    password forms and every ModelForm's fields are built by Django from the models, and a
+    mixin on our form classes would miss them (and any form written later without it).
+    Every text input — the admin's, the public survey's, a form's own CharField and its
+    subclasses that don't replace `to_python` (EmailField, SlugField, URLField) — becomes
+    text in `CharField.to_python`; every date input is checked in `DateField.validate`
+    and `DateTimeField.validate` (the admin's date-and-time input is a DateField and a
+    TimeField).
+
+    - Text loses its C0 control characters (common.text): the pages show them as nothing,
+      the Excel exports can't write them. A password is left as typed: it is never shown
+      or exported, and changing it would lock out whoever chose one before.
+    - A date lies between 1900 and 2100 (`day_in_range`). A form narrows that where its
+      field says more (a birth not in the future, a deadline not before filing) in its
+      own clean().
+    """
+    if getattr(forms.CharField.to_python, "checks_installed", False):
+        return
+    forms.CharField.to_python = _text_without_controls(forms.CharField.to_python)
+    forms.DateField.validate = _day_in_range(forms.DateField.validate)
+    forms.DateTimeField.validate = _day_in_range(forms.DateTimeField.validate)
+
+
+def _text_without_controls(to_python: Callable[[forms.Field, Any], Any]) -> Callable:
+    @functools.wraps(to_python)
+    def text(field: forms.Field, value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(field.widget, forms.PasswordInput):
+            value = strip_control_characters(value)
+        return to_python(field, value)
+
+    text.checks_installed = True
+    return text
+
+
+def _day_in_range(validate: Callable[[forms.Field, Any], None]) -> Callable:
+    @functools.wraps(validate)
+    def checked(field: forms.Field, value: Any) -> None:
+        validate(field, value)
+        day_in_range(value, field.label)
+
+    return checked

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from common.dates import day_text
+from common.text import excel_value, sheet_title
 from reports.selectors.dashboard import COLUMNS, DONE, NOT_STARTED, Area, Headline, UnitRow
 from study.selectors.progress import Figures
 from units.models import Unit
@@ -53,23 +54,26 @@ def _cell_value(value: object, kind: str) -> object:
         return None
     if kind == "percent":
         return value / 100
-    return value
+    return excel_value(value)
 
 
 def _sheet(title: str, subtitle: str, headers: Sequence[object], rows: Iterable[Row]) -> bytes:
     """A workbook of one sheet: the title, the headers, then `rows` of (value, kind)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
-    sheet.cell(TITLE_ROW, 1, f"{title}({subtitle})").font = TITLE_FONT
+    sheet.title = sheet_title(title)
+    sheet.cell(TITLE_ROW, 1, excel_value(f"{title}({subtitle})")).font = TITLE_FONT
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(HEADER_ROW, column, str(header))
+        cell = sheet.cell(HEADER_ROW, column, excel_value(str(header)))
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         sheet.column_dimensions[get_column_letter(column)].width = 12
     sheet.column_dimensions["A"].width = 28
     for row_number, row in enumerate(rows, start=HEADER_ROW + 1):
         for column, (value, kind) in enumerate(row, start=1):
             cell = sheet.cell(row_number, column, _cell_value(value, kind))
+            if kind == "text" and str(cell.value).startswith("="):
+                # openpyxl writes "=…" as a formula; a unit's name must stay text.
+                cell.data_type = "s"
             cell.number_format = NUMBER_FORMATS[kind]
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
     buffer = io.BytesIO()

@@ -23,6 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.dates import EXCEL_DAY, day_text
+from common.text import excel_value
 from study.models import (
     CREDITED_STATUSES,
     MAKEUP_STATUSES,
@@ -122,6 +123,7 @@ class _Sheet:
         alignment: Alignment = CENTER,
         border: Border | None = BORDER,
     ) -> Cell:
+        value = excel_value(value)
         cell = self.sheet.cell(row=row, column=column, value=value)
         if isinstance(value, str) and value.startswith("="):
             # A title typed as "=…" must stay text, not become a formula.

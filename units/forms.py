@@ -1,10 +1,14 @@
 """The forms of the unit and member pages: the roster's filter (also applied to the Excel
 export), a member's details, and a unit's place in the tree."""
 
+import datetime
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_text
 from common.forms import DateInput
 from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind
 
@@ -91,6 +95,33 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.filter(kind__in=BRANCH_KINDS).order_by("path")
+
+    def clean(self):
+        """Born and joined by today, and joined at eighteen at the earliest: the 党章's
+        "年满十八岁的……可以申请加入中国共产党" (1900–2100 is every date field's own check)."""
+        data = super().clean()
+        birth, joined = data.get("birth_date"), data.get("joined_on")
+        today = timezone.localdate()
+        if birth and birth > today:
+            self.add_error("birth_date", _("出生日期不能晚于今天。"))
+            birth = None
+        if joined and joined > today:
+            self.add_error("joined_on", _("入党日期不能晚于今天。"))
+        elif joined and birth:
+            try:
+                eighteen = birth.replace(year=birth.year + 18)
+            except ValueError:  # born on 29 February: eighteen on 1 March of a common year
+                eighteen = datetime.date(birth.year + 18, 3, 1)
+            if joined < eighteen:
+                self.add_error(
+                    "joined_on",
+                    _(
+                        "入党日期不能早于%(date)s:党章规定年满十八岁方可申请入党,"
+                        "请核对出生日期和入党日期。"
+                    )
+                    % {"date": day_text(eighteen)},
+                )
+        return data
 
 
 class UnitForm(forms.ModelForm):

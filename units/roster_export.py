@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from common.text import excel_value
 from units.models import BRANCH_KINDS, Gender, Member, MemberCategory, Unit
 from units.roster_format import COLUMNS, DATA_COLUMNS, DATA_FIELDS, UnitIndex
 
@@ -39,6 +40,7 @@ def _header_cells(sheet: WriteOnlyWorksheet) -> list[Cell]:
 def _text_value(sheet: WriteOnlyWorksheet, text: str) -> str | Cell | None:
     if not text:
         return None
+    text = excel_value(text)
     if text.startswith("="):
         # openpyxl writes "=…" as a formula; a name or phone number must stay text.
         cell = WriteOnlyCell(sheet, value=text)

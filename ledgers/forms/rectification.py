@@ -11,8 +11,10 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_text
 from common.forms import DateInput
 from ledgers.models import (
     RectificationCategory,
@@ -64,6 +66,7 @@ class RectificationItemForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.item = item
         if for_supervisor:
             for name in ("source", "status", "public_explanation"):
                 del self.fields[name]
@@ -72,6 +75,22 @@ class RectificationItemForm(forms.Form):
             # The public's own words stay as they were written.
             if item.source == RectificationSource.PUBLIC:
                 del self.fields["problem"]
+
+    def clean(self) -> dict[str, Any]:
+        """A deadline is set when a problem is filed or later: not before the day it was
+        filed (today, for a new one)."""
+        data = super().clean()
+        deadline = data.get("deadline")
+        if self.item is None:
+            filed = timezone.localdate()
+        else:
+            filed = timezone.localdate(self.item.created_at)
+        if deadline and deadline < filed:
+            self.add_error(
+                "deadline",
+                _("整改时限不能早于问题登记的日期(%(date)s)。") % {"date": day_text(filed)},
+            )
+        return data
 
     def not_yet_missing(self) -> list[str]:
         """The labels of what an item put off still lacks, after the service refused it:

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models import Batch
+from common.dates import day_text
 from common.forms import DateInput
 
 
@@ -156,6 +158,19 @@ class ApproveForm(forms.Form):
             self.fields["confirm"].label = _(
                 "以上%(n)s项未达到转段条件,我已核实,仍同意转段。同意后不能撤回。"
             ) % {"n": len(unmet)}
+
+    def clean(self):
+        """A unit moves on inside the campaign's batch; not before the submission is the
+        service's to check."""
+        data = super().clean()
+        day, batch = data.get("transition_date"), Batch.objects.current()
+        if day and batch and not batch.starts_on <= day <= batch.ends_on:
+            self.add_error(
+                "transition_date",
+                _("转段日期应在本批次活动期间(%(first)s至%(last)s)。")
+                % {"first": day_text(batch.starts_on), "last": day_text(batch.ends_on)},
+            )
+        return data
 
     @classmethod
     def initial_for_today(cls):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Stage
+from common.dates import day_text
 from common.forms import DateInput
 from supervision.models import StageRequirement
 
@@ -94,6 +95,22 @@ class StageCorrectionForm(forms.Form):
     def __init__(self, *args, stages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = stages
+
+    def clean(self):
+        """The date lies inside the chosen stage's batch; not later than today is the
+        service's to check."""
+        data = super().clean()
+        stage, since = data.get("stage"), data.get("since")
+        if stage is None or since is None:
+            return data
+        batch = stage.batch
+        if not batch.starts_on <= since <= batch.ends_on:
+            self.add_error(
+                "since",
+                _("进入该阶段的日期应在本批次活动期间(%(first)s至%(last)s)。")
+                % {"first": day_text(batch.starts_on), "last": day_text(batch.ends_on)},
+            )
+        return data
 
     @classmethod
     def initial_for(cls, unit):
