@@ -17,8 +17,10 @@ within `WINDOW` is a repeat:
 - answered like the first means redirected where the first was (a saved form answers
   with a redirect), with a message that nothing was saved twice.
 
-A POST the view answers without a redirect (a form shown again with its errors) keeps
-its writes but gives its claim up: correcting and resending the same values is allowed.
+A POST the view answers without a redirect (a form shown again with its errors), or with
+a redirect and an error or a warning (an action refused, e.g. 报送 before the 补课情况 is
+filled in), keeps its writes but gives its claim up: fixing what was missing and sending
+the same again is allowed.
 Sending the same values again after `WINDOW` is a new submission: a second identical
 self-study row an hour later is the member's choice.
 """
@@ -58,6 +60,13 @@ def submission_key(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
+def _refused(request: HttpRequest) -> bool:
+    """The view answered with a redirect but said no (an error or a warning queued for the
+    next page, as the 转段 steps do): the user may fix what was missing and press again."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", ())
+    return any(message.level >= messages.WARNING for message in queued)
+
+
 class OncePerSubmission:
     """The middleware: after authentication (it needs the user), before the view."""
 
@@ -85,7 +94,7 @@ class OncePerSubmission:
                 location = (
                     response.get("Location") if response.status_code in (301, 302, 303) else None
                 )
-                if location:
+                if location and not _refused(request):
                     claim.redirect_to = location[:500]
                     claim.save(update_fields=["redirect_to"])
                 else:

@@ -23,7 +23,7 @@ from ledgers.models import (
 from ledgers.services import cards as card_services
 from ledgers.services import practice as services
 from tests.conftest import log_in
-from tests.factories import day_from_today, resolved
+from tests.factories import a_minute_later, day_from_today, resolved
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -536,6 +536,7 @@ def test_a_record_deleted_meanwhile_is_not_found(cards, activity, login):
     client = login(cards.users["secretary1"])
     client.post(_delete_url(activity), {"reason": "重复登记"})
     assert client.get(_edit_url(activity)).status_code == 404
+    a_minute_later()
     assert client.post(_delete_url(activity), {"reason": "重复登记"}).status_code == 404
 
 

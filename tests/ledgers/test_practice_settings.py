@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from campaign.models import Batch
 from ledgers.models import CardType, PracticeBaseline
-from tests.factories import UserFactory
+from tests.factories import UserFactory, a_minute_later
 from units.models import Role, RoleAssignment, Unit, UnitKind
 
 
@@ -96,6 +96,7 @@ def test_the_office_adds_and_renames_card_types(district, office):
 
 def test_a_card_type_name_is_used_once(district, office):
     office.post(office.url, {"form": "card_add", "add-name": "联系卡"})
+    a_minute_later()
     response = office.post(office.url, {"form": "card_add", "add-name": "联系卡"})
     assert "已有名为“联系卡”的卡种。" in response.text
     other = office.post(office.url, {"form": "card_add", "add-name": "民情卡"})

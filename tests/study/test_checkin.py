@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.models import Notification
 from study.models import Attendance, AttendanceChange, AttendanceStatus, MakeUp, MemberProgress
 from study.services import sessions as services
-from tests.factories import UserFactory, make_session
+from tests.factories import UserFactory, a_minute_later, make_session
 from units.models import Member
 
 
@@ -180,6 +180,7 @@ def test_outside_the_window_on_the_page(live_district, login):
 def test_second_sign_in_on_the_page(live_district, session, login):
     client = login(live_district.users["member1"])
     client.post(reverse("study:checkin"), {"code": session.checkin_code})
+    a_minute_later()
     response = client.post(reverse("study:checkin"), {"code": session.checkin_code})
     assert response.status_code == 200
     assert "您已经签到过了" in response.content.decode()

@@ -132,7 +132,12 @@ def test_my_self_study_costs_the_same_however_many_entries(live_district, login,
     client.post(MY_URL, _entry(readings=readings[:1]))
     before = count_queries(client, MY_URL)
     for i in range(40):
-        client.post(MY_URL, _entry(studied_on=_day(1 + i % 25), hours="1", readings=readings[:3]))
+        client.post(
+            MY_URL,
+            _entry(
+                studied_on=_day(1 + i % 25), hours="1", material=f"第{i}章", readings=readings[:3]
+            ),
+        )
     assert SelfStudy.objects.count() == 41
     assert count_queries(client, MY_URL) == before
     assert count_queries(client, MY_URL, page=2) == before

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from study.models import SpotCheck, Writing, WritingKind
 from study.services.writings import spot_check_draw, writing_log_paper, writing_review
 from tests.conftest import log_in
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, a_minute_later
 from units.models import Member
 
 
@@ -58,6 +58,7 @@ def test_supervisor_draws_a_sample_of_the_units_writings(district, login, writin
 def test_sample_from_a_committee_comes_from_its_whole_subtree_only(district, login, writings):
     client = login(district.users["supervisor1"])
     client.post(_list(district.education), {"size": 10})
+    a_minute_later()
     client.post(_list(district.education), {"size": 10})
     drawn = Writing.objects.filter(spot_checks__unit=district.education).select_related(
         "member__unit"

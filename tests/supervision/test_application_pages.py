@@ -16,7 +16,7 @@ from common.dates import day_time_text
 from study.services import sessions as study_services
 from supervision.models import ApplicationState, TransitionApplication
 from supervision.services import transitions as services
-from tests.factories import make_session
+from tests.factories import a_minute_later, make_session
 from units.models import Unit
 
 # Rounds in a given state, built through the services as the branch and its group would.
@@ -547,6 +547,9 @@ def test_approving_twice_tells_the_second_that_it_was_already_decided(live_distr
     data = {"transition_date": timezone.localdate().isoformat(), "reason": "合格", "confirm": "on"}
     client.post(url("application_approve", application), data)
 
+    double_tap = client.post(url("application_approve", application), data, follow=True)
+    assert "这份表单刚刚已经提交过,没有重复保存" in double_tap.content.decode()
+    a_minute_later()
     response = client.post(url("application_approve", application), data, follow=True)
 
     assert "这份申请现在是“已同意转段”,不能进行此项操作" in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from supervision.models import InspectionFocus, KeyUnit
 from supervision.services.groups import inspection_record, key_unit_choose
+from tests.factories import a_minute_later
 from units.models import Unit, UnitKind
 
 
@@ -141,6 +142,7 @@ def test_removing_one_already_removed_is_not_found(live_district, login):
     key_unit = _choose(d, d.school1)
     client = login(d.users["supervisor1"])
     client.post(remove(key_unit))
+    a_minute_later()
     assert client.post(remove(key_unit)).status_code == 404
 
 
