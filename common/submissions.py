@@ -3,8 +3,9 @@
 Two POSTs of the same form by the same person — a double tap on 保存, a phone resending
 on a bad network — created two identical self-study rows, essays, members, sessions and
 分析会 with their notifications. The rule here covers every form at once, the admin's and
-without a token in each template: a POST's fingerprint is who sent it, where, and what
-(every field but the CSRF token, and each file's name, size and digest). Anonymous POSTs
+without a token in each template: a POST's fingerprint is who sent it, from which page,
+where to, and what (every field but the CSRF token, and each file's name, size and
+digest). Anonymous POSTs
 are left to their own rules: a login is not a record, and the public survey has its
 once-a-day device cookie and rate limits (two visitors behind one address may well give
 the same answers). The first POST with a
@@ -45,7 +46,10 @@ EXEMPT_PREFIXES = ("/logout/", "/admin/logout/")
 
 def submission_key(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    digest.update(f"user:{request.user.pk}\0{request.path}\0".encode())
+    # The page the form was sent from, too: the same button on another page (开始第2轮 on
+    # round 1's page after 开始填写 on the unit's) is another action, not a repeat.
+    referer = request.META.get("HTTP_REFERER", "")
+    digest.update(f"user:{request.user.pk}\0{request.path}\0{referer}\0".encode())
     for name in sorted(request.POST):
         if name == "csrfmiddlewaretoken":
             continue

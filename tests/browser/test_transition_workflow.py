@@ -63,6 +63,8 @@ def agree(page, application_url):
     page.goto(application_url)
     page.get_by_role("radio", name="同意转段", exact=True).check()
     page.get_by_label("理由").fill("学习培训落实,分析会开得扎实。")
+    # The group confirms, as the office does, having seen what is still unmet.
+    page.locator("#opinion-form input[type=checkbox][name$=confirm]").check()
     page.get_by_role("button", name="签署意见").click()
     expect(page.get_by_text("督导组意见已签署")).to_be_visible()
     expect(page.locator("#state")).to_have_text("待办公室审批")
