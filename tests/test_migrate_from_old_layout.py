@@ -134,6 +134,8 @@ LAYOUT_CHANGE = {
         "supervision_transitionapplication": {"makeup_report", "redo_meeting"},
         # reports/0003: a briefing's heartbeat and attempts (issue 12).
         "reports_briefing": {"heartbeat_at", "attempts"},
+        # units/0006: a member's 身份证号, by which a re-import tells same-name members apart.
+        "units_member": {"id_number"},
     },
     # `manage.py migrate APP TARGET`, in this order, takes the current code's database
     # back to old main's migrations.

@@ -36,7 +36,8 @@ class UnitAdmin(admin.ModelAdmin):
 class MemberAdmin(admin.ModelAdmin):
     list_display = ["name", "unit", "category", "is_leading_cadre", "is_mobile", "is_infirm"]
     list_filter = ["category", "is_leading_cadre", "is_mobile", "is_infirm", "can_write"]
-    search_fields = ["name", "phone", "unit__name"]
+    # A 身份证号 is found whole, never by a fragment of it.
+    search_fields = ["name", "phone", "unit__name", "=id_number"]
     autocomplete_fields = ["unit", "user"]
     list_select_related = ["unit"]
 

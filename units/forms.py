@@ -77,6 +77,7 @@ class MemberForm(forms.ModelForm):
             "name",
             "unit",
             "gender",
+            "id_number",
             "birth_date",
             "joined_on",
             "position",

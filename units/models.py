@@ -1,6 +1,10 @@
 """The district's tree of 党组织 (区委 → 党委/党组/工委 → 党总支 → 党支部), its 党员, the
 督导组 the district sends, who holds which role over which unit, and roster uploads."""
 
+import datetime
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -172,6 +176,55 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+# 公民身份号码 (GB 11643-1999): 6 digits of the place of registration, the birth date as
+# yyyymmdd, 3 of sequence, and a check character computed from the 17 before it
+# (ISO 7064 MOD 11-2: the weights are 2^17 … 2^1 mod 11).
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID_NUMBER_WEIGHTS = [pow(2, 17 - position, 11) for position in range(17)]
+_ID_NUMBER_CHECK = "10X98765432"
+_SPACES = re.compile(r"\s+")
+
+
+def id_number_normalize(text: str | None) -> str:
+    """A 身份证号 as typed, as it is stored: full-width digits folded, spaces dropped,
+    a lowercase x made X."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).upper()
+
+
+def id_number_birth_date(id_number: str) -> datetime.date | None:
+    """The birth date in the 7th to 14th characters of a well-formed 身份证号, else None."""
+    if not _ID_NUMBER.match(id_number):
+        return None
+    try:
+        return datetime.datetime.strptime(id_number[6:14], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def validate_id_number(value: str) -> None:
+    if not _ID_NUMBER.match(value):
+        raise ValidationError(_("应为18位:前17位是数字,最后一位是数字或X"), code="id_number_format")
+    if id_number_birth_date(value) is None:
+        raise ValidationError(
+            _("第7至14位应是出生日期(年月日),“%(digits)s”不是有效日期"),
+            code="id_number_birth_date",
+            params={"digits": value[6:14]},
+        )
+    digits = zip(value[:17], _ID_NUMBER_WEIGHTS, strict=True)
+    total = sum(int(digit) * weight for digit, weight in digits)
+    if value[17] != _ID_NUMBER_CHECK[total % 11]:
+        raise ValidationError(
+            _("校验码(最后一位)不对,请核对是否有数字填错"), code="id_number_check"
+        )
+
+
+def id_number_birth_date_error(id_birth_date: datetime.date, birth_date: datetime.date) -> str:
+    return _("身份证号中的出生日期是%(id_birth_date)s,与出生日期%(birth_date)s不一致") % {
+        "id_birth_date": id_birth_date.isoformat(),
+        "birth_date": birth_date.isoformat(),
+    }
+
+
 class MemberQuerySet(models.QuerySet):
     def under(self, unit):
         """All members of `unit` and the units below it, in one query."""
@@ -199,6 +252,14 @@ class Member(models.Model):
         related_name="member",
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    id_number = models.CharField(
+        _("身份证号"),
+        max_length=18,
+        blank=True,
+        db_index=True,
+        validators=[validate_id_number],
+        help_text=_("18位,末位可为X。导入名册时按身份证号认人,同一党组织的同名党员以此区分。"),
+    )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     position = models.CharField(_("职务"), max_length=100, blank=True)
@@ -226,14 +287,40 @@ class Member(models.Model):
             # members are mobile, and only they are read.
             models.Index(fields=["unit"], condition=models.Q(is_mobile=True), name="member_mobile"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="member_unique_id_number",
+                violation_error_message=_("已有党员登记了这个身份证号。"),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
+    @property
+    def id_number_masked(self) -> str:
+        """The 身份证号 as shown to those who don't keep the roster: 3301**********123X."""
+        if not self.id_number:
+            return ""
+        return f"{self.id_number[:4]}{'*' * 10}{self.id_number[-4:]}"
+
+    def clean_fields(self, exclude=None):
+        # Typed with a lowercase x or full-width digits it is the same number.
+        self.id_number = id_number_normalize(self.id_number)
+        super().clean_fields(exclude)
+
     def clean(self):
         super().clean()
+        errors = {}
         if self.unit_id and self.unit.kind not in BRANCH_KINDS:
-            raise ValidationError({"unit": _("党员应编入党支部(或直属党总支)。")})
+            errors["unit"] = _("党员应编入党支部(或直属党总支)。")
+        id_birth_date = id_number_birth_date(self.id_number)
+        if id_birth_date and self.birth_date and id_birth_date != self.birth_date:
+            errors["id_number"] = id_number_birth_date_error(id_birth_date, self.birth_date)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Tally(models.Model):

@@ -21,6 +21,8 @@ from common.text import excel_value
 from units.models import BRANCH_KINDS, Gender, Member, MemberCategory, Unit
 from units.roster_format import COLUMNS, DATA_COLUMNS, DATA_FIELDS, UnitIndex
 
+# Excel's "文本" number format.
+TEXT_FORMAT = "@"
 # The cells of one exported row: (name, unit label, the data columns' values) → cells.
 RowWriter = Callable[[str, str, Sequence[object]], list[object]]
 
@@ -49,6 +51,16 @@ def _text_value(sheet: WriteOnlyWorksheet, text: str) -> str | Cell | None:
     return text
 
 
+def _id_number_value(sheet: WriteOnlyWorksheet, id_number: str) -> Cell | None:
+    """A 身份证号 as a text cell: typed into a General cell, Excel would keep only its first
+    15 digits. A blank one is left out, so that the column's text format applies."""
+    if not id_number:
+        return None
+    cell = WriteOnlyCell(sheet, value=id_number)
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
 def _row_writer(sheet: WriteOnlyWorksheet) -> RowWriter:
     """A function giving the cells of one exported row, as plain values where possible:
     openpyxl streams those fastest, and writes a date as a yyyy-mm-dd date by itself."""
@@ -66,6 +78,8 @@ def _row_writer(sheet: WriteOnlyWorksheet) -> RowWriter:
                 row.append(labels[kind].get(value))
             elif kind == "date":
                 row.append(value)
+            elif kind == "id_number":
+                row.append(_id_number_value(sheet, value))
             else:
                 row.append(_text_value(sheet, value))
         return row
@@ -77,7 +91,11 @@ def _new_sheet(title: str) -> tuple[Workbook, WriteOnlyWorksheet]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        if column.kind == "id_number":
+            # ID numbers typed into the column's empty cells stay text too.
+            dimension.number_format = TEXT_FORMAT
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet))
     return workbook, sheet
@@ -114,6 +132,8 @@ def roster_template(*, unit: Unit) -> bytes:
     workbook, sheet = _new_sheet(_("党员名册"))
     example = {
         "gender": Gender.MALE,
+        # No example 身份证号: a made-up one that passes the check may be someone's.
+        "id_number": "",
         "birth_date": datetime.date(1965, 3, 8),
         "joined_on": datetime.date(1988, 7, 1),
         "position": "教师",

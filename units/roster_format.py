@@ -25,10 +25,18 @@ class Column:
 
 
 # The headers are the file format, not UI text: an exported file must import anywhere.
+ID_NUMBER_COLUMN = Column(
+    "身份证号",
+    "id_number",
+    "id_number",
+    21,
+    "18位,末位可为X;可不填。填了的按身份证号认人,同一党组织的同名党员须填写以区分",
+)
 COLUMNS = (
     Column("姓名", "name", "text", 10, "必填"),
     Column("所在党组织", "unit", "unit", 26, "党支部或党总支的名称;重名时写“上级党组织/名称”"),
     Column("性别", "gender", "gender", 6, "男 / 女"),
+    ID_NUMBER_COLUMN,
     Column("出生日期", "birth_date", "date", 12, "如 1965-03-08、1965/3/8、1965年3月"),
     Column("入党日期", "joined_on", "date", 12, "同上"),
     Column("职务", "position", "text", 16),

@@ -5,30 +5,47 @@ row is reported) and applied in one transaction or not at all, and at most once.
 that lacks some of the columns is applied only when the user confirmed importing without
 them ("导入时不含这些列"): a missing 人员类别 would store everyone as 在岗. Both are
 a fixed number of queries however many rows: validating loads the subtree's units and its
-members once (2 queries, one more when a row names a unit outside the subtree), and
-applying writes the members with bulk_create / bulk_update.
+members once (2 queries, one more when a row names a unit outside the subtree and one
+when the file holds 身份证号 that no member of the subtree has), and applying writes the
+members with bulk_create / bulk_update.
+
+A row is matched with a member by its 身份证号 when it has one, else by its unit and
+name: two members of one name in one branch import as two when their ID numbers tell
+them apart, and are refused as ambiguous when they don't.
 """
 
 import datetime
 import io
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from units.models import Gender, Member, MemberCategory, RosterImport, Unit
+from units.models import (
+    Gender,
+    Member,
+    MemberCategory,
+    RosterImport,
+    Unit,
+    id_number_birth_date,
+    id_number_birth_date_error,
+    id_number_normalize,
+    validate_id_number,
+)
 from units.roster_format import (
     COLUMNS,
     DATA_COLUMNS,
     DATA_FIELDS,
+    ID_NUMBER_COLUMN,
     NAME_COLUMN,
     UNIT_COLUMN,
     Column,
@@ -48,6 +65,11 @@ HEADER_ALIASES = {
     "所在党支部": "所在党组织",
     "党组织": "所在党组织",
     "党支部": "所在党组织",
+    "身份证": "身份证号",
+    "身份证号码": "身份证号",
+    "公民身份号码": "身份证号",
+    "公民身份证号": "身份证号",
+    "公民身份证号码": "身份证号",
     "出生年月": "出生日期",
     "出生年月日": "出生日期",
     "出生时间": "出生日期",
@@ -78,6 +100,12 @@ _WHITESPACE = re.compile(r"\s+")
 
 # The rows of a sheet: (Excel row number, the row's cell values).
 SheetRows = list[tuple[int, tuple[object, ...]]]
+# A row read without errors: (Excel row number, the member's fields, whether its birth
+# date gave only a year and a month).
+ParsedRow = tuple[int, dict[str, object], bool]
+# Members as _load_existing reads them: each a dict of "pk", "unit_id", "name" and the
+# data fields.
+ExistingMember = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -133,7 +161,12 @@ class RosterPlan:
 
     @property
     def missing_columns(self) -> list[Column]:
-        return [column for column in DATA_COLUMNS if column not in self.columns]
+        # Not the 身份证号: most rosters have none, and a file without it changes no one's.
+        return [
+            column
+            for column in DATA_COLUMNS
+            if column not in self.columns and column is not ID_NUMBER_COLUMN
+        ]
 
     def missing_column_notes(self) -> list[tuple[str, str]]:
         """(header, what a new member gets) of each column the file lacks."""
@@ -264,8 +297,32 @@ def _parse_date(column: Column, value: object) -> datetime.date | None:
     raise InvalidCell(_("不是有效日期"))
 
 
+def _gives_year_and_month(value: object) -> bool:
+    """Whether a date cell gives only a year and a month (出生年月 "1965.03"), which
+    _parse_date reads as the 1st of the month."""
+    if isinstance(value, datetime.date):
+        return False
+    match = _DATE_TEXT.match(_text(value)) or _DATE_DIGITS.match(_text(value))
+    return bool(match) and match[3] is None
+
+
+def _parse_id_number(column: Column, value: object) -> str:
+    # Excel keeps 15 significant digits of a number: an ID number typed into a cell not
+    # formatted as text arrives as a float with its last digits gone.
+    if isinstance(value, float) and value >= 1e15:
+        raise InvalidCell(_("被 Excel 存成了数字,后几位已丢失;请把这一列设为“文本”格式后重新填写"))
+    text = id_number_normalize(_text(value))
+    if text:
+        try:
+            validate_id_number(text)
+        except ValidationError as invalid:
+            raise InvalidCell(invalid.messages[0]) from None
+    return text
+
+
 _PARSERS: dict[str, Callable[[Column, object], object]] = {
     "text": _parse_text,
+    "id_number": _parse_id_number,
     "flag": _parse_flag,
     "gender": _parse_gender,
     "category": _parse_category,
@@ -375,14 +432,41 @@ def _find_header(
     return None, {}, [], [RosterError(None, "", message)]
 
 
-def _load_existing(unit: Unit, names: set[str]) -> dict[tuple[int, str], list[dict[str, object]]]:
-    """Members of the subtree whose names occur in the file, by (unit id, name)."""
-    existing = defaultdict(list)
+def _load_existing(
+    unit: Unit, names: set[str], id_numbers: set[str]
+) -> tuple[dict[tuple[int, str], list[ExistingMember]], dict[str, ExistingMember]]:
+    """Members of the subtree whose names or ID numbers occur in the file: by (unit id,
+    name) and by ID number."""
+    by_key, by_id_number = defaultdict(list), {}
     fields = ["pk", "unit_id", "name", *DATA_FIELDS]
+    id_number_index = fields.index("id_number")
     for values in Member.objects.under(unit).values_list(*fields).iterator(chunk_size=2000):
+        id_number = values[id_number_index]
+        if values[2] not in names and id_number not in id_numbers:
+            continue
+        member = dict(zip(fields, values, strict=True))
         if values[2] in names:
-            existing[(values[1], values[2])].append(dict(zip(fields, values, strict=True)))
-    return existing
+            by_key[(values[1], values[2])].append(member)
+        if id_number in id_numbers:
+            by_id_number[id_number] = member
+    return by_key, by_id_number
+
+
+def _registered_elsewhere(unit: Unit, id_numbers: set[str]) -> dict[str, tuple[str, str]]:
+    """(unit name, member name) of each of `id_numbers` held by a member outside the
+    subtree: one query, and none when there is nothing to look for."""
+    if not id_numbers:
+        return {}
+    members = (
+        Member.objects.exclude(unit__path__startswith=unit.path)
+        .exclude(id_number="")
+        .values_list("id_number", "unit__name", "name")
+    )
+    return {
+        id_number: (unit_name, name)
+        for id_number, unit_name, name in members.iterator(chunk_size=2000)
+        if id_number in id_numbers
+    }
 
 
 def _unreadable(plan: RosterPlan) -> RosterPlan:
@@ -434,7 +518,7 @@ def _validate(plan: RosterPlan, rows: SheetRows) -> None:
     for number, cells in rows[header_row:]:
         if all(_text(value) == "" for value in cells):
             continue
-        values, row_errors = {}, []
+        values, row_errors, month_only = {}, [], False
         for column, index in positions.items():
             value = cells[index] if index < len(cells) else None
             try:
@@ -444,44 +528,143 @@ def _validate(plan: RosterPlan, rows: SheetRows) -> None:
                         unknown_units.append((number, _text(value)))
                 else:
                     values[column.field] = _PARSERS[column.kind](column, value)
+                    if column.field == "birth_date":
+                        month_only = _gives_year_and_month(value)
             except InvalidCell as invalid:
                 row_errors.append(RosterError(number, column.header, str(invalid)))
         if UNIT_COLUMN not in positions:
             values["unit_id"] = unit.pk
+        if not values.get("id_number"):
+            # A blank 身份证号 says nothing: it never clears a member's recorded one.
+            values.pop("id_number", None)
         if not values.get("name") and not any(e.column == NAME_COLUMN.header for e in row_errors):
             row_errors.insert(0, RosterError(number, NAME_COLUMN.header, _("不能为空")))
         plan.errors.extend(row_errors)
         if not row_errors and values["unit_id"] is not None:
-            parsed.append((number, values))
+            parsed.append((number, values, month_only))
     plan.errors.extend(_unknown_unit_errors(unit, unknown_units))
-
-    existing = _load_existing(unit, {values["name"] for _number, values in parsed})
-    seen = {}
-    for number, values in parsed:
-        key = (values["unit_id"], values["name"])
-        if key in seen:
-            plan.errors.append(
-                RosterError(
-                    number, "", _("与第%(row)s行重复(同一党组织同名党员)") % {"row": seen[key]}
-                )
-            )
-            continue
-        seen[key] = number
-        matches = existing.get(key, [])
-        if len(matches) > 1:
-            plan.errors.append(
-                RosterError(
-                    number,
-                    "",
-                    _("“%(unit)s”已有%(count)s名党员叫“%(name)s”,无法确定更新哪一位")
-                    % {"unit": plan.unit_labels[key[0]], "count": len(matches), "name": key[1]},
-                )
-            )
-            continue
-        plan.rows.append(_planned_row(number, values, matches[0] if matches else None))
+    _plan_rows(plan, _without_repeats(plan, parsed))
     if not plan.rows and not plan.errors:
         plan.errors.append(RosterError(None, "", _("表格中没有党员数据。")))
     plan.errors.sort(key=lambda error: error.row or 0)
+
+
+def _without_repeats(plan: RosterPlan, parsed: list[ParsedRow]) -> list[ParsedRow]:
+    """The rows that repeat no row above them; each repeat is an error. A row repeats
+    another with the same 身份证号, or with the same name in the same unit unless both
+    have ID numbers: same-name members are told apart by theirs."""
+    first_of_id_number, first_of_key, first_without_id_number = {}, {}, {}
+    rows = []
+    for number, values, month_only in parsed:
+        key = (values["unit_id"], values["name"])
+        id_number = values.get("id_number")
+        if id_number in first_of_id_number:
+            plan.errors.append(
+                RosterError(
+                    number,
+                    ID_NUMBER_COLUMN.header,
+                    _("与第%(row)s行的身份证号相同") % {"row": first_of_id_number[id_number]},
+                )
+            )
+            continue
+        earlier = first_without_id_number.get(key) if id_number else first_of_key.get(key)
+        if earlier:
+            plan.errors.append(
+                RosterError(
+                    number, "", _("与第%(row)s行重复(同一党组织同名党员)") % {"row": earlier}
+                )
+            )
+            continue
+        if id_number:
+            first_of_id_number[id_number] = number
+        else:
+            first_without_id_number.setdefault(key, number)
+        first_of_key.setdefault(key, number)
+        rows.append((number, values, month_only))
+    return rows
+
+
+def _plan_rows(plan: RosterPlan, parsed: list[ParsedRow]) -> None:
+    """Match each row with the member it updates, or with none: a new member.
+
+    A row with a 身份证号 is the member registered under it; else the one member of its
+    name in its unit whose ID number isn't recorded yet (the ID number is then recorded),
+    else a new member. A row without one is the member of its name in its unit, when
+    there is only one.
+    """
+    names = {values["name"] for _number, values, _month in parsed}
+    id_numbers = {
+        values["id_number"] for _number, values, _month in parsed if "id_number" in values
+    }
+    by_key, by_id_number = _load_existing(plan.unit, names, id_numbers)
+    elsewhere = _registered_elsewhere(plan.unit, id_numbers - by_id_number.keys())
+    new_id_numbers = id_numbers - by_id_number.keys() - elsewhere.keys()
+    # Rows of each name and unit whose ID number no member has yet.
+    unregistered = Counter(
+        (values["unit_id"], values["name"])
+        for _number, values, _month in parsed
+        if values.get("id_number") in new_id_numbers
+    )
+    for number, values, month_only in parsed:
+        key = (values["unit_id"], values["name"])
+        id_number = values.get("id_number")
+        match = by_id_number.get(id_number)
+        if match and (match["unit_id"], match["name"]) != key:
+            registered_to = (plan.unit_labels[match["unit_id"]], match["name"])
+        else:
+            registered_to = elsewhere.get(id_number)
+        if registered_to:
+            plan.errors.append(
+                RosterError(
+                    number,
+                    ID_NUMBER_COLUMN.header,
+                    _(
+                        "已登记为“%(unit)s”的党员“%(name)s”的身份证号;"
+                        "如是同一人,请先在党员页面修改其姓名或所在党组织"
+                    )
+                    % {"unit": registered_to[0], "name": registered_to[1]},
+                )
+            )
+            continue
+        if not match:
+            candidates = by_key.get(key, [])
+            if id_number:
+                candidates = [member for member in candidates if not member["id_number"]]
+            if len(candidates) > 1 or (candidates and id_number and unregistered[key] > 1):
+                plan.errors.append(
+                    RosterError(number, "", _ambiguous(plan, key, len(candidates), id_number))
+                )
+                continue
+            match = candidates[0] if candidates else None
+        id_birth_date = id_number_birth_date(id_number or (match["id_number"] if match else ""))
+        birth_date = values.get("birth_date")
+        if month_only and id_birth_date and birth_date == id_birth_date.replace(day=1):
+            # 出生年月 gives the month; the ID number, the day.
+            values["birth_date"] = id_birth_date
+        row = _planned_row(number, values, match)
+        if id_birth_date and row.member.birth_date and row.member.birth_date != id_birth_date:
+            plan.errors.append(
+                RosterError(
+                    number,
+                    ID_NUMBER_COLUMN.header,
+                    id_number_birth_date_error(id_birth_date, row.member.birth_date),
+                )
+            )
+            continue
+        plan.rows.append(row)
+
+
+def _ambiguous(plan: RosterPlan, key: tuple[int, str], count: int, id_number: str | None) -> str:
+    names = {"unit": plan.unit_labels[key[0]], "count": count, "name": key[1]}
+    if id_number:
+        return (
+            _(
+                "“%(unit)s”有%(count)s名叫“%(name)s”的党员还没有登记身份证号,无法确定本行是哪一位;"
+                "请先在党员页面填写他们的身份证号"
+            )
+            % names
+        )
+    return _("“%(unit)s”已有%(count)s名党员叫“%(name)s”,无法确定更新哪一位") % names
 
 
 def _parse_unit(unit: Unit, units: UnitIndex, value: object) -> int | None:

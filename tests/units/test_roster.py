@@ -22,7 +22,7 @@ from units.roster_import import roster_import_apply, roster_import_upload, roste
 
 HEADERS = [column.header for column in COLUMNS]
 # A valid row for 区二中党支部, in the order of HEADERS.
-SUN_LI = ["孙丽", "区二中党支部", "女", "1978-06-03", "2001-07-01", "教师", "", "在岗"]
+SUN_LI = ["孙丽", "区二中党支部", "女", "", "1978-06-03", "2001-07-01", "教师", "", "在岗"]
 SUN_LI += ["否", "否", "否", "是"]
 
 
@@ -111,6 +111,7 @@ def test_export_lists_the_roster_in_the_import_columns(district, office):
         "张建国",
         "区一中党支部",
         "男",
+        None,
         datetime.datetime(1962, 3, 5),
         datetime.datetime(1985, 7, 1),
         "校长",
@@ -121,11 +122,11 @@ def test_export_lists_the_roster_in_the_import_columns(district, office):
         "否",
         "是",
     )
-    assert by_name["李秀英"][7] == "离退休"
-    assert by_name["李秀英"][10] == "是"
+    assert by_name["李秀英"][8] == "离退休"
+    assert by_name["李秀英"][11] == "是"
     assert by_name["刘洋"][1] == "区医院内科党支部"
     zhang = next(index for index, values in enumerate(rows, 1) if values[0] == "张建国")
-    assert sheet.cell(row=zhang, column=4).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=zhang, column=5).number_format == "yyyy-mm-dd"
 
 
 @pytest.mark.parametrize(
@@ -148,8 +149,8 @@ def test_export_never_turns_text_into_a_formula(district, office):
     Member.objects.filter(pk=district.member1.pk).update(position="=HYPERLINK(1)")
     response = office.get(reverse("units:roster_export", args=[district.school1.pk]))
     sheet, rows = sheet_rows(response)
-    assert rows[1][5] == "=HYPERLINK(1)"
-    assert sheet.cell(row=2, column=6).data_type == "s"
+    assert rows[1][6] == "=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=7).data_type == "s"
 
 
 def test_template_has_the_headers_and_an_example_that_imports(district, office):
@@ -195,11 +196,11 @@ def test_exported_district_imports_back_without_changes(district, office):
 
 def test_import_creates_new_members_and_updates_existing_ones(district, office):
     rows = [
-        ["张建国", "区一中党支部", "男", "1962-03-05", datetime.date(1985, 7, 1), "校长兼书记"]
+        ["张建国", "区一中党支部", "男", "", "1962-03-05", datetime.date(1985, 7, 1), "校长兼书记"]
         + ["13900000001", "在岗", "是", "否", "否", "是"],
         row(入党日期="2001.7.1", 出生日期="1978/6/3"),
         [],
-        ["  周 海  ", " 东街社区党支部 ", "男", "1940年5月", 19650701, None, 13812345678]
+        ["  周 海  ", " 东街社区党支部 ", "男", None, "1940年5月", 19650701, None, 13812345678]
         + ["离退休", "N", "0", "√", None],
     ]
     roster_import = upload(office, district.root, xlsx(rows))
