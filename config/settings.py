@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # django-csp: its system checks catch a policy written in the old CSP_* settings.
+    "csp",
     # Bottom to top: an app imports only from those above it in this list (import-linter
     # checks it; see the README's layout).
     "common",
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.RequestSizeLimit",
     "common.middleware.PermissionsPolicy",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.SessionIdleTimeout",
@@ -156,6 +160,27 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+
+# Content-Security-Policy (django-csp): the pages run only the app's own static files.
+# No inline <script>, <style>, style="…" or on…="…" handler in a template: behaviour is
+# in static/js, loaded with <script src>, and looks in static/css
+# (tests/common/test_csp_header.py fails on a new one). Bootstrap's CSS draws its icons
+# as data: SVGs, hence img-src data:. The PDFs' templates (the briefing, the survey
+# poster) keep their <style>: WeasyPrint reads them, no browser does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
