@@ -221,6 +221,8 @@ if CACHE_URL:
     }
 # The request header the TLS proxy puts the client's address in (e.g. HTTP_X_REAL_IP).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# Public survey opinions a unit's inbox holds waiting (待核实); past it one is not kept.
+SURVEY_PENDING_CAP = env.int("SURVEY_PENDING_CAP", default=200)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -27,6 +27,7 @@ from ledgers.models import (
     RectificationItem,
     SubtreeOpenProblems,
     SubtreePracticeDay,
+    SurveyOpinion,
     SurveyResponse,
     TripRequest,
 )
@@ -95,6 +96,13 @@ class CardRecordAdmin(RecordAdmin):
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(RecordAdmin):
     list_display = ["unit", "answered_at", "office_rating", "organisation_rating", "members_rating"]
+
+
+@admin.register(SurveyOpinion)
+class SurveyOpinionAdmin(RecordAdmin):
+    list_display = ["__str__", "unit", "created_at", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["unit", "decided_by"]
 
 
 class RectificationChangeInline(ReadOnlyInline):

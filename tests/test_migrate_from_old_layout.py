@@ -124,6 +124,8 @@ LAYOUT_CHANGE = {
         "axes_accessattemptexpiration",
         "axes_accessfailurelog",
         "axes_accesslog",
+        # Public survey opinions waiting for the branch (待核实).
+        "ledgers_surveyopinion",
     },
     # Columns added to a table old main had: compared without them (their foreign keys are
     # new with them); the way back drops them.
@@ -136,6 +138,8 @@ LAYOUT_CHANGE = {
         "reports_briefing": {"heartbeat_at", "attempts"},
         # units/0006: a member's 身份证号, by which a re-import tells same-name members apart.
         "units_member": {"id_number"},
+        # ledgers/0006: an answer whose opinion the full inbox didn't keep.
+        "ledgers_surveyresponse": {"opinion_dropped"},
     },
     # `manage.py migrate APP TARGET`, in this order, takes the current code's database
     # back to old main's migrations.

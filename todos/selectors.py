@@ -3,7 +3,7 @@
 the same ledger as the page the to-do links to.
 
 Query budget, whatever the size of the district (tests/todos/test_selectors.py pins it):
-`secretary_todos` seven a branch, `member_todos` three, `office_todos` five,
+`secretary_todos` eight a branch, `member_todos` three, `office_todos` five,
 `supervisor_todos` three, `leader_todos` four (three given the batch; none without a
 leader's role).
 """
@@ -26,6 +26,7 @@ from common.dates import day_text, day_time_text, days_ago
 from ledgers.models import TripRequest, TripState
 from ledgers.selectors.lectures import lecture_counts_per_cadre
 from ledgers.selectors.practice import plan_status_counts
+from ledgers.selectors.rectification import pending_opinion_count
 from reports.models import Briefing, BriefingState
 from study.models import (
     REVIEW_OVERDUE_DAYS,
@@ -93,8 +94,8 @@ def _page(name: str, *args: object, **query: object) -> str:
 
 def secretary_todos(branch: Unit, today: datetime.date | None = None) -> list[Todo]:
     """What waits for a branch's secretary: today's (or the next) study session, make-ups
-    owed, leave to approve, writings to review, mobile members to contact, and where the
-    branch's 转段 application stands (seven queries)."""
+    owed, leave to approve, writings to review, mobile members to contact, the public's
+    opinions to check, and where the branch's 转段 application stands (eight queries)."""
     today = today or timezone.localdate()
     return [
         _session_todo(branch, today),
@@ -102,6 +103,7 @@ def secretary_todos(branch: Unit, today: datetime.date | None = None) -> list[To
         _leave_todo(branch),
         _review_todo(branch, today),
         _mobile_todo(branch, today),
+        _opinions_todo(branch),
         _transition_todo(branch),
     ]
 
@@ -199,6 +201,20 @@ def _mobile_todo(branch: Unit, today: datetime.date) -> Todo:
         reverse("study:mobile_members", args=[branch.pk]),
         _("有%(n)s名流动党员30天以上没有联系,请家访、写信或打电话。") % {"n": out_of_contact},
         _("流动党员近30天都联系过。"),
+    )
+
+
+def _opinions_todo(branch: Unit) -> Todo:
+    """Opinions from the public survey wait until the branch accepts them into its
+    rectification ledger or sets them aside ("从群众意见最大、最不满意的问题改起")."""
+    pending = pending_opinion_count(branch)
+    return _counted(
+        "opinions",
+        _("群众意见待核实"),
+        pending,
+        reverse("ledgers:survey_inbox", args=[branch.pk]),
+        _("群众在满意度测评中提出的意见有%(n)s条待核实,请采纳整改或说明不采纳。") % {"n": pending},
+        _("没有待核实的群众意见。"),
     )
 
 

@@ -1,5 +1,5 @@
-"""Input for the 边学边查边改 ledger (filing, editing and filtering its items) and for the
-public satisfaction survey.
+"""Input for the 边学边查边改 ledger (filing, editing and filtering its items), for the
+public satisfaction survey, and for accepting or setting aside its opinions.
 
 The forms check what one field can tell (a date, a choice); the ledger's rules
 (一时还解决不了 needs the explanation given to the public, the measure and the person
@@ -23,6 +23,7 @@ from ledgers.models import (
     RectificationStatus,
 )
 from ledgers.services.rectification import (
+    DISMISS_REASON_MAX_LENGTH,
     NOT_YET_REQUIRED,
     OPINION_MAX_LENGTH,
     SURVEY_QUESTIONS,
@@ -166,3 +167,25 @@ class SurveyForm(forms.Form):
 
     def questions(self) -> list[BoundField]:
         return [self[name] for name, _label in SURVEY_QUESTIONS]
+
+
+class OpinionAcceptForm(forms.Form):
+    """采纳: the category of the problem it is filed as; the public's words stay as written."""
+
+    category = forms.ChoiceField(
+        label=_("问题类别"),
+        choices=RectificationCategory.choices,
+        initial=RectificationCategory.CONDUCT,
+    )
+
+
+class OpinionDismissForm(forms.Form):
+    """不采纳, with the reason if one is given."""
+
+    reason = forms.CharField(
+        label=_("不采纳的理由(可不填)"),
+        required=False,
+        max_length=DISMISS_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如:与本单位无关;已向群众作了解释。"),
+    )

@@ -16,11 +16,13 @@ from ledgers.models.practice import (
 )
 from ledgers.models.publicity import PublicityCheck, PublicityItem
 from ledgers.models.rectification import (
+    OpinionStatus,
     RectificationCategory,
     RectificationChange,
     RectificationItem,
     RectificationSource,
     RectificationStatus,
+    SurveyOpinion,
     SurveyResponse,
 )
 from ledgers.models.sums import (
@@ -51,6 +53,7 @@ __all__ = [
     "LeaderLecture",
     "LectureKind",
     "LedgerCorrection",
+    "OpinionStatus",
     "PracticeActivity",
     "PracticeBaseline",
     "PracticePlan",
@@ -61,6 +64,7 @@ __all__ = [
     "RectificationItem",
     "RectificationSource",
     "RectificationStatus",
+    "SurveyOpinion",
     "SurveyResponse",
     "TripKind",
     "TripRequest",

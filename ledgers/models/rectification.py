@@ -1,5 +1,6 @@
 """边学边查边改: the rectification ledger, each change to its items, and the public
-satisfaction survey (群众满意度测评) whose opinions land in it.
+satisfaction survey (群众满意度测评) whose opinions wait to be checked (待核实) before
+the unit takes them into it.
 
 "查出一个问题,就想办法整改一个问题……对那些一时还解决不了的问题,要向群众解释清楚,
 尽快理清思路,提出解决问题的具体措施,抓好落实的责任人。"
@@ -27,6 +28,9 @@ class SurveyResponse(models.Model):
     organisation_rating = models.PositiveSmallIntegerField(_("对党组织"))
     members_rating = models.PositiveSmallIntegerField(_("对共产党员"))
     opinion = models.TextField(_("意见和建议"), blank=True)
+    # Left out when the unit's 待核实 opinions were at their cap (SURVEY_PENDING_CAP): the
+    # ratings count, the words are not kept, and the inbox says how many were dropped.
+    opinion_dropped = models.BooleanField(_("意见超出上限未保存"), default=False)
     # A keyed hash of the device cookie and the day: one answer per device per day, and
     # nothing that identifies the person.
     device_day = models.CharField(_("设备标识"), max_length=64, editable=False)
@@ -96,7 +100,7 @@ class RectificationItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("群众在公开页面提出的意见没有登记人。"),
+        help_text=_("群众意见的登记人是采纳它的人;早先从公开页面直接登记的没有登记人。"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
@@ -133,3 +137,66 @@ class RectificationChange(HistoryModel):
 
     def __str__(self) -> str:
         return f"{self.item} · {day_text(self.changed_at)}"
+
+
+class OpinionStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    ACCEPTED = "accepted", _("已采纳")
+    DISMISSED = "dismissed", _("不采纳")
+
+
+class SurveyOpinion(models.Model):
+    """An opinion left on the public survey page, waiting in the unit's inbox (待核实)
+    until its keepers take it into the ledger (已采纳, with the item it went into) or
+    set it aside (不采纳, with the reason)."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("测评单位"),
+        on_delete=models.CASCADE,
+        related_name="survey_opinions",
+    )
+    response = models.OneToOneField(
+        SurveyResponse,
+        verbose_name=_("所属测评"),
+        on_delete=models.CASCADE,
+        related_name="survey_opinion",
+    )
+    text = models.TextField(_("意见内容"))
+    # The same words however they were spaced or punctuated (ledgers.services.rectification
+    # .opinion_key): the inbox shows them as one row with the number who raised them.
+    text_key = models.CharField(_("归并标识"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    status = models.CharField(
+        _("核实情况"),
+        max_length=20,
+        choices=OpinionStatus.choices,
+        default=OpinionStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    item = models.ForeignKey(
+        RectificationItem,
+        verbose_name=_("登记为问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_opinions",
+    )
+    dismiss_reason = models.TextField(_("不采纳理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("群众测评意见")
+        verbose_name_plural = _("群众测评意见")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "status", "text_key"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -3,7 +3,8 @@
 Every figure is a database aggregate over a unit's subtree (materialized-path prefix), so
 each function is a fixed number of queries (one, unless it says otherwise) however many
 items, units or answers there are. The 转段 self-check and the briefings read
-`open_rectification_count`, `overdue_q` and `OPEN_STATUSES`.
+`open_rectification_count`, `overdue_q` and `OPEN_STATUSES`; the secretary's to-dos read
+`pending_opinion_count`.
 """
 
 import datetime
@@ -11,14 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ledgers.models import (
+    OpinionStatus,
     RectificationCategory,
     RectificationChange,
     RectificationItem,
     RectificationStatus,
+    SurveyOpinion,
     SurveyResponse,
 )
 from ledgers.services.rectification import (
@@ -26,6 +29,7 @@ from ledgers.services.rectification import (
     SURVEY_QUESTIONS,
     SURVEY_RATINGS,
     TRACKED_FIELDS,
+    open_items_by_key,
 )
 from study.selectors.progress import percent
 from units.models import Unit
@@ -247,3 +251,73 @@ def survey_by_unit(unit: Unit) -> list[dict[str, Any]]:
         ]
     rows.sort(key=lambda row: row["rates"][0])
     return rows
+
+
+# The inbox of the public's opinions (待核实) -------------------------------------------------
+
+
+def pending_opinions(unit: Unit) -> QuerySet[SurveyOpinion]:
+    """The opinions of `unit`'s subtree waiting to be checked."""
+    return SurveyOpinion.objects.filter(
+        unit__path__startswith=unit.path, status=OpinionStatus.PENDING
+    )
+
+
+def pending_opinion_count(unit: Unit) -> int:
+    """Opinions of `unit`'s subtree waiting in the inbox: one query."""
+    return pending_opinions(unit).count()
+
+
+def _said_the_same(opinions: QuerySet[SurveyOpinion]) -> QuerySet[SurveyOpinion, dict]:
+    return opinions.values("text_key").annotate(
+        text=Min("text"), count=Count("pk"), first_at=Min("created_at"), last_at=Max("created_at")
+    )
+
+
+def survey_inbox(unit: Unit) -> list[dict[str, Any]]:
+    """The opinions left for `unit` itself that wait to be checked, those saying the same
+    (`text_key`) as one row: `text` (one of their wordings), `count` (how many raised it),
+    `first_at`, `last_at`, and `item`, the problem still open that already says it (then
+    采纳 joins it) or None. Most raised first ("从群众意见最大、最不满意的问题改起"). Two
+    queries (one when none waits); at most SURVEY_PENDING_CAP rows."""
+    waiting = SurveyOpinion.objects.filter(unit=unit, status=OpinionStatus.PENDING)
+    rows = list(_said_the_same(waiting).order_by("-count", "first_at", "text_key"))
+    if rows:
+        open_items = open_items_by_key(unit)
+        for row in rows:
+            row["item"] = open_items.get(row["text_key"])
+    return rows
+
+
+def survey_inbox_group(unit: Unit, text_key: str) -> dict[str, Any] | None:
+    """One row of `survey_inbox`, or None when nothing saying it waits any more. Two
+    queries."""
+    waiting = SurveyOpinion.objects.filter(
+        unit=unit, status=OpinionStatus.PENDING, text_key=text_key
+    )
+    # Ordered by the grouped field: the default (pk) would split the group.
+    row = _said_the_same(waiting).order_by("text_key").first()
+    if row is not None:
+        row["item"] = open_items_by_key(unit).get(text_key)
+    return row
+
+
+def opinions_dropped(unit: Unit, today: datetime.date | None = None) -> int:
+    """Opinions left for `unit` today that were not kept: its inbox was at its cap. One
+    query."""
+    start = timezone.make_aware(datetime.datetime.combine(_today(today), datetime.time.min))
+    return SurveyResponse.objects.filter(
+        unit=unit, opinion_dropped=True, answered_at__gte=start
+    ).count()
+
+
+def pending_opinions_by_unit(unit: Unit) -> QuerySet[SurveyOpinion, dict[str, Any]]:
+    """The units below `unit` with opinions waiting, and how many each: one grouped
+    query, most first."""
+    return (
+        pending_opinions(unit)
+        .exclude(unit=unit)
+        .values("unit_id", "unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "unit__name")
+    )

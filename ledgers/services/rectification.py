@@ -4,13 +4,19 @@
 理清思路,提出解决问题的具体措施,抓好落实的责任人": an item is rectified (and dated) or,
 put off, explained to the public with its measure and the person responsible; every
 change to it is recorded with who made it and what the fields were before and after. An
-opinion left on the public survey page becomes a 群众意见 item ("从群众意见最大、最不满意
-的问题改起").
+opinion left on the public survey page waits in the unit's inbox (待核实) until its keepers
+take it in as a 群众意见 item or set it aside ("从群众意见最大、最不满意的问题改起": the
+inbox counts how many raised each); a unit's inbox holds at most SURVEY_PENDING_CAP, so
+that a flood of posts can't bury the ledger.
 """
 
 import datetime
+import hashlib
+import re
+import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -20,11 +26,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ledgers.models import (
+    OpinionStatus,
     RectificationCategory,
     RectificationChange,
     RectificationItem,
     RectificationSource,
     RectificationStatus,
+    SurveyOpinion,
     SurveyResponse,
 )
 from ledgers.services.corrections import display_value
@@ -57,6 +65,8 @@ SURVEY_RATINGS = [(4, _("满意")), (3, _("基本满意")), (2, _("不太满意"
 SATISFIED_RATINGS = (4, 3)
 
 OPINION_MAX_LENGTH = 1000
+
+DISMISS_REASON_MAX_LENGTH = 500
 
 SURVEY_SALT = "survey"
 
@@ -105,7 +115,8 @@ def rectification_item_create(
     public_explanation: str = "",
     today: datetime.date | None = None,
 ) -> RectificationItem:
-    """File a problem. `user` is None for an opinion left on the public survey page."""
+    """File a problem. `user` is who filed it: for a 群众意见, the keeper who took it in
+    from the inbox (`survey_opinion_accept`)."""
     item = RectificationItem(
         unit=unit,
         problem=problem,
@@ -213,9 +224,9 @@ def survey_answer(
     members_rating: int,
     opinion: str = "",
 ) -> SurveyResponse:
-    """Save one anonymous answer. An opinion also becomes a 群众意见 item of the unit's
-    rectification ledger, so that the unit has to deal with it ("从群众意见最大、最不满意
-    的问题改起")."""
+    """Save one anonymous answer. An opinion waits in the unit's inbox (待核实) for its
+    keepers to check; past SURVEY_PENDING_CAP waiting, the ratings are saved and the
+    opinion is not, and the answer is marked so that the inbox can say how many were."""
     ratings = {
         "office_rating": office_rating,
         "organisation_rating": organisation_rating,
@@ -229,10 +240,26 @@ def survey_answer(
     if errors:
         raise ValidationError(errors)
     digest = device_day(device=device, unit=unit, day=day)
+    key = opinion_key(opinion)
     with transaction.atomic():
+        dropped = False
+        if key:
+            # The unit's row is the lock: of answers counting the inbox at once, one at a
+            # time, so the cap holds.
+            Unit.objects.select_for_update().filter(pk=unit.pk).first()
+            dropped = (
+                SurveyOpinion.objects.filter(unit=unit, status=OpinionStatus.PENDING).count()
+                >= settings.SURVEY_PENDING_CAP
+            )
         if SurveyResponse.objects.filter(unit=unit, device_day=digest).exists():
             raise AlreadyAnswered
-        response = SurveyResponse(unit=unit, opinion=opinion, device_day=digest, **ratings)
+        response = SurveyResponse(
+            unit=unit,
+            opinion="" if dropped else opinion,
+            opinion_dropped=dropped,
+            device_day=digest,
+            **ratings,
+        )
         # The unique constraint is the exists() above; a double tap racing it is caught below.
         response.full_clean(validate_constraints=False)
         try:
@@ -240,13 +267,114 @@ def survey_answer(
                 response.save()
         except IntegrityError:
             raise AlreadyAnswered from None
-        if opinion:
-            rectification_item_create(
-                unit=unit,
-                user=None,
-                problem=opinion,
-                source=RectificationSource.PUBLIC,
-                category=RectificationCategory.CONDUCT,
-                today=day,
-            )
+        if key and not dropped:
+            SurveyOpinion.objects.create(unit=unit, response=response, text=opinion, text_key=key)
     return response
+
+
+# The inbox of opinions (待核实) -------------------------------------------------------------
+
+# Marks that end a sentence, after NFKC has made ！？～ half-width: "希望管一管。" and
+# "希望管一管" ask the same.
+SENTENCE_ENDS = "。.!?~"
+
+WHITESPACE = re.compile(r"\s+")
+
+
+def opinion_words(text: str) -> str:
+    """What an opinion says, for telling whether two say the same: full-width letters and
+    punctuation as half-width (NFKC), no whitespace at all (Chinese puts none between
+    words: "希望 管一管" is "希望管一管"), letters in one case, no mark at the end."""
+    words = WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return words.rstrip(SENTENCE_ENDS)
+
+
+def opinion_key(text: str) -> str:
+    """The key the inbox groups opinions by: a digest of `opinion_words`, short enough to
+    index; "" for an opinion of nothing but marks and spaces."""
+    words = opinion_words(text)
+    return hashlib.sha256(words.encode()).hexdigest() if words else ""
+
+
+def open_items_by_key(unit: Unit) -> dict[str, RectificationItem]:
+    """The unit's problems still to be dealt with (待整改, 整改中), by `opinion_key` of what
+    they say; the first filed where two say the same. One query."""
+    items = RectificationItem.objects.filter(
+        unit=unit, status__in=(RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS)
+    ).order_by("-pk")
+    return {opinion_key(item.problem): item for item in items}
+
+
+class OpinionError(ValidationError):
+    """The opinions were already accepted or set aside by someone else (or by the same
+    tap twice): the user is told so."""
+
+
+def _already_decided() -> OpinionError:
+    return OpinionError(_("这条意见已经处理过了(可能是别人刚刚处理的),请看待核实列表。"))
+
+
+def survey_opinion_accept(
+    *,
+    unit: Unit,
+    text_key: str,
+    user: AbstractBaseUser,
+    category: RectificationCategory | str = RectificationCategory.CONDUCT,
+    today: datetime.date | None = None,
+) -> tuple[RectificationItem, bool]:
+    """采纳: the unit's waiting opinions that say the same (`text_key`) become one 群众意见
+    problem of its ledger, in the words of the first, or join the problem still open that
+    already says it; each is marked 已采纳 with it, by whom and when. Returns the problem
+    and whether it was filed now.
+
+    The opinions are locked first: of two keepers accepting the same at once, or one
+    tapping twice, one files the problem and the other gets `OpinionError`.
+    """
+    with transaction.atomic():
+        opinions = list(
+            SurveyOpinion.objects.select_for_update()
+            .filter(unit=unit, text_key=text_key, status=OpinionStatus.PENDING)
+            .order_by("pk")
+        )
+        if not opinions:
+            raise _already_decided()
+        item = open_items_by_key(unit).get(text_key)
+        created = item is None
+        if created:
+            item = rectification_item_create(
+                unit=unit,
+                user=user,
+                problem=opinions[0].text,
+                source=RectificationSource.PUBLIC,
+                category=category,
+                today=today,
+            )
+        SurveyOpinion.objects.filter(pk__in=[opinion.pk for opinion in opinions]).update(
+            status=OpinionStatus.ACCEPTED, decided_by=user, decided_at=timezone.now(), item=item
+        )
+    return item, created
+
+
+def survey_opinion_dismiss(
+    *, unit: Unit, text_key: str, user: AbstractBaseUser, reason: str = ""
+) -> int:
+    """不采纳: the unit's waiting opinions that say the same are set aside, with the reason
+    if one is given. Conditional on their still waiting, like `survey_opinion_accept`.
+    Returns how many were set aside."""
+    reason = reason.strip()
+    if len(reason) > DISMISS_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("理由请不要超过%(n)d字。") % {"n": DISMISS_REASON_MAX_LENGTH}}
+        )
+    with transaction.atomic():
+        dismissed = SurveyOpinion.objects.filter(
+            unit=unit, text_key=text_key, status=OpinionStatus.PENDING
+        ).update(
+            status=OpinionStatus.DISMISSED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            dismiss_reason=reason,
+        )
+    if not dismissed:
+        raise _already_decided()
+    return dismissed

@@ -5,10 +5,11 @@
 The ledger is read by everyone whose scope holds the unit and kept by its secretary or the
 leader above it; its supervision group may file what it found (督导检查). The survey page
 is public: anyone with the unit's link or QR code answers it, without logging in, once a
-day per device, and an opinion left there lands in the unit's ledger as 群众意见; its
-poster for the 宣传栏 (PDF and PNG, ledgers.posters) is for whoever reads the ledger. The
-ledger's pages and the survey's results cost the same number of queries however many
-items and answers there are; the public page costs 2.
+day per device, and an opinion left there waits in the unit's inbox (待核实), which its
+keepers alone open, until they take it into the ledger as 群众意见 (采纳) or set it aside
+(不采纳); its poster for the 宣传栏 (PDF and PNG, ledgers.posters) is for whoever reads
+the ledger. The ledger's pages, the inbox and the survey's results cost the same number of
+queries however many items, opinions and answers there are; the public page costs 2.
 """
 
 import io
@@ -16,6 +17,7 @@ import re
 import secrets
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,13 @@ from common import throttle
 from common.forms import add_service_error
 from common.pagination import page_of
 from ledgers import posters
-from ledgers.forms.rectification import RectificationFilterForm, RectificationItemForm, SurveyForm
+from ledgers.forms.rectification import (
+    OpinionAcceptForm,
+    OpinionDismissForm,
+    RectificationFilterForm,
+    RectificationItemForm,
+    SurveyForm,
+)
 from ledgers.models import RectificationItem, RectificationSource
 from ledgers.selectors import rectification as selectors
 from ledgers.services import rectification as services
@@ -79,6 +87,7 @@ def rectification_items(request: HttpRequest, pk: int) -> HttpResponse:
     filter_form = RectificationFilterForm(request.GET)
     items = selectors.rectification_items(unit, today=today, **filter_form.filters())
     page = page_of(request, items, PER_PAGE)
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     return render(
         request,
         "ledgers/rectification/items.html",
@@ -90,6 +99,7 @@ def rectification_items(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.rectification_summary(unit, today),
             "by_unit": [] if unit.is_branch else selectors.rectification_by_unit(unit, today),
             "can_add": _may_add_items(request.user, unit),
+            "pending_opinions": selectors.pending_opinion_count(unit) if can_keep else None,
         },
     )
 
@@ -179,6 +189,7 @@ def _survey_url(request: HttpRequest, unit: Unit) -> str:
 @require_safe
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit(request, pk, "view_ledger")
+    can_keep = has_perm(request.user, "keep_ledger", unit)
     return render(
         request,
         "ledgers/rectification/survey_results.html",
@@ -187,6 +198,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": selectors.survey_results(unit),
             "by_unit": [] if unit.is_branch else selectors.survey_by_unit(unit),
             "survey_url": _survey_url(request, unit),
+            "pending_opinions": selectors.pending_opinion_count(unit) if can_keep else None,
         },
     )
 
@@ -225,6 +237,109 @@ def survey_poster(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         filename=_("%(unit)s群众满意度测评.%(kind)s") % {"unit": unit.name, "kind": kind},
     )
     return response
+
+
+# The inbox of the public's opinions (待核实): the unit's keepers only -----------------------
+
+OPINION_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+@login_required
+@require_safe
+def survey_inbox(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the public said, not yet checked: one row for the same words however many
+    said them, most raised first; above a branch, which units below have opinions waiting."""
+    unit = get_unit(request, pk, "keep_ledger")
+    groups = selectors.survey_inbox(unit)
+    return render(
+        request,
+        "ledgers/rectification/survey_inbox.html",
+        {
+            "unit": unit,
+            "groups": groups,
+            "pending": sum(group["count"] for group in groups),
+            "cap": settings.SURVEY_PENDING_CAP,
+            "dropped": selectors.opinions_dropped(unit),
+            "by_unit": [] if unit.is_branch else selectors.pending_opinions_by_unit(unit),
+        },
+    )
+
+
+def _opinion_group(request: HttpRequest, pk: int, key: str) -> tuple[Unit, dict | None]:
+    """The unit (for its keepers) and the opinions of it waiting that say `key`'s words,
+    None when none waits any more."""
+    unit = get_unit(request, pk, "keep_ledger")
+    if not OPINION_KEY.fullmatch(key):
+        raise Http404
+    return unit, selectors.survey_inbox_group(unit, key)
+
+
+def _already_decided(request: HttpRequest, unit: Unit) -> HttpResponse:
+    messages.info(request, _("这条意见已经处理过了。"))
+    return redirect("ledgers:survey_inbox", pk=unit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_opinion_accept(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """采纳: filed as one 群众意见 problem, then on to its form for the measure, the person
+    responsible and the deadline; or joined to the open problem that already says it."""
+    unit, group = _opinion_group(request, pk, key)
+    if group is None:
+        return _already_decided(request, unit)
+    form = OpinionAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item, created = services.survey_opinion_accept(
+                unit=unit, text_key=key, user=request.user, **form.cleaned_data
+            )
+        except services.OpinionError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("ledgers:survey_inbox", pk=unit.pk)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("已采纳,登记为整改问题(来源“群众意见”)。请填写整改措施、责任人和整改时限。"),
+                )
+                return redirect("ledgers:rectification_item_edit", pk=item.pk)
+            messages.success(request, _("已采纳,并入已登记的同一问题,没有重复登记。"))
+            return redirect("ledgers:survey_inbox", pk=unit.pk)
+    return render(
+        request,
+        "ledgers/rectification/opinion_accept.html",
+        {"unit": unit, "group": group, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_opinion_dismiss(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """不采纳, with the reason if one is given; the opinions stay on record, marked."""
+    unit, group = _opinion_group(request, pk, key)
+    if group is None:
+        return _already_decided(request, unit)
+    form = OpinionDismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_opinion_dismiss(
+                unit=unit, text_key=key, user=request.user, **form.cleaned_data
+            )
+        except services.OpinionError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("ledgers:survey_inbox", pk=unit.pk)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已标为不采纳。"))
+            return redirect("ledgers:survey_inbox", pk=unit.pk)
+    return render(
+        request,
+        "ledgers/rectification/opinion_dismiss.html",
+        {"unit": unit, "group": group, "form": form},
+    )
 
 
 def _over_rate_limit(request: HttpRequest) -> bool:
@@ -301,6 +416,17 @@ urlpatterns = [
     ),
     path(
         "units/<int:pk>/survey/poster.png", survey_poster, {"kind": "png"}, name="survey_poster_png"
+    ),
+    path("units/<int:pk>/survey/opinions/", survey_inbox, name="survey_inbox"),
+    path(
+        "units/<int:pk>/survey/opinions/<str:key>/accept/",
+        survey_opinion_accept,
+        name="survey_opinion_accept",
+    ),
+    path(
+        "units/<int:pk>/survey/opinions/<str:key>/dismiss/",
+        survey_opinion_dismiss,
+        name="survey_opinion_dismiss",
     ),
     path("public/<str:token>/", survey, name="survey"),
 ]

@@ -43,7 +43,7 @@ def test_concurrent_survey_answers_on_a_sqlite_file_all_land(tmp_path):
 
 def _post_from_threads(database: str) -> dict:
     """Migrate the file, then THREADS threads each post POSTS answers with an opinion
-    (an answer and a rectification item each), all starting together."""
+    (an answer and an opinion waiting in the unit's inbox each), all starting together."""
     import threading
     from collections import Counter
     from concurrent.futures import ThreadPoolExecutor
@@ -58,7 +58,7 @@ def _post_from_threads(database: str) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from ledgers.models import RectificationItem, SurveyResponse
+    from ledgers.models import SurveyOpinion, SurveyResponse
     from ledgers.services.rectification import survey_token
     from units.models import Unit, UnitKind
 
@@ -98,7 +98,7 @@ def _post_from_threads(database: str) -> dict:
     return {
         "statuses": dict(statuses),
         "answers": SurveyResponse.objects.count(),
-        "opinions": RectificationItem.objects.count(),
+        "opinions": SurveyOpinion.objects.count(),
         "journal_mode": journal_mode,
     }
 

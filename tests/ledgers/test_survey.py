@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ledgers.models import RectificationItem, SurveyResponse
+from ledgers.models import RectificationItem, SurveyOpinion, SurveyResponse
 from ledgers.services.rectification import survey_answer, survey_token
 from ledgers.views.rectification import DEVICE_COOKIE
 from tests.conftest import PERSONAS
@@ -128,17 +128,16 @@ def test_a_link_signed_for_something_else_is_not_found(live_district, client):
     assert client.get(reverse("ledgers:survey", args=[token])).status_code == 404
 
 
-def test_an_opinion_goes_into_the_unit_s_rectification_ledger(live_district, client):
+def test_an_opinion_waits_in_the_unit_s_inbox_not_in_its_ledger(live_district, client):
     url = _url(live_district.school1)
     client.get(url)
     client.post(url, {**ANSWER, "opinion": "  学校门口接送孩子的车辆乱停,希望管一管  "})
-    item = RectificationItem.objects.get()
-    assert item.unit == live_district.school1
-    assert item.problem == "学校门口接送孩子的车辆乱停,希望管一管"
-    assert item.source == "public"
-    assert item.category == "conduct"
-    assert item.status == "open"
-    assert item.created_by is None
+    opinion = SurveyOpinion.objects.get()
+    assert opinion.unit == live_district.school1
+    assert opinion.text == "学校门口接送孩子的车辆乱停,希望管一管"
+    assert opinion.status == "pending"
+    assert opinion.response == SurveyResponse.objects.get()
+    assert not RectificationItem.objects.exists()
 
 
 def test_a_missing_rating_is_asked_for_again_keeping_the_opinion(live_district, client):

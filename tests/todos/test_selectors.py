@@ -186,10 +186,10 @@ def test_a_secretarys_todos_cost_the_same_however_large_the_branch(
     ledger, django_assert_num_queries
 ):
     branch = Unit.objects.select_related("stage").get(pk=ledger.school1.pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         selectors.secretary_todos(branch)
     grow(ledger)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         selectors.secretary_todos(branch)
 
 

@@ -41,7 +41,7 @@ def cards(page):
         (
             "secretary1",
             "todos-branch-",
-            ["session", "makeups", "leave", "reviews", "mobile", "transition"],
+            ["session", "makeups", "leave", "reviews", "mobile", "opinions", "transition"],
         ),
         ("member1", "todos-member", ["hours", "makeups", "writing", "returned"]),
     ],
@@ -119,7 +119,7 @@ QUERIES = {
     "office": 14,
     "supervisor1": 11,
     "leader1": 10,
-    "secretary1": 13,
+    "secretary1": 14,
     "member1": 8,
     "outsider": 4,
 }
