@@ -45,7 +45,7 @@ def _lecture_form(
     return form_class(
         request.POST or None,
         cadres=selectors.leading_cadres_under(selectors.managed_paths(scope)),
-        units=scope.units().order_by("path"),
+        units=scope.managed_units().order_by("path"),
         **kwargs,
     )
 

@@ -113,3 +113,23 @@ def test_a_nonsense_parameter_is_not_found(live_district, login):
     url = reverse("ledgers:leaders_lecture_stats")
     assert client.get(url, {"unit": "abc"}).status_code == 404
     assert client.get(url, {"group": "99999"}).status_code == 404
+
+
+def test_a_leader_who_also_supervises_records_lectures_only_where_he_keeps_the_ledger(
+    live_district, login
+):
+    """Supervising a unit is reading its ledgers, not keeping them: the form offers, and
+    accepts, only the units of the leader's own subtree."""
+    d = live_district
+    d.groups[2].members.add(d.users["leader1"])  # 第三督导组: 城关镇党委
+    client = login(d.users["leader1"])
+    url = reverse("ledgers:leaders_lectures", args=[d.school1.pk])
+    form = client.get(url).context["form"]
+    assert d.street not in form.fields["unit"].queryset
+    assert d.school1 in form.fields["unit"].queryset
+
+    response = client.post(url, {**_data(d), "unit": d.street.pk})
+
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    assert not LeaderLecture.objects.exists()
