@@ -263,14 +263,16 @@ class Rollup:
     direct: Figures | None = None  # members kept directly by a 党总支, beside its branches
 
 
-def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
+def unit_rollup(
+    unit: Unit, batch: Batch | None, *, readings: Sequence[Reading] | None = None
+) -> Rollup:
     """The headline of `unit`'s subtree, what it keeps directly, and its children's rows
     lagging first: two queries (the unit's stored sums, its own and its subtree's, and the
     batch's readings), then per slice of rows shown two more and one to count them — the
     same for a 党委 of 10 units and one of 2,000 (a branch, which has no units below it,
-    reads its own sums: three)."""
+    reads its own sums: three, or one given its `readings_with_coverage`)."""
     if unit.is_branch:
-        return _branch_rollup(unit, batch)
+        return _branch_rollup(unit, batch, readings)
     readings = Reading.objects.filter(batch=batch).count() if batch is not None else 0
     stored = Unit.objects.filter(pk=unit.pk).select_related("subtree_progress", "study_progress")
     if batch is not None:
@@ -299,13 +301,17 @@ def unit_rollup(unit: Unit, batch: Batch | None) -> Rollup:
     )
 
 
-def _branch_rollup(unit: Unit, batch: Batch | None) -> Rollup:
-    """A branch's figures are its own members' sums, stored on its row."""
+def _branch_rollup(unit: Unit, batch: Batch | None, readings: Sequence[Reading] | None) -> Rollup:
+    """A branch's figures are its own members' sums, stored on its row; the readings its
+    sessions haven't covered are counted off `readings` when the page has them (the
+    stored coverage equals that count: tests/study/test_rollups.py)."""
     figures = Figures.from_row(
         UnitProgress.objects.filter(unit=unit).values(*UNIT_FIGURES).first() or {}
     )
     figures.branches = 1
-    if batch is not None:
+    if readings is not None:
+        figures.readings_uncovered = sum(1 for reading in readings if not reading.covered)
+    elif batch is not None:
         readings = Reading.objects.filter(batch=batch).count()
         covered = ReadingCoverage.objects.filter(unit=unit, batch=batch).values_list(
             "readings", flat=True

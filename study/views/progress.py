@@ -118,7 +118,9 @@ ROWS_PER_PAGE = 50
 def unit_progress(request, pk):
     unit = get_unit(request, pk)
     batch = Batch.objects.current()
-    rollup = selectors.unit_rollup(unit, batch)
+    # A branch's page lists its readings anyway; its headline counts the uncovered off them.
+    readings = list(readings_with_coverage(unit, batch)) if unit.is_branch else None
+    rollup = selectors.unit_rollup(unit, batch, readings=readings)
     members = Member.objects.under(unit)
     context = {
         "unit": unit,
@@ -139,7 +141,6 @@ def unit_progress(request, pk):
             member.shortfall = hours_shortfall(
                 concentrated=member.concentrated_hours, total=member.total_hours
             )
-        readings = list(readings_with_coverage(unit, batch))
         topics = list(topics_with_coverage(unit, batch))
         context.update(
             members=table,

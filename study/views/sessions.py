@@ -12,7 +12,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -135,16 +135,23 @@ def session_edit(request, pk):
     )
 
 
+# What a roster row shows of a member (study.templatetags.roster).
+ROSTER_MEMBER_FIELDS = ("name", "unit", "is_infirm")
+
+
 def _roster_rows(session, posted=None):
     """One row per member of the branch, with the status to show: what was just posted
     when it is shown again with errors, else what is saved, else an approved leave."""
-    attendances = {a.member_id: a for a in session.attendances.select_related("member")}
-    on_leave = set(
-        LeaveRequest.objects.filter(session=session, status=LeaveStatus.APPROVED).values_list(
-            "member_id", flat=True
-        )
+    attendances = {a.member_id: a for a in session.attendances.all()}
+    approved = LeaveRequest.objects.filter(
+        session=session, member=OuterRef("pk"), status=LeaveStatus.APPROVED
     )
-    members = list(Member.objects.filter(unit=session.unit).order_by("name", "pk"))
+    members = list(
+        Member.objects.filter(unit=session.unit)
+        .only(*ROSTER_MEMBER_FIELDS)
+        .annotate(on_leave=Exists(approved))
+        .order_by("name", "pk")
+    )
     rows = []
     for member in members:
         attendance = attendances.pop(member.pk, None)
@@ -153,21 +160,28 @@ def _roster_rows(session, posted=None):
         elif attendance is not None:
             status = attendance.status
         else:
-            status = AttendanceStatus.LEAVE if member.pk in on_leave else ""
+            status = AttendanceStatus.LEAVE if member.on_leave else ""
         rows.append(
             {
                 "member": member,
                 "status": status,
                 "attendance": attendance,
-                "on_leave": member.pk in on_leave,
+                "on_leave": member.on_leave,
                 "conflict": attendance is not None and services.checkin_conflicts(attendance),
             }
         )
-    # Members signed in here who have since moved to another branch stay on the record.
-    for attendance in sorted(attendances.values(), key=lambda a: a.member.name):
+    # Members signed in here who have since moved to another branch stay on the record
+    # (rare: read only when there are some).
+    moved = (
+        Member.objects.filter(pk__in=list(attendances)).only(*ROSTER_MEMBER_FIELDS)
+        if attendances
+        else []
+    )
+    for member in sorted(moved, key=lambda m: (m.name, m.pk)):
+        attendance = attendances[member.pk]
         rows.append(
             {
-                "member": attendance.member,
+                "member": member,
                 "status": attendance.status,
                 "attendance": attendance,
                 "on_leave": False,

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from campaign.models import Reading, Topic
 from study.models import AttendanceStatus, Grade, Writing, WritingKind
-from study.selectors.progress import Figures
+from study.selectors.progress import Figures, unit_rollup
 from study.services.absences import self_study_log
 from study.services.progress import unit_progress_refresh
 from study.services.sessions import roster_save
@@ -79,6 +79,17 @@ def test_branch_headline_shows_the_completion_rate_and_the_three_lines(studied, 
     # 52 of 52 hours concentrated; average (40 + 12 + 0) / 3.
     assert figures.concentrated_share == Decimal("100.0")
     assert figures.average_hours == Decimal("17.3")
+
+
+def test_a_branch_page_counts_uncovered_readings_as_the_dashboards_do(studied, login):
+    """The branch page counts the readings its sessions missed off the list it shows; the
+    dashboards read the stored coverage. The two must agree."""
+    response = login(studied.users["secretary1"]).get(
+        reverse("study:unit_progress", args=[studied.school1.pk])
+    )
+    stored = unit_rollup(studied.school1, studied.batch).figures.readings_uncovered
+    assert _figures(response).readings_uncovered == stored == 9
+    assert len(response.context["readings_uncovered"]) == stored
 
 
 def test_branch_members_are_listed_lagging_first(studied, login):
