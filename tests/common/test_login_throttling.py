@@ -165,6 +165,12 @@ def test_an_empty_list_says_so(office, login):
     assert 'id="no-lockouts"' in page
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_office_finds_the_lockouts_in_its_menu(district, login, persona):
+    page = login(district.users[persona]).get(reverse("home")).content.decode()
+    assert (f'href="{reverse("units:lockouts")}"' in page) is (persona == "office")
+
+
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "office"])
 def test_only_the_office_may_unlock(district, client, login, persona):
     _fail(client, "office", 5)
