@@ -8,12 +8,29 @@ extension (延期), recorded with who, when and why.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+from campaign.models.topics import Reading
 
 
 class BatchQuerySet(models.QuerySet):
     def current(self):
-        return self.filter(is_current=True).first()
+        """The batch under way, with `reading_count`, its 必读科目: every progress page
+        counts the readings a unit has not covered, and reads it here in the same query."""
+        readings = (
+            Reading.objects.filter(batch=OuterRef("pk"))
+            .order_by()
+            .values("batch")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.filter(is_current=True)
+            .annotate(reading_count=Coalesce(Subquery(readings), 0))
+            .first()
+        )
 
 
 class Batch(models.Model):

@@ -150,6 +150,13 @@ class Figures:
         )
 
 
+def reading_count(batch: Batch) -> int:
+    """The batch's 必读科目: read with the batch by `Batch.objects.current()`, else
+    counted now."""
+    count = getattr(batch, "reading_count", None)
+    return Reading.objects.filter(batch=batch).count() if count is None else count
+
+
 FIGURE_NAMES = frozenset(f.name for f in fields(Figures))
 HOURS_NAMES = ("total_hours", "concentrated_hours", "self_study_hours")
 # The stored figures in the order of Figures' fields, so that a row read is Figures(*row).
@@ -160,8 +167,9 @@ _BRANCHES = STORED_ORDER.index("branches")
 def _subtree_values(units: Q, batch: Batch | None) -> dict[int, list]:
     """{unit id: its subtree's figures in Figures' order, readings uncovered last} for the
     units matching `units` (a condition on SubtreeProgress's unit), in the units' order,
-    read off their stored subtree sums: three queries with the readings, however many
-    units and members lie below them."""
+    read off their stored subtree sums: two queries with the coverage (three for a batch
+    not read by `Batch.objects.current()`), however many units and members lie below
+    them."""
     values = {
         pk: [*row, 0]
         for pk, *row in SubtreeProgress.objects.filter(units)
@@ -170,7 +178,7 @@ def _subtree_values(units: Q, batch: Batch | None) -> dict[int, list]:
     }
     if batch is None:
         return values
-    readings = Reading.objects.filter(batch=batch).count()
+    readings = reading_count(batch)
     covered = dict(
         SubtreeCoverage.objects.filter(units, batch=batch).values_list("unit_id", "readings")
     )
@@ -267,13 +275,14 @@ def unit_rollup(
     unit: Unit, batch: Batch | None, *, readings: Sequence[Reading] | None = None
 ) -> Rollup:
     """The headline of `unit`'s subtree, what it keeps directly, and its children's rows
-    lagging first: two queries (the unit's stored sums, its own and its subtree's, and the
-    batch's readings), then per slice of rows shown two more and one to count them — the
-    same for a 党委 of 10 units and one of 2,000 (a branch, which has no units below it,
-    reads its own sums: three, or one given its `readings_with_coverage`)."""
+    lagging first: one query (the unit's stored sums, its own and its subtree's; the
+    batch's readings come with `Batch.objects.current()`), then per slice of rows shown
+    two more and one to count them — the same for a 党委 of 10 units and one of 2,000 (a
+    branch, which has no units below it, reads its own sums: two, or one given its
+    `readings_with_coverage`)."""
     if unit.is_branch:
         return _branch_rollup(unit, batch, readings)
-    readings = Reading.objects.filter(batch=batch).count() if batch is not None else 0
+    readings = reading_count(batch) if batch is not None else 0
     stored = Unit.objects.filter(pk=unit.pk).select_related("subtree_progress", "study_progress")
     if batch is not None:
         stored = stored.annotate(
@@ -312,7 +321,7 @@ def _branch_rollup(unit: Unit, batch: Batch | None, readings: Sequence[Reading] 
     if readings is not None:
         figures.readings_uncovered = sum(1 for reading in readings if not reading.covered)
     elif batch is not None:
-        readings = Reading.objects.filter(batch=batch).count()
+        readings = reading_count(batch)
         covered = ReadingCoverage.objects.filter(unit=unit, batch=batch).values_list(
             "readings", flat=True
         )
@@ -321,7 +330,7 @@ def _branch_rollup(unit: Unit, batch: Batch | None, readings: Sequence[Reading] 
 
 
 def group_rollup(group: SupervisionGroup, batch: Batch | None) -> Rollup:
-    """The headline of a supervision group's units and a row per assigned unit (four
+    """The headline of a supervision group's units and a row per assigned unit (three
     queries). A unit assigned inside another assigned unit is already counted in it and
     gets no row."""
     assigned = list(group.units.order_by("path"))

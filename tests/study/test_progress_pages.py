@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.models import Reading, Topic
+from campaign.models import Batch, Reading, Topic
 from study.models import AttendanceStatus, Grade, Writing, WritingKind
 from study.selectors.progress import Figures, unit_rollup
 from study.services.absences import self_study_log
@@ -90,6 +90,19 @@ def test_a_branch_page_counts_uncovered_readings_as_the_dashboards_do(studied, l
     stored = unit_rollup(studied.school1, studied.batch).figures.readings_uncovered
     assert _figures(response).readings_uncovered == stored == 9
     assert len(response.context["readings_uncovered"]) == stored
+
+
+def test_the_current_batch_brings_its_readings_so_a_headline_is_one_query(
+    studied, django_assert_num_queries
+):
+    batch = Batch.objects.current()
+    assert batch.reading_count == Reading.objects.filter(batch=batch).count() == 10
+    with django_assert_num_queries(1):
+        figures = unit_rollup(studied.education, batch).figures
+    # A batch read otherwise has its readings counted: the same figures.
+    plain = Batch.objects.get(pk=batch.pk)
+    assert unit_rollup(studied.education, plain).figures == figures
+    assert figures.readings_uncovered == 19
 
 
 def test_branch_members_are_listed_lagging_first(studied, login):
