@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from common.text import excel_value, sheet_title, strip_control_characters
-from ledgers.models import RectificationItem
+from ledgers.models import SurveyOpinion
 from ledgers.services.rectification import survey_token
 from study.models import Writing, WritingKind
 from study.services.writings import writing_log_paper
@@ -145,7 +145,7 @@ def test_the_public_survey_drops_control_characters(live_district, client):
         },
     )
 
-    assert RectificationItem.objects.get().problem == "车辆乱停\n希望管一管"
+    assert SurveyOpinion.objects.get().text == "车辆乱停\n希望管一管"
     cache.clear()
 
 
