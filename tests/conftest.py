@@ -11,16 +11,14 @@
     └── 东街社区党支部
 """
 
-import datetime
 import os
 import types
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from tests.factories import MemberFactory, UserFactory, make_batch
+from tests.factories import MemberFactory, UserFactory, campaign_under_way, make_batch
 from units.models import (
     MemberCategory,
     Role,
@@ -199,18 +197,5 @@ def log_in(page, username, password="pw"):
 def live_district(district):
     """The same district with its campaign under way today: stage 1 began 30 days ago, so
     sessions held now fall inside it and members can sign in live."""
-    offset = timezone.localdate() - datetime.timedelta(days=30) - district.batch.starts_on
-    batch = district.batch
-    batch.starts_on += offset
-    batch.ends_on += offset
-    batch.save()
-    for stage in district.stages:
-        stage.planned_start += offset
-        stage.planned_end += offset
-        stage.save()
-        for step in stage.steps.all():
-            step.planned_start += offset
-            step.planned_end += offset
-            step.save()
-    Unit.objects.update(stage_since=batch.starts_on)
+    campaign_under_way(district.batch, district.stages)
     return district

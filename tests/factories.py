@@ -105,3 +105,21 @@ def a_minute_later():
     from common.models import Submission
 
     Submission.objects.all().delete()
+
+
+def campaign_under_way(batch, stages):
+    """Move the batch's plan so that stage 1 began 30 days ago: sessions held now fall
+    inside it and members can sign in live."""
+    offset = timezone.localdate() - datetime.timedelta(days=30) - batch.starts_on
+    batch.starts_on += offset
+    batch.ends_on += offset
+    batch.save()
+    for stage in stages:
+        stage.planned_start += offset
+        stage.planned_end += offset
+        stage.save()
+        for step in stage.steps.all():
+            step.planned_start += offset
+            step.planned_end += offset
+            step.save()
+    Unit.objects.update(stage_since=batch.starts_on)

@@ -57,7 +57,13 @@ from supervision.models import CaseKind, InspectionFocus
 from supervision.selectors.transitions import requirement_for
 from supervision.services import groups as group_services
 from supervision.services import transitions as transition_services
-from tests.factories import MemberFactory, UserFactory, make_batch, make_session
+from tests.factories import (
+    MemberFactory,
+    UserFactory,
+    campaign_under_way,
+    make_batch,
+    make_session,
+)
 from units.models import Role, RoleAssignment, Sector, SupervisionGroup, Unit, UnitKind
 from units.roster_export import roster_template
 from units.roster_format import XLSX_CONTENT_TYPE
@@ -440,23 +446,6 @@ def test_every_row_has_a_cell_for_each_persona():
 # The world ---------------------------------------------------------------------------------
 
 
-def _campaign_under_way(batch, stages):
-    """Stage 1 began 30 days ago, so that what happens today falls inside it."""
-    offset = timezone.localdate() - datetime.timedelta(days=30) - batch.starts_on
-    batch.starts_on += offset
-    batch.ends_on += offset
-    batch.save()
-    for stage in stages:
-        stage.planned_start += offset
-        stage.planned_end += offset
-        stage.save()
-        for step in stage.steps.all():
-            step.planned_start += offset
-            step.planned_end += offset
-            step.save()
-    Unit.objects.update(stage_since=batch.starts_on)
-
-
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
@@ -531,7 +520,7 @@ def build_world():
     branch_b = unit("东风党支部", UnitKind.BRANCH, committee)
     other_committee = unit("白杨镇党委", UnitKind.COMMITTEE, root, Sector.COMMUNITY)
     branch_c = unit("白杨社区党支部", UnitKind.BRANCH, other_committee, Sector.COMMUNITY)
-    _campaign_under_way(batch, stages)
+    campaign_under_way(batch, stages)
 
     users = {name: UserFactory(username=name) for name in [*PERSONAS[1:], "secretary_c"]}
     RoleAssignment.objects.create(user=users["office"], role=Role.OFFICE, unit=root)
