@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,21 @@ def required_text(value: str | None, field: str, message: str) -> str:
     if not text:
         raise ValidationError({field: message})
     return text
+
+
+# The largest id a row can have (DEFAULT_AUTO_FIELD is a BigAutoField).
+LARGEST_ID = 2**63 - 1
+
+
+def record_id(text: str) -> int | None:
+    """The id of a record that `text` (a hidden field, a query parameter) names, or None
+    when it names none: not plain digits — isdigit() holds for "²", which int() refuses,
+    and for "١٢", which it reads as 12 — or a number past any id, which the database
+    can't even compare."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None
 
 
 # Every form's fields ----------------------------------------------------------------------
@@ -76,12 +93,23 @@ def install_field_checks() -> None:
     - A date lies between 1900 and 2100 (`day_in_range`). A form narrows that where its
       field says more (a birth not in the future, a deadline not before filing) in its
       own clean().
+    - Text is no longer than its field's `max_length`, also where a form sets that after
+      building the field, which Django's own check misses: the login form's user name,
+      which django-axes then recorded in a column of 255 that PostgreSQL refuses to
+      overfill (a 500 instead of "wrong password").
+    - The ids ticked in a multiple choice of records (必读科目, attachments to remove) are
+      numbers their column can hold: Django looks them all up in one `pk IN (...)`,
+      which SQLite can't even run with a number past 64 bits (OverflowError, a 500).
     """
     if getattr(forms.CharField.to_python, "checks_installed", False):
         return
     forms.CharField.to_python = _text_without_controls(forms.CharField.to_python)
+    forms.CharField.validate = _length_checked(forms.CharField.validate)
     forms.DateField.validate = _day_in_range(forms.DateField.validate)
     forms.DateTimeField.validate = _day_in_range(forms.DateTimeField.validate)
+    forms.ModelMultipleChoiceField._check_values = _ids_in_range(
+        forms.ModelMultipleChoiceField._check_values
+    )
 
 
 def _text_without_controls(to_python: Callable[[forms.Field, Any], Any]) -> Callable:
@@ -95,10 +123,54 @@ def _text_without_controls(to_python: Callable[[forms.Field, Any], Any]) -> Call
     return text
 
 
+def _length_checked(validate: Callable[[forms.Field, Any], None]) -> Callable:
+    @functools.wraps(validate)
+    def checked(field: forms.CharField, value: Any) -> None:
+        validate(field, value)
+        # The validator Django adds when max_length is given to the field, else this one.
+        if value in field.empty_values or field.max_length is None:
+            return
+        if not any(
+            isinstance(validator, validators.MaxLengthValidator) for validator in field.validators
+        ):
+            validators.MaxLengthValidator(field.max_length)(value)
+
+    return checked
+
+
 def _day_in_range(validate: Callable[[forms.Field, Any], None]) -> Callable:
     @functools.wraps(validate)
     def checked(field: forms.Field, value: Any) -> None:
         validate(field, value)
         day_in_range(value, field.label)
+
+    return checked
+
+
+def _ids_in_range(check_values: Callable[[forms.Field, Any], Any]) -> Callable:
+    @functools.wraps(check_values)
+    def checked(field: forms.ModelMultipleChoiceField, value: Any) -> Any:
+        model = field.queryset.model
+        key = (
+            model._meta.pk
+            if field.to_field_name is None
+            else model._meta.get_field(field.to_field_name)
+        )
+        if isinstance(key, models.IntegerField) and isinstance(value, (list, tuple)):
+            low, high = connections[field.queryset.db].ops.integer_field_range(
+                key.get_internal_type()
+            )
+            for item in value:
+                try:
+                    number = key.get_prep_value(item)
+                except (TypeError, ValueError):
+                    continue  # not a number at all: Django's own check says so
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        field.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return check_values(field, value)
 
     return checked

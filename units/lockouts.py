@@ -5,6 +5,7 @@ a locked-out login is shown, saying until when; and the office's list of locked 
 where it unlocks one (someone who mistyped their password and can't wait calls the office).
 """
 
+import ipaddress
 import logging
 
 from axes.backends import AxesStandaloneBackend
@@ -99,6 +100,17 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _is_address(value: str) -> bool:
+    """Whether `value`, posted back from the list, is a client address at all: anything
+    else is locked out nowhere, and PostgreSQL's address column can't even be compared
+    with it (a 500)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def lockout_release(request: HttpRequest) -> HttpResponse:
@@ -107,7 +119,7 @@ def lockout_release(request: HttpRequest) -> HttpResponse:
     ip_address = request.POST.get("ip_address", "")
     if (
         username
-        and ip_address
+        and _is_address(ip_address)
         and login_unlock(username=username, ip_address=ip_address, user=request.user)
     ):
         messages.success(request, _("已解除 %(username)s 的登录锁定。") % {"username": username})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Batch, Reading, Topic
+from common.validation import record_id
 from study.models import SessionKind
 from study.selectors.topics import session_topics
 
@@ -114,13 +115,13 @@ def roster_entries(data):
     for key in data:
         if not key.startswith(ROSTER_PREFIX):
             continue
-        raw_id = key.removeprefix(ROSTER_PREFIX)
-        if not raw_id.isdigit():
+        member_id = record_id(key.removeprefix(ROSTER_PREFIX))
+        if member_id is None:
             errors.append(_("签到名单中有无法识别的人员,请刷新页面后重新登记。"))
             continue
         for status in data.getlist(key):
             if status:
-                entries.append((int(raw_id), status))
+                entries.append((member_id, status))
     if not entries and not errors:
         errors.append(_("还没有为任何人选择签到情况。"))
     return entries, errors

@@ -76,15 +76,18 @@ def writing_log_paper(
         raise ValidationError({"characters": _("请填写纸质稿的字数。")})
     if not (title or "").strip():
         raise ValidationError({"title": _("请填写题目。")})
+    writing = Writing(
+        member=member,
+        kind=kind,
+        title=title.strip(),
+        is_paper=True,
+        characters=characters,
+        submitted_by=user,
+    )
+    # A count past what the column holds is refused here, not by the database (a 500).
+    writing.full_clean()
     with transaction.atomic():
-        writing = Writing.objects.create(
-            member=member,
-            kind=kind,
-            title=title.strip(),
-            is_paper=True,
-            characters=characters,
-            submitted_by=user,
-        )
+        writing.save()
         progress_refresh(member_ids=[member.pk])
     return writing
 

@@ -52,10 +52,16 @@ PER_PAGE = 30
 
 
 def _back(request, viewname, pk):
-    """Back to the list the user came from (`next`), or to `viewname` of `pk`."""
+    """Back to the list the user came from (`next`, a path on this site), or to `viewname`
+    of `pk`."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path: redirect() takes anything else without a slash for a view's name to look up.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return redirect(target)
     return redirect(viewname, pk=pk)

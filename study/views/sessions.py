@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from common.forms import add_service_error
 from common.pagination import page_of
+from common.validation import record_id
 from study.forms.sessions import CheckinForm, SessionForm, roster_entries
 from study.models import AttendanceChange, AttendanceStatus, LeaveRequest, LeaveStatus, StudySession
 from study.services import sessions as services
@@ -321,10 +322,10 @@ def checkin(request, code=""):
                 return redirect(f"{reverse('study:checkin')}?signed={attendance.session_id}")
     else:
         form = CheckinForm(initial={"code": code})
-        signed = request.GET.get("signed", "")
-        if signed.isdigit():
+        signed = record_id(request.GET.get("signed", ""))
+        if signed is not None:
             signed_in = (
-                member.attendances.filter(session_id=int(signed), self_signed_at__isnull=False)
+                member.attendances.filter(session_id=signed, self_signed_at__isnull=False)
                 .select_related("session")
                 .first()
             )

@@ -18,6 +18,7 @@ from campaign import selectors as plan_selectors
 from campaign.models import Batch
 from campaign.services import topics as topic_services
 from common.forms import form_save
+from common.validation import record_id
 from study.forms.topics import OwnTopicForm, ReadingAddForm, ReadingForm, TopicForm
 from study.selectors.topics import own_topic_for, own_topic_in, readings_with_uses
 from study.views._common import get_unit
@@ -29,10 +30,10 @@ ADD_PREFIX = "new-reading"
 
 def _row(queryset, request):
     """The topic or reading a row's form was posted for."""
-    pk = request.POST.get("pk", "")
-    if not pk.isdigit():
+    pk = record_id(request.POST.get("pk", ""))
+    if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=int(pk))
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _back_to(anchor):

@@ -54,8 +54,10 @@ RULE_WRITER = gettext_lazy("有书写能力的党员:做好学习笔记,至少�
 
 
 def _safe_next(request):
+    """`next`, when it is a path on this site: redirect() takes anything else without a
+    slash for a view's name to look up."""
     target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -21,6 +21,7 @@ from campaign.selectors import current_batch
 from common.forms import form_save
 from common.notifications import notification_open, notifications_mark_all_read
 from common.pagination import page_of
+from common.validation import record_id
 from supervision.forms.office import RequirementForm, StageCorrectionForm
 from supervision.models import ApplicationState, StageRequirement, TransitionApplication
 from supervision.selectors.transitions import next_stage, requirement_for, unit_stage_history
@@ -158,10 +159,11 @@ def notification_list(request):
         return redirect("supervision:notifications")
     opened = request.GET.get("open")
     if opened is not None:
-        if not opened.isdigit():
+        pk = record_id(opened)
+        if pk is None:
             raise Http404
         # Only the user's own notices: someone else's id is simply not found.
-        notice = get_object_or_404(notices, pk=opened)
+        notice = get_object_or_404(notices, pk=pk)
         notification_open(notification=notice)
         if _same_site(request, notice.link):
             return redirect(notice.link)

@@ -47,6 +47,15 @@ def test_the_right_password_logs_in(office, client):
     assert _logged_in(client)
 
 
+def test_a_user_name_longer_than_any_is_refused_on_the_form(office, client):
+    # Found by tests/test_fuzz_forms.py: the login form never checked the length, and
+    # django-axes recorded the failure in a column of 255, which PostgreSQL refused (a 500).
+    response = _log_in(client, "党" * 3000, "wrong-password")
+    assert response.status_code == 200
+    assert response.context["form"].has_error("username", "max_length")
+    assert not _logged_in(client)
+
+
 def test_thirty_wrong_passwords_then_the_right_one_is_refused(office, client):
     _fail(client, "office", 30)
     response = _log_in(client, "office", "pw")
@@ -158,6 +167,18 @@ def test_the_office_sees_the_locked_login_and_unlocks_it(district, client, login
     assert not AccessAttempt.objects.filter(username="office").exists()
     client.logout()
     assert _log_in(client, "office", "pw").status_code == 302
+
+
+def test_an_address_that_is_none_unlocks_nothing(district, client, login):
+    # Found by tests/test_fuzz_forms.py: PostgreSQL's address column refused to be compared
+    # with " " (a 500).
+    _fail(client, "office", 5)
+    response = login(district.users["office"]).post(
+        reverse("units:lockout_release"), {"username": "office", "ip_address": " "}
+    )
+    assert response.status_code == 302
+    assert "这个登录已经不在锁定中" in client.get(response["Location"]).content.decode()
+    assert AccessAttempt.objects.filter(username="office").exists()
 
 
 def test_an_empty_list_says_so(office, login):

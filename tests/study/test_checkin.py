@@ -131,6 +131,16 @@ def test_the_success_card_shows_only_ones_own_sign_in(live_district, session, lo
     assert "签到成功" not in page.content.decode()
 
 
+@pytest.mark.parametrize("signed", ["²", "99999999999999999999999"])
+def test_a_signed_that_is_no_session_shows_the_plain_form(live_district, login, signed):
+    # "²" passes isdigit() and int() refused it (a 500).
+    response = login(live_district.users["member1"]).get(
+        reverse("study:checkin"), {"signed": signed}
+    )
+    assert response.status_code == 200
+    assert response.context["signed_in"] is None
+
+
 @pytest.mark.parametrize(
     "code, message",
     [("", "请输入6位签到码"), ("12ab56", "签到码是6位数字"), ("123", "签到码是6位数字")],

@@ -96,6 +96,21 @@ def test_a_leave_is_decided_once(live_district, login):
     assert leave.status == LeaveStatus.APPROVED
 
 
+def test_a_next_that_is_not_a_path_goes_back_to_the_leave_list(live_district, login):
+    # Found by tests/test_fuzz_forms.py: redirect() took it for a view's name (a 500).
+    d = live_district
+    _ask(login(d.users["member1"]), _session(d, hours_from_now=3))
+    leave = LeaveRequest.objects.get()
+    response = login(d.users["secretary1"]).post(
+        reverse("study:leave_decide", args=[leave.pk]),
+        {"decision": "approve", "next": "-3200101963263"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("study:leave_list", args=[d.school1.pk])
+    leave.refresh_from_db()
+    assert leave.status == LeaveStatus.APPROVED
+
+
 def test_a_member_cannot_ask_leave_for_a_session_already_started(live_district, login):
     d = live_district
     started = _session(d, hours_from_now=-0.5)

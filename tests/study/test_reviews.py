@@ -145,6 +145,15 @@ def test_review_from_the_queue_returns_to_the_queue(district, login, note):
     assert response.url == other_url
 
 
+def test_a_next_that_is_not_a_path_returns_to_the_writing(district, login, note):
+    # A name without a slash, which redirect() took for a view's name to look up (a 500).
+    url = reverse("study:writing", args=[note.pk])
+    response = login(district.users["secretary1"]).post(f"{url}?next=garbage", _review_data())
+    assert response.status_code == 302
+    assert response.url == url
+    assert Review.objects.filter(writing=note).exists()
+
+
 def test_paper_copy_page_says_the_text_is_on_paper(district, login):
     writing = writing_log_paper(
         member=district.member1,

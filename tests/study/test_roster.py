@@ -279,6 +279,22 @@ def test_an_unknown_member_id_is_an_error(branch, login):
     assert not Attendance.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "raw_id", ["²", "١٢", "99999999999999999999999"], ids=["superscript", "arabic", "huge"]
+)
+def test_a_row_named_by_no_member_id_is_an_error(branch, login, raw_id):
+    # Found by tests/test_fuzz_forms.py: "²" passes isdigit() and int() refuses it; a number
+    # past 64 bits reached the database, which can't compare it (both a 500).
+    d, m, session = branch
+    response = login(d.users["secretary1"]).post(
+        reverse("study:session", args=[session.pk]),
+        {f"status-{m['王强'].pk}": "present", f"status-{raw_id}": "present"},
+    )
+    assert response.status_code == 200
+    assert "签到名单中有无法识别的人员" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
 def test_the_same_member_twice_on_the_page_is_an_error(branch, login):
     d, m, session = branch
     response = login(d.users["secretary1"]).post(

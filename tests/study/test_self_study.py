@@ -150,3 +150,14 @@ def test_ticked_readings_stay_ticked_after_an_error(live_district, login):
     page = response.content.decode()
     assert re.search(rf'<input[^>]*name="readings"[^>]*value="{reading.pk}"[^>]*checked', page)
     assert not SelfStudy.objects.exists()
+
+
+def test_a_reading_id_past_any_column_is_refused_on_the_form(live_district, login):
+    # Found by tests/test_fuzz_forms.py: Django looked the ticked readings up in one
+    # `pk IN (...)`, which SQLite can't run with a number past 64 bits (a 500).
+    response = login(live_district.users["member1"]).post(
+        MY_URL, _entry(readings=["99999999999999999999999"])
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("readings", "invalid_choice")
+    assert not SelfStudy.objects.exists()

@@ -285,7 +285,12 @@ def test_a_reading_of_an_earlier_batch_cannot_be_edited_here(live_district, offi
     assert Reading.objects.filter(pk=old.pk).exists()
 
 
-@pytest.mark.parametrize("pk", ["", "abc"], ids=["missing", "not a number"])
+@pytest.mark.parametrize(
+    "pk",
+    ["", "abc", "²", "99999999999999999999999"],
+    # A superscript passes isdigit() and int() refused it (a 500, found by the fuzz test).
+    ids=["missing", "not a number", "superscript", "past any id"],
+)
 def test_a_row_without_a_proper_id_is_not_found(office, pk):
     response = office.post(TOPICS, {"action": "remove_reading", "pk": pk})
 

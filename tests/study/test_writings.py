@@ -211,6 +211,17 @@ def test_paper_copy_needs_a_character_count(district, login, characters, message
     assert not Writing.objects.exists()
 
 
+def test_a_count_past_what_the_ledger_holds_is_refused_on_the_form(district, login):
+    # Found by tests/test_fuzz_forms.py: the database refused the number (a 500).
+    response = login(district.users["secretary1"]).post(
+        _paper_url(district.member1),
+        {"kind": WritingKind.ESSAY, "title": "体会", "characters": "9223372036854775808"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("characters")
+    assert not Writing.objects.exists()
+
+
 def test_leader_above_the_branch_logs_paper_copies_too(district, login):
     response = login(district.users["leader1"]).post(
         _paper_url(district.member1),

@@ -263,7 +263,7 @@ def test_a_notice_without_a_same_site_link_comes_back_to_the_list(live_district,
     assert notice.read_at is not None
 
 
-@pytest.mark.parametrize("value", ["999999", "abc", "-1"])
+@pytest.mark.parametrize("value", ["999999", "abc", "-1", "²", "99999999999999999999999"])
 def test_opening_someone_elses_or_no_notice_is_not_found(live_district, login, value):
     d = live_district
     theirs = _notice(d.users["secretary2"], "别人的通知", "/x/")
