@@ -20,7 +20,8 @@ What the runner does (benchmarks/load/__main__.py):
    throwaway SECRET_KEY, ALLOWED_HOSTS=127.0.0.1 and the caller's DATABASE_URL (and plain
    HTTP: no redirect to HTTPS, cookies not Secure); it stops it at the end, on Ctrl-C and
    on SIGTERM, and the kernel stops it if the runner is killed;
-4. one client: every page `--requests` times in a row, one request at a time, after
+4. one client: `--requests` rounds of every page (the bare page among them), one
+   request at a time, so that every page is timed across the same minutes; after
    `--warmup` rounds not counted (several requests at once, so that every worker has
    compiled its templates and opened its database connection);
 5. the bare page alone: `--users` anonymous users fetching the login form for

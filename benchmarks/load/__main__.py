@@ -59,7 +59,7 @@ def parse_args(argv):
         help="length of the bare page's run, same users (default 15)",
     )
     parser.add_argument(
-        "--requests", type=int, default=30, help="one client: requests per page (default 30)"
+        "--requests", type=int, default=30, help="one client: rounds of every page (default 30)"
     )
     parser.add_argument(
         "--warmup", type=int, default=2, help="one client: warm-up rounds (default 2)"
@@ -152,8 +152,8 @@ class OneClient:
 
 
 def one_client(url, plan, meter, requests, warmup, concurrency):
-    """Every page `requests` times in a row, one request at a time; returns the stats and
-    each page's CPU ms per request, measured around each request alone."""
+    """Every page `requests` times, one request at a time, in rounds of every page; returns
+    the stats and each page's CPU ms per request, measured around each request alone."""
     stats = RequestStats()
     exact = {}
     client = OneClient(url, plan, stats, exact)
@@ -169,17 +169,23 @@ def one_client(url, plan, meter, requests, warmup, concurrency):
             else:
                 pool.map(lambda _i, p=page: client.request(p, record=False), range(concurrency))
 
-    cpu = {}
-    for page in plan["pages"]:
-        spent = {}
-        for _request in range(requests):
+    # Round after round of every page, not each page's requests in a row: a shared machine
+    # speeds up and slows down over a run, and each page, the bare one included, then
+    # takes its samples across the same minutes, so that its ratio to the bare page
+    # measures the page and not the minute it was timed in.
+    spent = {page["name"]: {} for page in plan["pages"]}
+    for _round in range(requests):
+        for page in plan["pages"]:
             before = meter.sample()
             client.request(page)
             for key, seconds in procstat.difference(meter.sample(), before).items():
-                spent[key] = spent.get(key, 0.0) + seconds
+                spent[page["name"]][key] = spent[page["name"]].get(key, 0.0) + seconds
             if page["method"] == "POST":
                 client.reopen(page)
-        cpu[page["name"]] = {key: seconds * 1000 / requests for key, seconds in spent.items()}
+    cpu = {
+        name: {key: seconds * 1000 / requests for key, seconds in page_spent.items()}
+        for name, page_spent in spent.items()
+    }
     medians = {name: statistics.median(times) for (name, _method), times in exact.items()}
     return stats, cpu, medians
 
@@ -369,7 +375,7 @@ def build_report(args, plan, phase_one, bare, mixed, rss):
         f"branch = {district['branch']}; group = {district['group']}.",
         *(f"- {note}" for note in plan["notes"]),
         "",
-        f"## One client: each page {args.requests} times in a row, after {args.warmup} "
+        f"## One client: {args.requests} rounds of every page, after {args.warmup} "
         f"warm-up round{'' if args.warmup == 1 else 's'}",
         "",
         one_client_table(plan, stats, cpu, medians),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -345,3 +347,32 @@ def test_a_large_committees_progress_lists_its_units_a_page_at_a_time(district, 
     names = {unit.name for unit, _figures in first.context["rows"]}
     names |= {unit.name for unit, _figures in second.context["rows"]}
     assert {"区一中党支部", "区二中党支部"} <= names and len(names) == 57
+
+
+def test_a_units_table_reads_each_childs_kind_sector_totals_and_stage(district, login):
+    """The rows of the children's table, as a user reads them: the name linking to the
+    unit's page, its kind and sector in words, its branches and members below it, and its
+    stage — a dash where it has no sector or stage, and a name's markup shown as text."""
+    from units.models import Sector
+
+    d = district
+    d.education.sector = Sector.choices[0][0]
+    d.education.save()
+    d.town.stage = None
+    d.town.sector = ""
+    d.town.save()
+    d.health.name = "区卫生<b>党委</b>"
+    d.health.save()
+
+    page = login(d.users["office"]).get(reverse("units:detail", args=[d.root.pk])).content.decode()
+    table = re.sub(r">\s+<", "><", page.split("<tbody>")[1].split("</tbody>")[0])
+    rows = table.split("</tr>")
+    education = next(row for row in rows if "区教育党委" in row)
+    assert f'href="{reverse("units:detail", args=[d.education.pk])}"' in education
+    assert str(UnitKind(d.education.kind).label) in education
+    assert str(Sector.choices[0][1]) in education
+    assert '<td class="text-end">2</td><td class="text-end">4</td>' in education
+    assert d.education.stage.name in education
+    town = next(row for row in rows if "城关镇党委" in row)
+    assert town.count("—") == 2  # no sector, no stage
+    assert "区卫生&lt;b&gt;党委&lt;/b&gt;" in page and "<b>党委</b>" not in page
