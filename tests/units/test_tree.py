@@ -159,3 +159,29 @@ def test_a_branch_moved_and_retyped_in_one_save_keeps_the_sums_of_both_committee
     out = io.StringIO()
     call_command("rollups_rebuild", "--check", stdout=out)
     assert "一致" in out.getvalue()
+
+
+def test_branches_are_counted_per_stage_in_stage_order_with_those_without_one(
+    district, django_assert_num_queries
+):
+    """The office's home page reads "各阶段党支部数" off this: each stage named, in the
+    campaign's order, and the branches not yet placed at a stage counted apart."""
+    from units.selectors import units_per_stage
+
+    d = district
+    branches = Unit.objects.branches()
+    first, second = d.stages[0], d.stages[1]
+    branches.filter(pk=d.school1.pk).update(stage=second)
+    branches.filter(pk=d.school2.pk).update(stage=None)
+    expected = {}
+    for branch in branches.select_related("stage"):
+        key = (branch.stage.number, branch.stage.name) if branch.stage else (None, None)
+        expected[key] = expected.get(key, 0) + 1
+
+    with django_assert_num_queries(1):
+        rows = units_per_stage(branches)
+
+    assert {(r["stage__number"], r["stage__name"]): r["count"] for r in rows} == expected
+    named = [r["stage__number"] for r in rows if r["stage__number"] is not None]
+    assert named == sorted(named) and first.number in named and second.number in named
+    assert sum(r["count"] for r in rows) == branches.count()
