@@ -10,9 +10,11 @@ from the same database.
 import functools
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
@@ -21,26 +23,21 @@ from django.db import connection, models, transaction
 from django.http import HttpResponse
 from django.test import Client
 
-PROJECT_APPS = (
-    "common",
-    "units",
-    "campaign",
-    "study",
-    "ledgers",
-    "supervision",
-    "reports",
-    "todos",
-)
-
 Snapshot = dict[type[models.Model], dict[Any, tuple]]
 
 
 def project_models() -> list[type[models.Model]]:
-    """Every model of the project's apps, the many-to-many tables included."""
+    """Every model of the project's own apps (those at the top of its folder), the
+    many-to-many tables included."""
+    project = {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == settings.BASE_DIR
+    }
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in PROJECT_APPS
+        if model._meta.app_label in project
     ]
 
 
