@@ -14,7 +14,6 @@ a line of text instead, which costs what a line of the body does; past TABLE_ROW
 the table leaves the body for an annex (附件).
 """
 
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ledgers.selectors.practice import format_percent
-from reports.charts import bar_chart, stage_chart
+from reports.charts import grid_width, print_bar_chart, print_stage_chart
 from reports.fonts import font_face_css, font_families
 from reports.models import Briefing
 from study.models import CONTACT_OVERDUE_DAYS, REVIEW_OVERDUE_DAYS
@@ -294,29 +293,26 @@ def briefing_charts(data: Data) -> dict[str, SafeString]:
     """Progress by unit, and stages by unit. A 党委 with hundreds of branches would make
     a chart nobody can read: past CHART_ROWS units, the lowest (the table's first) only."""
     charts = {}
-    sans = font_families()["sans"]
     rows = data["rows"][:CHART_ROWS]
     clipped = len(data["rows"]) > CHART_ROWS
     suffix = _("(达标率最低的%(n)s个单位)") % {"n": CHART_ROWS} if clipped else ""
     if len(rows) >= 2:
-        charts["completion"] = bar_chart(
+        charts["completion"] = print_bar_chart(
             [(row["name"], row["completion_rate"]) for row in rows],
             title=_("各单位40学时达标率") + suffix,
             unit_label="%",
             max_value=100,
             reference=data["figures"]["completion_rate"],
             reference_label=_("平均"),
-            font_family=sans,
         )
     stages = data["stages"]
     # In the table's order: the same units as the bars.
     stage_rows = stages["rows"][:CHART_ROWS]
     if len(stage_rows) >= 2 and sum(stages["totals"]):
-        charts["stages"] = stage_chart(
+        charts["stages"] = print_stage_chart(
             stage_rows,
             title=_("各单位党支部所处阶段") + suffix,
             stages=stages["labels"],
-            font_family=sans,
         )
     return charts
 
@@ -324,10 +320,8 @@ def briefing_charts(data: Data) -> dict[str, SafeString]:
 # Layout and PDF --------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """In half-width characters. The ambiguous ones ("—", "“", "①") count two: the CJK
-    faces draw them as wide as a Chinese character."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in text)
+# In half-width characters, as the per-unit table counts its columns.
+_width = grid_width
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -6,6 +6,7 @@ document (escaped here, hence marked safe) whose text is in the CJK faces the br
 uses, so that Chinese labels render wherever the PDF's body does.
 """
 
+import math
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -235,3 +236,197 @@ def stage_chart(
             x += length
         body.append(f'<text x="{x + 4:.1f}" y="{middle:.1f}">{sum(counts)}</text>')
     return _svg(width, height, title, body, font_family)
+
+
+# For the PDF ------------------------------------------------------------------------------
+#
+# WeasyPrint sets an SVG's text a glyph at a time, each glyph a layout of its own: the two
+# charts' few hundred characters cost a 简报 as much as two pages of its prose. The print
+# charts draw their shapes in an SVG without text, and set every word over it as lines of
+# HTML text on the type's grid: a row of the chart is one line of text, which WeasyPrint
+# lays out as cheaply as a line of the body. Columns are half-width characters at 五号, as
+# in the briefing's per-unit table ("hwid" sets figures and spaces half a character wide).
+
+# Half-width characters across the 156 mm type area at 10.5 pt.
+GRID_COLUMNS = 84
+# One of them, in points; the SVG's user unit is the point.
+GRID_COLUMN = 5.25
+# A row of the chart: the line's height, and the bar within it.
+GRID_LINE = 18
+GRID_BAR = 11
+GRID_SWATCH = 8
+# A class of the chart's text (document.html): figures set on a dark segment, and notes.
+INK_ON_DARK = "ink"
+NOTE = "note"
+
+
+def grid_width(text: object) -> int:
+    """In half-width characters. The ambiguous ones ("—", "…", "“", "①") count two: the CJK
+    faces draw them as wide as a Chinese character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in str(text))
+
+
+def _grid_fit(text: str, room: int) -> str:
+    if grid_width(text) <= room:
+        return text
+    while text and grid_width(text + ELLIPSIS) > room:
+        text = text[:-1]
+    return text + ELLIPSIS
+
+
+def _grid_labels(labels: list[str]) -> tuple[int, list[str]]:
+    """The label column in half-width characters, a space before the plot included (at
+    most LABEL_SHARE of the line), and the labels cut to fit it."""
+    widest = max((grid_width(label) for label in labels), default=0)
+    column = min(widest + 1, int(GRID_COLUMNS * LABEL_SHARE))
+    return column, [_grid_fit(label, column - 1) for label in labels]
+
+
+def _grid_line(pieces: list[tuple[int, str, str]]) -> str:
+    """One line of the chart's text: each (column, text, class) set from its column, or just
+    after the piece before it should they meet; escaped."""
+    line, at = [], 0
+    for column, text, css in sorted(pieces, key=lambda piece: piece[0]):
+        column = max(column, at)
+        words = escape(text)
+        line.append(" " * (column - at) + (f'<span class="{css}">{words}</span>' if css else words))
+        at = column + grid_width(text)
+    return "".join(line)
+
+
+def _after(x: float) -> int:
+    """The first column at least half a column right of `x` points."""
+    return math.ceil(x / GRID_COLUMN + 0.5)
+
+
+def _bar(x: float, row: int, length: float, colour: str) -> str:
+    y = row * GRID_LINE + (GRID_LINE - GRID_BAR) / 2
+    return (
+        f'<rect x="{x:.2f}" y="{y:.2f}" width="{length:.2f}" height="{GRID_BAR}" fill="{colour}"/>'
+    )
+
+
+def _print_chart(title: str, lines: list[str], shapes: list[str]) -> SafeString:
+    width, height = GRID_COLUMNS * GRID_COLUMN, len(lines) * GRID_LINE
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+        f'style="width:{width:g}pt;height:{height:g}pt" aria-hidden="true">{"".join(shapes)}</svg>'
+    )
+    text = "\n".join(lines)
+    return mark_safe(
+        f'<p class="chart-title">{escape(title)}</p>'
+        f'<div class="chart-plot">{svg}<div class="chart-text">{text}</div></div>'
+    )
+
+
+def print_bar_chart(
+    rows: Iterable[tuple[object, Number | None]],
+    *,
+    title: str,
+    unit_label: str,
+    max_value: Number | None = None,
+    reference: Number | None = None,
+    reference_label: str = "",
+) -> SafeString:
+    """bar_chart for the PDF (the same arguments, drawn the same way): its title, then a line
+    per row, the label set right against the bars and the figure after its bar."""
+    rows = [(str(label), value) for label, value in rows]
+    values = [Decimal(value) for _label, value in rows if value is not None]
+    top = Decimal(max_value) if max_value is not None else max(values, default=Decimal(0))
+    if reference is not None:
+        top = max(top, Decimal(reference))
+    top = top or Decimal(1)
+
+    label_columns, labels = _grid_labels([label for label, _value in rows])
+    figures = [f"{_number(top)}{unit_label}"] + [
+        f"{_number(value)}{unit_label}" for _label, value in rows if value is not None
+    ]
+    value_columns = max(grid_width(figure) for figure in figures) + 1
+    plot_left = label_columns * GRID_COLUMN
+    plot_width = (GRID_COLUMNS - label_columns - value_columns) * GRID_COLUMN
+
+    lines, shapes = [], []
+    if reference is not None:
+        x = plot_left + float(Decimal(reference) / top) * plot_width
+        caption = f"{reference_label}{_number(reference)}{unit_label}"
+        column = round(x / GRID_COLUMN)
+        if x > plot_left + plot_width / 2:
+            column -= grid_width(caption)
+        column = min(max(column, 0), GRID_COLUMNS - grid_width(caption))
+        lines.append(_grid_line([(column, caption, NOTE)]))
+    first = len(lines)
+    for index, ((_label, value), label) in enumerate(zip(rows, labels, strict=True)):
+        pieces = [(label_columns - 1 - grid_width(label), label, "")]
+        if value is None:
+            pieces.append((label_columns + 1, "—", ""))
+        else:
+            length = float(Decimal(value) / top) * plot_width
+            colour = (
+                LOW_BAR_COLOUR
+                if reference is not None and Decimal(value) < Decimal(reference)
+                else BAR_COLOUR
+            )
+            shapes.append(_bar(plot_left, first + index, length, colour))
+            pieces.append((_after(plot_left + length), f"{_number(value)}{unit_label}", ""))
+        lines.append(_grid_line(pieces))
+    top_y, bottom_y = first * GRID_LINE + 2, len(lines) * GRID_LINE - 2
+    if reference is not None:
+        shapes.append(
+            f'<line x1="{x:.2f}" y1="{top_y - 4}" x2="{x:.2f}" y2="{bottom_y}" stroke="#555" '
+            f'stroke-width="0.75" stroke-dasharray="3 2"/>'
+        )
+    shapes.append(
+        f'<line x1="{plot_left:.2f}" y1="{top_y}" x2="{plot_left:.2f}" y2="{bottom_y}" '
+        f'stroke="#555" stroke-width="0.75"/>'
+    )
+    return _print_chart(title, lines, shapes)
+
+
+def print_stage_chart(
+    rows: Iterable[tuple[object, Iterable[int]]],
+    *,
+    title: str,
+    stages: Iterable[object],
+) -> SafeString:
+    """stage_chart for the PDF: its title, the legend, then a line per row, each segment's
+    count on it where it fits and the row's total after the bar."""
+    stages = [str(stage) for stage in stages]
+    rows = [(str(label), [int(count) for count in counts]) for label, counts in rows]
+    biggest = max((sum(counts) for _label, counts in rows), default=0) or 1
+
+    lines, shapes, legend, at = [], [], [], 0
+    for index, stage in enumerate(stages):
+        # A swatch two columns wide, a space, the name, three spaces to the next.
+        if legend and at + 3 + grid_width(stage) > GRID_COLUMNS:
+            lines.append(_grid_line(legend))
+            legend, at = [], 0
+        y = len(lines) * GRID_LINE + (GRID_LINE - GRID_SWATCH) / 2
+        shapes.append(
+            f'<rect x="{at * GRID_COLUMN:.2f}" y="{y:.2f}" width="{GRID_SWATCH}" '
+            f'height="{GRID_SWATCH}" fill="{STAGE_COLOURS[index % len(STAGE_COLOURS)]}"/>'
+        )
+        legend.append((at + 3, stage, ""))
+        at += 3 + grid_width(stage) + 3
+    if legend:
+        lines.append(_grid_line(legend))
+
+    label_columns, labels = _grid_labels([label for label, _counts in rows])
+    plot_left = label_columns * GRID_COLUMN
+    plot_width = (GRID_COLUMNS - label_columns - grid_width(biggest) - 1) * GRID_COLUMN
+    scale = plot_width / biggest
+    for (_label, counts), label in zip(rows, labels, strict=True):
+        row = len(lines)
+        pieces = [(label_columns - 1 - grid_width(label), label, "")]
+        x = plot_left
+        for index, count in enumerate(counts):
+            if not count:
+                continue
+            length = count * scale
+            shapes.append(_bar(x, row, length, STAGE_COLOURS[index % len(STAGE_COLOURS)]))
+            if length >= (grid_width(count) + 1) * GRID_COLUMN:
+                column = round((x + length / 2) / GRID_COLUMN - grid_width(count) / 2)
+                pieces.append((column, str(count), INK_ON_DARK if index in (1, 2, 3) else ""))
+            x += length
+        pieces.append((_after(x), str(sum(counts)), ""))
+        lines.append(_grid_line(pieces))
+    return _print_chart(title, lines, shapes)

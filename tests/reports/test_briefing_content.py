@@ -430,9 +430,11 @@ def test_a_committee_of_many_branches_charts_the_lowest_twenty(ledger):
     assert len(data["rows"]) == 23
     assert "各单位40学时达标率(达标率最低的20个单位)" in data["charts"]["completion"]
     # 东街 first (its member is behind), then 19 of the new branches without members.
-    chart = data["charts"]["completion"]
-    assert ">东街社区党支部<" in chart
-    assert sum(f">第{index}党支部<" in chart for index in range(22)) == 19
+    # A line of the chart's text a unit, its name first.
+    chart = data["charts"]["completion"].split('<div class="chart-text">')[1]
+    names = [line.split()[0] for line in chart.split("</div>")[0].split("\n")[1:]]
+    assert names[0] == "东街社区党支部"
+    assert len(names) == 20 and sum(name.startswith("第") for name in names) == 19
     assert "各单位党支部所处阶段(达标率最低的20个单位)" in data["charts"]["stages"]
 
 
