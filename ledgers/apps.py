@@ -1,5 +1,5 @@
-"""The units' ledgers besides study. Its receivers keep the stored sums of problems and
-activities (ledgers.sums) with every save or delete, from the forms, the admin or a
+"""The units' ledgers besides study. Its receivers keep the stored sums of problems,
+activities and plans (ledgers.sums) with every save or delete, from the forms, the admin or a
 shell, in the same transaction; and recount a returned trip's make-up when a study
 session of its dates is entered or moved (study sits below ledgers and can't call it)."""
 
@@ -12,16 +12,21 @@ class LedgersConfig(AppConfig):
     verbose_name = "各单位台账"
 
     def ready(self):
-        from ledgers.models import PracticeActivity, RectificationItem
-        from ledgers.sums import OPEN_PROBLEMS, PRACTICE_DAYS
+        from ledgers.models import PracticeActivity, PracticePlan, RectificationItem
+        from ledgers.sums import OPEN_PROBLEMS, PLANS_FILED, PRACTICE_DAYS
         from units.subtree import own_refresh, register
 
         self._connect_trip_recount()
 
         register(OPEN_PROBLEMS)
         register(PRACTICE_DAYS)
+        register(PLANS_FILED)
 
-        for model, spec in ((RectificationItem, OPEN_PROBLEMS), (PracticeActivity, PRACTICE_DAYS)):
+        for model, spec in (
+            (RectificationItem, OPEN_PROBLEMS),
+            (PracticeActivity, PRACTICE_DAYS),
+            (PracticePlan, PLANS_FILED),
+        ):
 
             def remember_unit(sender, instance, raw=False, **kwargs):
                 instance._unit_before = (

@@ -3,18 +3,22 @@ unit's own rows are counted from the ledger, registered with units.subtree in
 ledgers.apps so that every write, `manage.py rollups_rebuild` and its `--check` keep
 them."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from ledgers.models import (
     NO_DEADLINE,
     OpenProblems,
     PracticeActivity,
     PracticeDay,
+    PracticePlan,
     RectificationItem,
     SubtreeOpenProblems,
+    SubtreePlansFiled,
     SubtreePracticeDay,
+    UnitPlansFiled,
 )
 from ledgers.selectors.rectification import OPEN_STATUSES
+from units.models import UnitKind
 from units.subtree import SubtreeSum
 
 PRACTICE_FIELDS = ("activities", "households", "funds", "person_times", "deeds")
@@ -58,4 +62,25 @@ OPEN_PROBLEMS = SubtreeSum(
 )
 PRACTICE_DAYS = SubtreeSum(
     PracticeDay, SubtreePracticeDay, PRACTICE_FIELDS, key=("held_on",), recount=_practice_days
+)
+
+
+def _plans_filed(unit_ids: list[int]) -> dict:
+    # The 区委 files none ("各单位、各级党组织" below it do: units_expected_to_file); a
+    # plan of its would not make up for a unit's missing one.
+    rows = (
+        PracticePlan.objects.filter(unit_id__in=unit_ids)
+        .exclude(unit__kind=UnitKind.DISTRICT)
+        .values("unit_id", "batch_id")
+        .annotate(plans=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+        .order_by()
+    )
+    return {
+        (row["unit_id"], (row["batch_id"],)): {"plans": row["plans"], "late": row["late"]}
+        for row in rows
+    }
+
+
+PLANS_FILED = SubtreeSum(
+    UnitPlansFiled, SubtreePlansFiled, ("plans", "late"), key=("batch_id",), recount=_plans_filed
 )

@@ -126,6 +126,11 @@ LAYOUT_CHANGE = {
         "axes_accesslog",
         # Public survey opinions waiting for the branch (待核实).
         "ledgers_surveyopinion",
+        # Units by kind and stage, and 二三五 plans filed, stored per unit and subtree.
+        "units_unitstanding",
+        "units_subtreestanding",
+        "ledgers_unitplansfiled",
+        "ledgers_subtreeplansfiled",
     },
     # Columns added to a table old main had: compared without them (their foreign keys are
     # new with them); the way back drops them.

@@ -25,7 +25,7 @@ from campaign.models import Batch
 from common.dates import day_text, day_time_text, days_ago
 from ledgers.models import TripRequest, TripState
 from ledgers.selectors.lectures import lecture_counts_per_cadre
-from ledgers.selectors.practice import plan_status_counts
+from ledgers.selectors.practice import plan_status_totals
 from ledgers.selectors.rectification import pending_opinion_count
 from reports.models import Briefing, BriefingState
 from study.models import (
@@ -379,7 +379,8 @@ def _plans_todo(today: datetime.date) -> Todo:
     batch = Batch.objects.current()
     if batch is None:
         return Todo("plans", label, 0, url, _("当前没有进行中的批次。"), owed=False)
-    missing = plan_status_counts(Unit.objects.all(), batch=batch)["missing"]
+    roots = Unit.objects.filter(parent__isnull=True)
+    missing = plan_status_totals(roots, batch=batch)["missing"]
     detail = _("有%(n)s个单位还没有报送“二三五”主题实践活动计划。") % {"n": missing}
     if missing and batch.practice_plan_due is not None:
         due = {"date": day_text(batch.practice_plan_due)}

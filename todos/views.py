@@ -52,7 +52,7 @@ def home(request):
             context["district"] = root
             context["district_breakdown"] = unit_selectors.member_breakdown(root)
             context["district_children"] = unit_selectors.unit_children(root)
-            context["district_stages"] = unit_selectors.units_per_stage(Unit.objects.branches())
+            context["district_stages"] = unit_selectors.branches_per_stage(root)
     if "supervisor" in scope.roles:
         context["supervisor_todos"] = selectors.supervisor_todos(scope)
         context["groups"] = SupervisionGroup.objects.filter(pk__in=scope.groups).prefetch_related(

@@ -14,6 +14,7 @@ class UnitsConfig(AppConfig):
         from units.signals import unit_moved
         from units.subtree import (
             REGISTERED,
+            STANDING_SUM,
             own_refresh,
             path_ids,
             subtree_parent_set,
@@ -46,13 +47,16 @@ class UnitsConfig(AppConfig):
         post_save.connect(saved, sender=Member, weak=False, dispatch_uid="units.tally_saved")
         post_delete.connect(deleted, sender=Member, weak=False, dispatch_uid="units.tally_deleted")
 
-        # A unit's own sums follow its kind (a 党支部 counts as one); a unit moved or
-        # deleted takes its subtree's sums away from the ancestors it left.
+        # A unit's own sums follow its kind (a 党支部 counts as one) and its stage (the
+        # district's branches per stage); a unit moved or deleted takes its subtree's sums
+        # away from the ancestors it left.
         def remember_place(sender, instance, raw=False, **kwargs):
             instance._place_before = (
                 None
                 if raw or instance.pk is None
-                else Unit.objects.filter(pk=instance.pk).values_list("path", "kind").first()
+                else Unit.objects.filter(pk=instance.pk)
+                .values_list("path", "kind", "stage_id")
+                .first()
             )
 
         def unit_saved(sender, instance, raw=False, **kwargs):
@@ -63,13 +67,16 @@ class UnitsConfig(AppConfig):
             if before is None or not before[0]:
                 subtree_rows_ensure([instance.pk])
                 members_written(member_ids=(), unit_ids=[instance.pk])
-            elif before[1] != instance.kind:
+                own_refresh(STANDING_SUM, [instance.pk])
+            elif before[1] != instance.kind or before[2] != instance.stage_id:
                 if before[0] != instance.path:
                     # Moved as well: its new ancestors' sums don't hold its subtree until
                     # the move's recount (unit_moved_here); the change of kind comes after.
                     instance._retyped_in_move = True
-                else:
+                elif before[1] != instance.kind:
                     _retyped(instance)
+                else:
+                    own_refresh(STANDING_SUM, [instance.pk])
 
         def _retyped(unit):
             members_written(member_ids=(), unit_ids=[unit.pk])

@@ -390,6 +390,52 @@ class SubtreeTally(Tally):
         return f"{self.unit} · {self.members}"
 
 
+class UnitsByStage(models.Model):
+    """Units counted by kind and stage: a unit's own row (itself, one) or its subtree's."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    # The stage's id, 0 for none: an integer, not a key, since units sits below campaign;
+    # a stage can't be deleted while a unit stands in it (Unit.stage protects it).
+    stage = models.PositiveIntegerField(_("阶段"), default=0)
+    units = models.PositiveIntegerField(_("单位数"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()} · {self.units}"
+
+
+class UnitStanding(UnitsByStage):
+    """What a unit counts for in its subtree's `SubtreeStanding`: one of its kind in its
+    stage. Rewritten whenever the unit's kind or stage changes (units.apps)."""
+
+    class Meta:
+        verbose_name = _("党组织阶段统计")
+        verbose_name_plural = _("党组织阶段统计")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "stage"], name="unit_standing_unique")
+        ]
+
+
+class SubtreeStanding(UnitsByStage):
+    """The units of a subtree by kind and stage: the district's branches in each stage,
+    and the organisations that owe a 二三五 plan, read off the root's few rows rather
+    than counted over every unit on each visit of the office's home page."""
+
+    class Meta:
+        verbose_name = _("党组织及下级阶段统计")
+        verbose_name_plural = _("党组织及下级阶段统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "stage"], name="subtree_standing_unique"
+            )
+        ]
+
+
 class SupervisionGroup(models.Model):
     """督导组: the district sends three; each reads and inspects the units assigned to it."""
 

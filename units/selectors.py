@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from units.models import SubtreeTally, Unit
+from units.models import SubtreeStanding, SubtreeTally, Unit, UnitKind
 from units.subtree import TALLY_FIELDS
 
 
@@ -65,22 +65,20 @@ def member_breakdown(unit: Unit) -> dict[str, int]:
     return {("total" if name == "members" else name): row.get(name, 0) for name in TALLY_FIELDS}
 
 
-def units_per_stage(units: QuerySet[Unit]) -> list[dict[str, Any]]:
-    """{"stage__number", "stage__name", "count"} of the given units a stage (None for
-    units without one), in stage order, in one query. The units are counted by their
-    stage's id and the few groups named after: joining each of a district's 13,870
-    branches to its stage before grouping cost the office's home page 8 ms of the
-    database, grouping first 3."""
-    grouped, params = (
-        units.order_by().values("stage_id").annotate(count=Count("pk")).query.sql_with_params()
-    )
+def branches_per_stage(top: Unit) -> list[dict[str, Any]]:
+    """{"stage__number", "stage__name", "count"} of the 党支部 in `top`'s subtree a stage
+    (None for branches without one), in stage order, in one query: read off `top`'s few
+    stored rows (SubtreeStanding), not counted over the district's 13,870 branches on each
+    visit of the office's home page (3–5 ms of the database at scale 190)."""
     # The stage's table through the field: campaign sits above units.
-    stage = units.model._meta.get_field("stage").related_model._meta.db_table
-    with connections[units.db].cursor() as cursor:
+    stage = Unit._meta.get_field("stage").related_model._meta.db_table
+    standing = SubtreeStanding._meta.db_table
+    with connections[Unit.objects.db].cursor() as cursor:
         cursor.execute(
-            f"SELECT s.number, s.name, g.count FROM ({grouped}) g "  # noqa: S608 - Django's SQL
-            f"LEFT JOIN {stage} s ON s.id = g.stage_id ORDER BY s.number",
-            params,
+            f"SELECT s.number, s.name, t.units FROM {standing} t "  # noqa: S608 - our tables
+            f"LEFT JOIN {stage} s ON s.id = t.stage "
+            "WHERE t.unit_id = %s AND t.kind = %s AND t.units > 0 ORDER BY s.number",
+            [top.pk, UnitKind.BRANCH],
         )
         return [
             {"stage__number": number, "stage__name": name, "count": count}

@@ -31,7 +31,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Model, Sum
 
-from units.models import PATH_SEPARATOR, SubtreeTally, Unit, UnitTally
+from units.models import (
+    PATH_SEPARATOR,
+    SubtreeStanding,
+    SubtreeTally,
+    Unit,
+    UnitStanding,
+    UnitTally,
+)
 
 Number = int | Decimal
 
@@ -60,8 +67,22 @@ class SubtreeSum:
 TALLY_FIELDS = ("members", "leading_cadres", "retired", "mobile", "infirm", "cannot_write")
 TALLY_SUM = SubtreeSum(UnitTally, SubtreeTally, (*TALLY_FIELDS, "branches"))
 
+
+def _standings(unit_ids: list[int]) -> dict[tuple[int, tuple], dict[str, Number]]:
+    return {
+        (pk, (kind, stage_id or 0)): {"units": 1}
+        for pk, kind, stage_id in Unit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "kind", "stage_id"
+        )
+    }
+
+
+STANDING_SUM = SubtreeSum(
+    UnitStanding, SubtreeStanding, ("units",), key=("kind", "stage"), recount=_standings
+)
+
 # Every stored subtree sum; apps above units register theirs in their ready().
-REGISTERED: list[SubtreeSum] = [TALLY_SUM]
+REGISTERED: list[SubtreeSum] = [TALLY_SUM, STANDING_SUM]
 
 
 def register(spec: SubtreeSum) -> None:

@@ -30,7 +30,9 @@ from ledgers.models.sums import (
     OpenProblems,
     PracticeDay,
     SubtreeOpenProblems,
+    SubtreePlansFiled,
     SubtreePracticeDay,
+    UnitPlansFiled,
 )
 from ledgers.models.trips import TripKind, TripRequest, TripState
 
@@ -39,7 +41,9 @@ __all__ = [
     "OpenProblems",
     "PracticeDay",
     "SubtreeOpenProblems",
+    "SubtreePlansFiled",
     "SubtreePracticeDay",
+    "UnitPlansFiled",
     "ActivityAttachment",
     "ActivityKind",
     "CardRecord",

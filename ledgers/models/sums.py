@@ -96,3 +96,46 @@ class SubtreePracticeDay(PracticeFigures):
         constraints = [
             models.UniqueConstraint(fields=["unit", "held_on"], name="subtree_practice_day_unique")
         ]
+
+
+class PlansFiled(models.Model):
+    """二三五 plans filed for a batch, and how many of them late: a unit's own (one or
+    none), or its subtree's."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "campaign.Batch", verbose_name=_("批次"), on_delete=models.CASCADE, related_name="+"
+    )
+    plans = models.PositiveIntegerField(_("已报送计划数"), default=0)
+    late = models.PositiveIntegerField(_("逾期报送数"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.unit} · {self.plans}"
+
+
+class UnitPlansFiled(PlansFiled):
+    """A unit's own 二三五 plan for a batch, counted: whether it filed, and late."""
+
+    class Meta:
+        verbose_name = _("二三五计划报送统计")
+        verbose_name_plural = _("二三五计划报送统计")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "batch"], name="unit_plans_filed_unique")
+        ]
+
+
+class SubtreePlansFiled(PlansFiled):
+    """`UnitPlansFiled` of a unit and every unit below it, added up: the plans the
+    district still waits for are one row, not a count over every unit on each visit."""
+
+    class Meta:
+        verbose_name = _("二三五计划报送统计(含下级)")
+        verbose_name_plural = _("二三五计划报送统计(含下级)")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "batch"], name="subtree_plans_filed_unique")
+        ]

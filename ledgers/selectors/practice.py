@@ -45,8 +45,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from campaign.models import Batch
-from ledgers.models import PracticeActivity, PracticeBaseline
-from units.models import Unit, UnitKind
+from ledgers.models import PracticeActivity, PracticeBaseline, SubtreePlansFiled
+from units.models import SubtreeStanding, Unit, UnitKind
 
 ZERO = Decimal("0")
 TEN = Decimal("10")
@@ -270,5 +270,32 @@ def plan_status_counts(units: QuerySet[Unit], *, batch: Batch) -> dict[str, int]
         filed=Count("plan__pk"),
         late=Count("plan__pk", filter=Q(plan__is_late=True)),
     )
+    counts["missing"] = counts["expected"] - counts["filed"]
+    return counts
+
+
+def plan_status_totals(tops: QuerySet[Unit], *, batch: Batch) -> dict[str, int]:
+    """plan_status_counts of the units in the subtrees of `tops` (the district's root, for
+    the office's to-do), in one query whatever their number: read off the tops' stored
+    rows — the organisations by kind (SubtreeStanding) and the plans filed
+    (SubtreePlansFiled) — instead of joining every unit to its plan (5 ms of the database
+    at 14,451 units)."""
+    expected = (
+        SubtreeStanding.objects.filter(unit=OuterRef("pk"))
+        .exclude(kind=UnitKind.DISTRICT)
+        .values("unit")
+        .annotate(n=Sum("units"))
+        .values("n")
+    )
+    filed = SubtreePlansFiled.objects.filter(unit=OuterRef("pk"), batch=batch)
+    rows = tops.order_by().values_list(
+        Subquery(expected, output_field=IntegerField()),
+        Subquery(filed.values("plans"), output_field=IntegerField()),
+        Subquery(filed.values("late"), output_field=IntegerField()),
+    )
+    counts = {"expected": 0, "filed": 0, "late": 0}
+    for row in rows:
+        for name, value in zip(counts, row, strict=True):
+            counts[name] += value or 0
     counts["missing"] = counts["expected"] - counts["filed"]
     return counts

@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -20,13 +21,15 @@ from campaign.models import Reading
 from ledgers.models import (
     ActivityKind,
     PracticeActivity,
+    PracticePlan,
     RectificationCategory,
     RectificationItem,
     RectificationSource,
     RectificationStatus,
 )
-from ledgers.selectors.practice import activities_in
+from ledgers.selectors.practice import activities_in, plan_status_counts, plan_status_totals
 from ledgers.selectors.rectification import OPEN_STATUSES, overdue_q
+from ledgers.services.practice import practice_plan_file
 from ledgers.services.rectification import rectification_item_create
 from reports.selectors.dashboard import practice_totals, rectification_counts, unit_area
 from study.models import (
@@ -54,7 +57,7 @@ from study.services.sessions import roster_save, session_update
 from study.services.writings import writing_review, writing_submit
 from tests.factories import MemberFactory, UnitFactory, make_session
 from units.models import BRANCH_KINDS, Member, MemberCategory, Unit, UnitKind, UnitTally
-from units.selectors import member_breakdown, unit_children
+from units.selectors import branches_per_stage, member_breakdown, unit_children
 
 
 def _check():
@@ -137,6 +140,9 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
             "review",
             "contact",
             "mobile",
+            "stage",
+            "plan",
+            "plan_drop",
         ]
     )
     if kind == "add" or not members:
@@ -274,6 +280,23 @@ def _random_write(rng, d, readings):  # noqa: C901 — one branch per kind of wr
         member = rng.choice(members)
         member.is_mobile = not member.is_mobile
         member.save()
+    elif kind == "stage":
+        # A 转段 approved, or the office putting a stage right: the unit's save either way.
+        unit = rng.choice([*added, *branches, d.education, d.town])
+        unit.stage = rng.choice([*d.stages, None])
+        unit.save()
+    elif kind == "plan":
+        unit = rng.choice([*added, *branches, d.education, d.town])
+        with contextlib.suppress(ValidationError):
+            practice_plan_file(
+                unit=unit,
+                content="走访困难群众",
+                user=secretary,
+                now=timezone.now() + datetime.timedelta(days=rng.choice([-30, 30])),
+            )
+    elif kind == "plan_drop" and PracticePlan.objects.exists():
+        # As the admin would.
+        rng.choice(list(PracticePlan.objects.order_by("pk"))).delete()
     elif kind == "makeup":
         owed = list(MakeUp.objects.filter(done_on__isnull=True).order_by("pk"))
         if owed:
@@ -325,6 +348,16 @@ def test_stored_sums_equal_a_recount_after_random_writes(live_district, seed):
         assert rectification_counts(area) == (
             items.filter(status__in=OPEN_STATUSES).count(),
             items.filter(overdue_q()).count(),
+        ), unit.name
+        # The office's home: branches per stage, and the 二三五 plans still owed.
+        branches_counted = {}
+        for branch in Unit.objects.subtree_of(unit).branches().select_related("stage"):
+            key = branch.stage.number if branch.stage else None
+            branches_counted[key] = branches_counted.get(key, 0) + 1
+        stored = {row["stage__number"]: row["count"] for row in branches_per_stage(unit)}
+        assert stored == branches_counted, unit.name
+        assert plan_status_totals(Unit.objects.filter(pk=unit.pk), batch=d.batch) == (
+            plan_status_counts(Unit.objects.subtree_of(unit), batch=d.batch)
         ), unit.name
         practice = practice_totals(area, d.batch)
         activities = activities_in(d.batch).filter(unit__path__startswith=unit.path)

@@ -165,23 +165,40 @@ def test_branches_are_counted_per_stage_in_stage_order_with_those_without_one(
     district, django_assert_num_queries
 ):
     """The office's home page reads "各阶段党支部数" off this: each stage named, in the
-    campaign's order, and the branches not yet placed at a stage counted apart."""
-    from units.selectors import units_per_stage
+    campaign's order, and the branches not yet placed at a stage counted apart — as a
+    count of the branches themselves finds, after branches move on, lose their stage,
+    change kind, move, are added and deleted."""
+    from units.selectors import branches_per_stage
 
     d = district
-    branches = Unit.objects.branches()
     first, second = d.stages[0], d.stages[1]
-    branches.filter(pk=d.school1.pk).update(stage=second)
-    branches.filter(pk=d.school2.pk).update(stage=None)
-    expected = {}
-    for branch in branches.select_related("stage"):
-        key = (branch.stage.number, branch.stage.name) if branch.stage else (None, None)
-        expected[key] = expected.get(key, 0) + 1
+    d.school1.stage = second
+    d.school1.save(update_fields=["stage"])
+    d.school2.stage = None
+    d.school2.save()
+    new = Unit.objects.create(name="新建党支部", kind=UnitKind.BRANCH, parent=d.town, stage=second)
+    Unit.objects.create(name="又一党支部", kind=UnitKind.BRANCH, parent=d.health, stage=first)
+    new.parent = d.education
+    new.save()
+    Unit.objects.get(name="又一党支部").delete()
+    retyped = Unit.objects.branches().exclude(pk__in=[d.school1.pk, d.school2.pk, new.pk]).first()
+    retyped.kind = UnitKind.GENERAL_BRANCH
+    retyped.save()
+
+    def counted(top):
+        found = {}
+        for branch in Unit.objects.subtree_of(top).branches().select_related("stage"):
+            key = (branch.stage.number, branch.stage.name) if branch.stage else (None, None)
+            found[key] = found.get(key, 0) + 1
+        return found
 
     with django_assert_num_queries(1):
-        rows = units_per_stage(branches)
+        rows = branches_per_stage(d.root)
 
-    assert {(r["stage__number"], r["stage__name"]): r["count"] for r in rows} == expected
+    assert {(r["stage__number"], r["stage__name"]): r["count"] for r in rows} == counted(d.root)
     named = [r["stage__number"] for r in rows if r["stage__number"] is not None]
     assert named == sorted(named) and first.number in named and second.number in named
-    assert sum(r["count"] for r in rows) == branches.count()
+    assert sum(r["count"] for r in rows) == Unit.objects.branches().count()
+    for top in (d.education, d.town, d.health):
+        rows = branches_per_stage(top)
+        assert {(r["stage__number"], r["stage__name"]): r["count"] for r in rows} == counted(top)
