@@ -8,7 +8,7 @@ uses, so that Chinese labels render wherever the PDF's body does.
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -48,12 +48,12 @@ def _text_width(text: object, size: float = FONT_SIZE) -> float:
     )
 
 
-def _fit(text: str, room: float) -> str:
-    """`text`, or as much of it as fits in `room` followed by "…": a long unit name
-    stays in the label column instead of running out of the chart."""
-    if _text_width(text) <= room:
+def _fit(text: str, room: float, width: Callable[[str], float] = _text_width) -> str:
+    """`text`, or as much of it as fits in `room` (as `width` measures) followed by "…": a
+    long unit name stays in the label column instead of running out of the chart."""
+    if width(text) <= room:
         return text
-    while text and _text_width(text + ELLIPSIS) > room:
+    while text and width(text + ELLIPSIS) > room:
         text = text[:-1]
     return text + ELLIPSIS
 
@@ -77,6 +77,18 @@ def _svg(width: float, height: float, title: str, body: list[str], font_family: 
         f"{escape(title)}</text>"
         f"{''.join(body)}</svg>"
     )
+
+
+def _scale_end(
+    rows: list[tuple[str, Number | None]], max_value: Number | None, reference: Number | None
+) -> Decimal:
+    """Where a bar chart's scale ends: `max_value`, else the largest value; never short of
+    the reference line, never zero."""
+    values = [Decimal(value) for _label, value in rows if value is not None]
+    top = Decimal(max_value) if max_value is not None else max(values, default=Decimal(0))
+    if reference is not None:
+        top = max(top, Decimal(reference))
+    return top or Decimal(1)
 
 
 def _label_text(label: str, column: float, middle: float) -> str:
@@ -108,11 +120,7 @@ def bar_chart(
     it are drawn in red: the units that pull the figure down.
     """
     rows = [(str(label), value) for label, value in rows]
-    values = [Decimal(value) for _label, value in rows if value is not None]
-    top = Decimal(max_value) if max_value is not None else max(values, default=Decimal(0))
-    if reference is not None:
-        top = max(top, Decimal(reference))
-    top = top or Decimal(1)
+    top = _scale_end(rows, max_value, reference)
 
     label_width, labels = _labels([label for label, _value in rows], width)
     # The widest figure, not the scale's end: "99.5%" is wider than "100%".
@@ -266,20 +274,12 @@ def grid_width(text: object) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in str(text))
 
 
-def _grid_fit(text: str, room: int) -> str:
-    if grid_width(text) <= room:
-        return text
-    while text and grid_width(text + ELLIPSIS) > room:
-        text = text[:-1]
-    return text + ELLIPSIS
-
-
 def _grid_labels(labels: list[str]) -> tuple[int, list[str]]:
     """The label column in half-width characters, a space before the plot included (at
     most LABEL_SHARE of the line), and the labels cut to fit it."""
     widest = max((grid_width(label) for label in labels), default=0)
     column = min(widest + 1, int(GRID_COLUMNS * LABEL_SHARE))
-    return column, [_grid_fit(label, column - 1) for label in labels]
+    return column, [_fit(label, column - 1, grid_width) for label in labels]
 
 
 def _grid_line(pieces: list[tuple[int, str, str]]) -> str:
@@ -331,11 +331,7 @@ def print_bar_chart(
     """bar_chart for the PDF (the same arguments, drawn the same way): its title, then a line
     per row, the label set right against the bars and the figure after its bar."""
     rows = [(str(label), value) for label, value in rows]
-    values = [Decimal(value) for _label, value in rows if value is not None]
-    top = Decimal(max_value) if max_value is not None else max(values, default=Decimal(0))
-    if reference is not None:
-        top = max(top, Decimal(reference))
-    top = top or Decimal(1)
+    top = _scale_end(rows, max_value, reference)
 
     label_columns, labels = _grid_labels([label for label, _value in rows])
     figures = [f"{_number(top)}{unit_label}"] + [

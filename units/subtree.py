@@ -2,9 +2,10 @@
 figures are one row and a page listing children reads one row per child, whatever the
 number of units below them.
 
-Each stored subtree sum (`SubtreeTally` here; the study app registers its own) is an
-own-sums table (`UnitTally`: the members a unit keeps itself) added up over the unit and
-every unit below it. What keeps it true, in the transaction of the write:
+Each stored subtree sum (`SubtreeTally` and `SubtreeStanding` here; the apps above
+register their own) is an own-sums table (`UnitTally`: the members a unit keeps itself;
+`UnitStanding`: the unit itself, by kind and stage) added up over the unit and every unit
+below it. What keeps it true, in the transaction of the write:
 - a write of units' own rows hands the change to `subtree_add`, which adds it to each
   unit's row and to those of all its ancestors (the path names them: no query);
 - a unit moved to another parent, or deleted, recounts the rows of the ancestors it left
