@@ -26,10 +26,12 @@ from ledgers.models import (
     RectificationChange,
     RectificationItem,
     SubtreeOpenProblems,
+    SubtreePlansFiled,
     SubtreePracticeDay,
     SurveyOpinion,
     SurveyResponse,
     TripRequest,
+    UnitPlansFiled,
 )
 
 
@@ -192,3 +194,9 @@ class OpenProblemsAdmin(StoredSumsAdmin):
 @admin.register(PracticeDay, SubtreePracticeDay)
 class PracticeDayAdmin(StoredSumsAdmin):
     list_display = ["unit", "held_on", "activities", "households", "funds"]
+
+
+@admin.register(UnitPlansFiled, SubtreePlansFiled)
+class PlansFiledAdmin(StoredSumsAdmin):
+    list_display = ["unit", "batch", "plans", "late"]
+    list_select_related = ["unit", "batch"]

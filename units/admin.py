@@ -9,9 +9,11 @@ from units.models import (
     Member,
     RoleAssignment,
     RosterImport,
+    SubtreeStanding,
     SubtreeTally,
     SupervisionGroup,
     Unit,
+    UnitStanding,
     UnitTally,
 )
 
@@ -106,6 +108,14 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithRolesAdmin(UserAdmin):
     inlines = [RoleAssignmentInline]
+
+
+@admin.register(UnitStanding, SubtreeStanding)
+class StandingAdmin(UnitTallyAdmin):
+    """Units by kind and stage, kept with every save of a unit (units.apps)."""
+
+    list_display = ["unit", "kind", "stage", "units"]
+    list_filter = ["kind"]
 
 
 @admin.register(SubtreeTally)
