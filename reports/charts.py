@@ -24,6 +24,8 @@ LOW_BAR_COLOUR = "#c0392b"
 # Stages from light to dark, then done in green and not started in grey: tells apart
 # in print and in grey scale.
 STAGE_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#2f8f46", "#bdbdbd")
+# The stages whose colour is dark enough that a count on it is set in white.
+DARK_STAGES = (1, 2, 3)
 TEXT_COLOUR = "#222"
 # The labels' column takes at most this share of the chart's width; a label ends this
 # far left of the plot.
@@ -89,6 +91,13 @@ def _scale_end(
     if reference is not None:
         top = max(top, Decimal(reference))
     return top or Decimal(1)
+
+
+def _bar_colour(value: Number, reference: Number | None) -> str:
+    """Red below the reference line (the units that pull the figure down), else blue."""
+    if reference is not None and Decimal(value) < Decimal(reference):
+        return LOW_BAR_COLOUR
+    return BAR_COLOUR
 
 
 def _label_text(label: str, column: float, middle: float) -> str:
@@ -159,11 +168,7 @@ def bar_chart(
             body.append(f'<text x="{plot_left + 4:.1f}" y="{middle:.1f}">—</text>')
             continue
         length = float(Decimal(value) / top) * plot_width
-        colour = (
-            LOW_BAR_COLOUR
-            if reference is not None and Decimal(value) < Decimal(reference)
-            else BAR_COLOUR
-        )
+        colour = _bar_colour(value, reference)
         body.append(
             f'<rect x="{plot_left:.1f}" y="{y:.1f}" width="{length:.1f}" '
             f'height="{bar_height}" fill="{colour}"/>'
@@ -236,7 +241,7 @@ def stage_chart(
                 f'fill="{colour}"><title>{escape(stages[index])} {count}</title></rect>'
             )
             if length >= _text_width(str(count)) + 4:
-                ink = "#fff" if index in (1, 2, 3) else TEXT_COLOUR
+                ink = "#fff" if index in DARK_STAGES else TEXT_COLOUR
                 body.append(
                     f'<text x="{x + length / 2:.1f}" y="{middle:.1f}" text-anchor="middle" '
                     f'fill="{ink}">{count}</text>'
@@ -357,11 +362,7 @@ def print_bar_chart(
             pieces.append((label_columns + 1, "—", ""))
         else:
             length = float(Decimal(value) / top) * plot_width
-            colour = (
-                LOW_BAR_COLOUR
-                if reference is not None and Decimal(value) < Decimal(reference)
-                else BAR_COLOUR
-            )
+            colour = _bar_colour(value, reference)
             shapes.append(_bar(plot_left, first + index, length, colour))
             pieces.append((_after(plot_left + length), f"{_number(value)}{unit_label}", ""))
         lines.append(_grid_line(pieces))
@@ -421,7 +422,7 @@ def print_stage_chart(
             shapes.append(_bar(x, row, length, STAGE_COLOURS[index % len(STAGE_COLOURS)]))
             if length >= (grid_width(count) + 1) * GRID_COLUMN:
                 column = round((x + length / 2) / GRID_COLUMN - grid_width(count) / 2)
-                pieces.append((column, str(count), INK_ON_DARK if index in (1, 2, 3) else ""))
+                pieces.append((column, str(count), INK_ON_DARK if index in DARK_STAGES else ""))
             x += length
         pieces.append((_after(x), str(sum(counts)), ""))
         lines.append(_grid_line(pieces))

@@ -151,17 +151,11 @@ class OneClient:
         self.roster_forms[page["url"]] = form
 
 
-def one_client(url, plan, meter, requests, warmup, concurrency):
-    """Every page `requests` times, one request at a time, in rounds of every page; returns
-    the stats and each page's CPU ms per request, measured around each request alone."""
-    stats = RequestStats()
-    exact = {}
-    client = OneClient(url, plan, stats, exact)
-
-    # Warm-up, not recorded: several requests at once, so that every worker compiles its
-    # templates and opens its database connection before the timing starts.
+def warm_up(client, plan, rounds, concurrency):
+    """Not recorded: several requests at once, so that every worker compiles its templates
+    and opens its database connection before the timing starts."""
     pool = gevent.pool.Pool(concurrency)
-    for _round in range(warmup):
+    for _round in range(rounds):
         for page in plan["pages"]:
             if page["method"] == "POST":
                 client.request(page, record=False)
@@ -169,19 +163,33 @@ def one_client(url, plan, meter, requests, warmup, concurrency):
             else:
                 pool.map(lambda _i, p=page: client.request(p, record=False), range(concurrency))
 
+
+def timed_round(client, plan, meter, spent):
+    """Every page once, one request at a time, each page's CPU seconds (procstat keys)
+    measured around its request alone and added to `spent[page name]`."""
+    for page in plan["pages"]:
+        before = meter.sample()
+        client.request(page)
+        for key, seconds in procstat.difference(meter.sample(), before).items():
+            spent[page["name"]][key] = spent[page["name"]].get(key, 0.0) + seconds
+        if page["method"] == "POST":
+            client.reopen(page)
+
+
+def one_client(url, plan, meter, requests, warmup, concurrency):
+    """Every page `requests` times, one request at a time, in rounds of every page; returns
+    the stats and each page's CPU ms per request, measured around each request alone."""
+    stats = RequestStats()
+    exact = {}
+    client = OneClient(url, plan, stats, exact)
+    warm_up(client, plan, warmup, concurrency)
     # Round after round of every page, not each page's requests in a row: a shared machine
     # speeds up and slows down over a run, and each page, the bare one included, then
     # takes its samples across the same minutes, so that its ratio to the bare page
     # measures the page and not the minute it was timed in.
     spent = {page["name"]: {} for page in plan["pages"]}
     for _round in range(requests):
-        for page in plan["pages"]:
-            before = meter.sample()
-            client.request(page)
-            for key, seconds in procstat.difference(meter.sample(), before).items():
-                spent[page["name"]][key] = spent[page["name"]].get(key, 0.0) + seconds
-            if page["method"] == "POST":
-                client.reopen(page)
+        timed_round(client, plan, meter, spent)
     cpu = {
         name: {key: seconds * 1000 / requests for key, seconds in page_spent.items()}
         for name, page_spent in spent.items()

@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import gevent.pool
 from locust.stats import RequestStats
 
 from benchmarks.load import procstat
@@ -30,6 +29,8 @@ from benchmarks.load.__main__ import (
     log,
     markdown_table,
     stop_on_sigterm,
+    timed_round,
+    warm_up,
 )
 from benchmarks.load.server import Gunicorn, collect_static, server_environment
 
@@ -80,29 +81,10 @@ class Side:
         self.spent = {page["name"]: {} for page in self.plan["pages"]}
 
     def warm_up(self, rounds, concurrency):
-        """Not recorded: several requests at once, so that every worker compiles its
-        templates and opens its database connection before the timing starts."""
-        pool = gevent.pool.Pool(concurrency)
-        for _round in range(rounds):
-            for page in self.plan["pages"]:
-                if page["method"] == "POST":
-                    self.client.request(page, record=False)
-                    self.client.reopen(page)
-                else:
-                    pool.map(
-                        lambda _i, p=page: self.client.request(p, record=False),
-                        range(concurrency),
-                    )
+        warm_up(self.client, self.plan, rounds, concurrency)
 
     def one_round(self):
-        for page in self.plan["pages"]:
-            before = self.meter.sample()
-            self.client.request(page)
-            for key, seconds in procstat.difference(self.meter.sample(), before).items():
-                spent = self.spent[page["name"]]
-                spent[key] = spent.get(key, 0.0) + seconds
-            if page["method"] == "POST":
-                self.client.reopen(page)
+        timed_round(self.client, self.plan, self.meter, self.spent)
 
     def figures(self, rounds):
         """{page name: (p50 ms, CPU ms of web + database per request)}."""
